@@ -1,0 +1,228 @@
+/**
+ * The ATR activities: small async functions over the ports, each taking one input object and
+ * returning one result object. The workflow calls them through proxyActivities.
+ */
+import { createHash } from 'node:crypto';
+import { ApplicationFailure } from '@temporalio/common';
+import { ClosureSchema, FeedbackPolicyOverrideSchema, type Closure } from '../contracts/closure';
+import {
+  FAILURES,
+  type EscalationLevel,
+  type FeedbackDetailsSignal,
+  type FeedbackPolicy,
+  type FeedbackSignal,
+  type Outcome,
+} from '../contracts/workflow';
+import { PermanentError } from '../lib/errors';
+import type { AtrRenderer, CitizenMessage, Log, Messenger, PortalNotifier, Store } from './ports';
+
+export type * from './ports';
+
+/** What the activities need from the outside world. */
+export interface ActivityDeps {
+  store: Store;
+  messenger: Messenger;
+  renderer: AtrRenderer;
+  portal: PortalNotifier;
+  log: Log;
+  /** The state-wide default feedback policy (from configuration). */
+  defaultPolicy: FeedbackPolicy;
+}
+
+/** Retrying cannot fix a PermanentError: hand it to the workflow as a non-retryable failure. */
+async function permanentAsNonRetryable<T>(fn: () => Promise<T>): Promise<T> {
+  try {
+    return await fn();
+  } catch (err) {
+    if (err instanceof PermanentError) throw ApplicationFailure.nonRetryable(err.message, err.type, err.details);
+    throw err;
+  }
+}
+
+/** Builds the activities over their ports. */
+export function createActivities({ store, messenger, renderer, portal, log, defaultPolicy }: ActivityDeps) {
+  async function loadClosure(workflowId: string): Promise<Closure> {
+    const closure = await store.getClosure(workflowId);
+    if (!closure) throw ApplicationFailure.nonRetryable(`no closure recorded for ${workflowId}`, FAILURES.invalidClosure);
+    return closure;
+  }
+
+  async function sendToCitizen(workflowId: string, idempotencyKey: string, build: (c: Closure) => CitizenMessage) {
+    const closure = await loadClosure(workflowId);
+    return permanentAsNonRetryable(() =>
+      messenger.send({
+        idempotencyKey,
+        workflowId,
+        to: closure.citizen.phone,
+        language: closure.citizen.language,
+        message: build(closure),
+      }),
+    );
+  }
+
+  return {
+    /** Records the closure and works out its feedback policy: defaults, then department, then closure. */
+    async recordClosure({ workflowId, closure }: { workflowId: string; closure: Closure }): Promise<{ policy: FeedbackPolicy }> {
+      const parsed = ClosureSchema.safeParse(closure);
+      if (!parsed.success) {
+        throw ApplicationFailure.nonRetryable(`closure is invalid: ${parsed.error.issues[0]?.message}`, FAILURES.invalidClosure);
+      }
+      await store.recordClosure(workflowId, parsed.data);
+      const department = await store.getDepartmentPolicy(parsed.data.department.code);
+      const departmentPolicy = FeedbackPolicyOverrideSchema.safeParse(department ?? {});
+      if (!departmentPolicy.success) {
+        log.warn({ workflowId, departmentCode: parsed.data.department.code }, 'department policy is invalid; using defaults');
+      }
+      const policy = {
+        ...defaultPolicy,
+        ...(departmentPolicy.success ? departmentPolicy.data : {}),
+        ...parsed.data.feedbackPolicy,
+      };
+      log.info({ workflowId, departmentCode: parsed.data.department.code }, 'closure recorded');
+      return { policy };
+    },
+
+    /** Renders the ATR PDF and stores it; returns its id and fingerprint, never the bytes. */
+    async renderAtr({ workflowId }: { workflowId: string }): Promise<{ atrId: string; sha256: string; byteLength: number }> {
+      const closure = await loadClosure(workflowId);
+      const atrId = closure.atrNumber ?? workflowId;
+      const { pdf, pageCount } = await renderer.render(closure, { atrId });
+      const sha256 = createHash('sha256').update(pdf).digest('hex');
+      await store.saveAtr({ atrId, workflowId, bytes: pdf, sha256, pageCount });
+      log.info({ workflowId, atrId, bytes: pdf.byteLength, pageCount }, 'ATR rendered');
+      return { atrId, sha256, byteLength: pdf.byteLength };
+    },
+
+    /** Sends the ATR document to the citizen. */
+    async deliverAtr({ workflowId, atrId }: { workflowId: string; atrId: string }): Promise<{ messageId: string }> {
+      const atr = await store.getAtr(atrId);
+      if (!atr) throw ApplicationFailure.nonRetryable(`ATR ${atrId} is not stored`, FAILURES.invalidClosure);
+      const result = await sendToCitizen(workflowId, `${workflowId}:atr`, (c) => ({
+        kind: 'ATR',
+        grievanceId: c.grievanceId,
+        departmentName: c.citizen.language === 'hi' ? (c.department.nameHi ?? c.department.nameEn) : c.department.nameEn,
+        atrId,
+        fileName: `ATR-${c.grievanceId}.pdf`,
+        pdf: atr.bytes,
+      }));
+      log.info({ workflowId, messageId: result.messageId }, 'ATR sent');
+      return result;
+    },
+
+    /** Reminds the citizen that their feedback is awaited. */
+    async sendReminder({ workflowId, number }: { workflowId: string; number: number }): Promise<{ messageId: string }> {
+      const result = await sendToCitizen(workflowId, `${workflowId}:reminder:${number}`, (c) => ({
+        kind: 'REMINDER',
+        grievanceId: c.grievanceId,
+        number,
+      }));
+      log.info({ workflowId, number, messageId: result.messageId }, 'reminder sent');
+      return result;
+    },
+
+    /** Thanks the citizen, or tells them what happens next. */
+    async acknowledgeFeedback({
+      workflowId,
+      feedbackMessageId,
+      ack,
+    }: {
+      workflowId: string;
+      feedbackMessageId: string;
+      ack: 'SATISFIED' | 'ESCALATED' | 'LATE' | 'ALREADY_RECORDED';
+    }): Promise<{ messageId: string }> {
+      return sendToCitizen(workflowId, `${workflowId}:ack:${feedbackMessageId}`, (c) => ({
+        kind: 'ACKNOWLEDGEMENT',
+        grievanceId: c.grievanceId,
+        ack,
+      }));
+    },
+
+    /** Records a feedback, decisive or not, exactly once per message id. */
+    async recordFeedback(input: { workflowId: string; feedback: FeedbackSignal; decisive: boolean; late: boolean }): Promise<{ inserted: boolean }> {
+      const result = await store.recordFeedback(input);
+      log.info(
+        { workflowId: input.workflowId, rating: input.feedback.rating, channel: input.feedback.channel, decisive: input.decisive, late: input.late },
+        'feedback recorded',
+      );
+      return result;
+    },
+
+    /** Records a reason, comment or voice note that came after its feedback had been handled. */
+    async recordDetails(input: { workflowId: string; details: FeedbackDetailsSignal; escalationId?: string }): Promise<{ inserted: boolean }> {
+      const result = await store.recordDetails(input);
+      log.info({ workflowId: input.workflowId, escalationId: input.escalationId }, 'feedback details recorded');
+      return result;
+    },
+
+    /** Puts the escalation in the department's inbox (a row), at the level the cycle calls for. */
+    async escalate({
+      workflowId,
+      level,
+      feedback,
+    }: {
+      workflowId: string;
+      level: EscalationLevel;
+      feedback: FeedbackSignal;
+    }): Promise<{ escalationId: string }> {
+      const closure = await loadClosure(workflowId);
+      const { escalationId, created } = await store.createEscalation({
+        escalationId: `esc-${workflowId}`,
+        workflowId,
+        grievanceId: closure.grievanceId,
+        cycle: closure.cycle,
+        level,
+        departmentCode: closure.department.code,
+        districtCode: closure.district.code,
+        feedbackMessageId: feedback.messageId,
+        reason: feedback.reason,
+        comment: feedback.comment,
+        voiceMediaId: feedback.voiceMediaId,
+      });
+      log.info({ workflowId, escalationId, level, created }, 'escalated');
+      return { escalationId };
+    },
+
+    /** Asks the portal to reopen the grievance; retried until the portal answers. */
+    async notifyPortal({
+      workflowId,
+      escalationId,
+      level,
+      feedback,
+    }: {
+      workflowId: string;
+      escalationId: string;
+      level: EscalationLevel;
+      feedback: FeedbackSignal;
+    }): Promise<{ status: 'DONE' | 'NOT_CONFIGURED' | 'REJECTED'; error?: string }> {
+      const closure = await loadClosure(workflowId);
+      try {
+        const { status } = await portal.reopen({
+          escalationId,
+          grievanceId: closure.grievanceId,
+          cycle: closure.cycle,
+          level,
+          reason: feedback.reason,
+          comment: feedback.comment,
+        });
+        await store.markPortalCallback(escalationId, status);
+        return { status };
+      } catch (err) {
+        if (!(err instanceof PermanentError)) throw err;
+        // A 4xx will not heal by retrying; the escalation row stays in the inbox for the department.
+        await store.markPortalCallback(escalationId, 'REJECTED', err.message);
+        log.error({ workflowId, escalationId, error: err.message }, 'portal refused the reopen callback');
+        return { status: 'REJECTED', error: err.message };
+      }
+    },
+
+    /** Records how the closure ended, for reports. */
+    async recordOutcome({ workflowId, outcome, reason }: { workflowId: string; outcome: Outcome; reason?: string }): Promise<{ recorded: true }> {
+      await store.recordOutcome(workflowId, outcome, reason);
+      log.info({ workflowId, outcome }, 'outcome recorded');
+      return { recorded: true };
+    },
+  };
+}
+
+/** The activity functions, as the workflow sees them. */
+export type AtrActivities = ReturnType<typeof createActivities>;

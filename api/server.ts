@@ -1,0 +1,109 @@
+/**
+ * The HTTP API for portal backends not written in TypeScript. Thin: every route validates with the
+ * shared zod schemas and hands over to AtrClient; one error handler maps errors to statuses and hides
+ * the details of a 5xx.
+ */
+import { createHash, timingSafeEqual } from 'node:crypto';
+import Fastify, { type FastifyError, type FastifyReply, type FastifyRequest } from 'fastify';
+import { hasZodFastifySchemaValidationErrors, serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { AtrClient, FeedbackClosedError, GrievanceNotFoundError, ValidationError } from '../client';
+import { ClosureSchema, FeedbackRequestSchema, GrievanceIdSchema } from '../contracts/closure';
+import type { Logger } from '../lib/log';
+
+/** A dependency the health check probes. */
+export type HealthCheck = () => Promise<unknown>;
+
+/** What the API needs. */
+export interface ApiOptions {
+  atr: AtrClient;
+  apiKey: string;
+  logger: Logger;
+  health: Record<string, HealthCheck>;
+}
+
+const HEALTH_TIMEOUT_MS = 2_000;
+
+/** Builds the API (not listening yet). */
+export async function buildApi({ atr, apiKey, logger, health }: ApiOptions) {
+  const app = Fastify({ loggerInstance: logger, bodyLimit: 1024 * 1024, requestTimeout: 30_000, disableRequestLogging: false });
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+  app.setErrorHandler(errorHandler);
+  const api = app.withTypeProvider<ZodTypeProvider>();
+  const requireKey = apiKeyGuard(apiKey);
+
+  api.get('/healthz', { schema: { response: { 200: HealthSchema, 503: HealthSchema } } }, async (_req, reply) => {
+    const checks = await runHealthChecks(health);
+    const ok = Object.values(checks).every((c) => c === 'ok');
+    return reply.code(ok ? 200 : 503).send({ status: ok ? 'ok' : 'degraded', checks });
+  });
+
+  api.post('/v1/closures', { schema: { body: ClosureSchema }, onRequest: requireKey }, async (req, reply) => {
+    const { workflowId, duplicate } = await atr.closeGrievance(req.body);
+    return reply.code(202).send({ workflowId, duplicate, status: `/v1/grievances/${req.body.grievanceId}` });
+  });
+
+  api.get('/v1/grievances/:grievanceId', { schema: { params: GrievanceParams }, onRequest: requireKey }, async (req) => {
+    return atr.getStatus(req.params.grievanceId);
+  });
+
+  api.post(
+    '/v1/grievances/:grievanceId/feedback',
+    { schema: { params: GrievanceParams, querystring: CycleQuery, body: FeedbackRequestSchema }, onRequest: requireKey },
+    async (req, reply) => {
+      const accepted = await atr.submitFeedback(req.params.grievanceId, req.body, req.query.cycle);
+      return reply.code(202).send(accepted);
+    },
+  );
+
+  return app;
+}
+
+const GrievanceParams = z.object({ grievanceId: GrievanceIdSchema });
+const CycleQuery = z.object({ cycle: z.coerce.number().int().min(1).max(99).optional() }).strict();
+const HealthSchema = z.object({ status: z.enum(['ok', 'degraded']), checks: z.record(z.string(), z.string()) });
+
+async function runHealthChecks(health: Record<string, HealthCheck>): Promise<Record<string, string>> {
+  const entries = await Promise.all(
+    Object.entries(health).map(async ([name, check]) => {
+      try {
+        await Promise.race([check(), new Promise((_, reject) => setTimeout(() => reject(new Error('timed out')), HEALTH_TIMEOUT_MS).unref())]);
+        return [name, 'ok'] as const;
+      } catch {
+        return [name, 'unavailable'] as const;
+      }
+    }),
+  );
+  return Object.fromEntries(entries);
+}
+
+/** Accepts `Authorization: Bearer <key>` or `X-API-Key: <key>`, compared in constant time. */
+function apiKeyGuard(apiKey: string) {
+  const expected = createHash('sha256').update(apiKey).digest();
+  return async (req: FastifyRequest) => {
+    const header = req.headers.authorization;
+    const given = header?.startsWith('Bearer ') ? header.slice(7) : req.headers['x-api-key'];
+    const digest = createHash('sha256').update(typeof given === 'string' ? given : '').digest();
+    if (typeof given !== 'string' || !timingSafeEqual(digest, expected)) {
+      throw Object.assign(new Error('missing or wrong API key'), { statusCode: 401 });
+    }
+  };
+}
+
+function errorHandler(err: FastifyError, req: FastifyRequest, reply: FastifyReply) {
+  if (hasZodFastifySchemaValidationErrors(err)) {
+    const fields = err.validation.map((v) => ({
+      field: v.instancePath.replace(/^\//, '').replace(/\//g, '.') || '(body)',
+      message: /received undefined$/.test(v.message ?? '') ? 'is required' : (v.message ?? 'is invalid'),
+    }));
+    return reply.code(400).send({ error: 'validation_failed', message: 'the request has invalid fields', fields });
+  }
+  if (err instanceof ValidationError) return reply.code(400).send({ error: 'validation_failed', message: err.message, fields: err.fields });
+  if (err instanceof GrievanceNotFoundError) return reply.code(404).send({ error: 'not_found', message: err.message });
+  if (err instanceof FeedbackClosedError) return reply.code(409).send({ error: 'feedback_closed', message: err.message });
+  const status = err.statusCode ?? 500;
+  if (status < 500) return reply.code(status).send({ error: err.code ?? 'bad_request', message: err.message });
+  req.log.error({ err }, 'request failed');
+  return reply.code(status).send({ error: 'internal_error', message: 'something went wrong; the request id identifies it in our logs', requestId: req.id });
+}

@@ -1,0 +1,181 @@
+/**
+ * The typed client for the portal backend: close a grievance (starts its ATR workflow), read its
+ * status, and pass on feedback from other channels such as the 181 helpline. Input is validated here,
+ * with field-level errors, before anything reaches Temporal.
+ */
+import { randomUUID } from 'node:crypto';
+import {
+  WorkflowExecutionAlreadyStartedError,
+  WorkflowNotFoundError,
+  type Client,
+  type WorkflowExecutionInfo,
+} from '@temporalio/client';
+import {
+  ClosureSchema,
+  FeedbackRequestSchema,
+  GrievanceIdSchema,
+  toFieldErrors,
+  type Closure,
+  type FieldError,
+} from '../contracts/closure';
+import {
+  ATR_WORKFLOW_TYPE,
+  SA,
+  TASK_QUEUE,
+  atrWorkflowId,
+  feedbackSignal,
+  initialSearchAttributes,
+  stateQuery,
+  type AtrResult,
+  type AtrState,
+  type FeedbackSignal,
+} from '../contracts/workflow';
+import type { atrWorkflow } from '../workflows';
+
+/** Input that failed validation; `fields` names each bad field. */
+export class ValidationError extends Error {
+  constructor(readonly fields: FieldError[]) {
+    super(`invalid input: ${fields.map((f) => `${f.field} ${f.message}`).join('; ')}`);
+    this.name = 'ValidationError';
+  }
+}
+
+/** No workflow exists for this grievance (never closed through us). */
+export class GrievanceNotFoundError extends Error {
+  constructor(readonly grievanceId: string) {
+    super(`no ATR workflow found for grievance ${grievanceId}`);
+    this.name = 'GrievanceNotFoundError';
+  }
+}
+
+/** The grievance's workflow has closed: its feedback period is over. */
+export class FeedbackClosedError extends Error {
+  constructor(readonly workflowId: string) {
+    super(`the feedback period for ${workflowId} has ended; feedback can no longer be recorded against it`);
+    this.name = 'FeedbackClosedError';
+  }
+}
+
+/** What the portal learns about a grievance's latest closure. */
+export interface GrievanceStatus {
+  grievanceId: string;
+  cycle: number;
+  workflowId: string;
+  /** Temporal's execution status: RUNNING, COMPLETED, FAILED, TERMINATED, ... */
+  execution: string;
+  state?: AtrState;
+  result?: AtrResult;
+  /** From search attributes, when the state query cannot be answered (no worker running). */
+  summary: { deliveryStatus?: string; feedbackOutcome?: string; outcome?: string; escalationLevel?: number };
+}
+
+function parse<T>(schema: { safeParse(v: unknown): { success: true; data: T } | { success: false; error: import('zod').ZodError } }, input: unknown): T {
+  const result = schema.safeParse(input);
+  if (!result.success) throw new ValidationError(toFieldErrors(result.error));
+  return result.data;
+}
+
+/** The portal backend's client for ATR workflows. */
+export class AtrClient {
+  constructor(
+    readonly temporal: Client,
+    readonly taskQueue: string = TASK_QUEUE,
+  ) {}
+
+  /** Validates a closure, or throws ValidationError naming every bad field. */
+  static validateClosure(input: unknown): Closure {
+    return parse(ClosureSchema, input);
+  }
+
+  /**
+   * Starts the ATR workflow for a closure. The same grievance and cycle again returns the same
+   * workflow id with `duplicate: true` and starts nothing.
+   */
+  async closeGrievance(input: unknown): Promise<{ workflowId: string; duplicate: boolean }> {
+    const closure = AtrClient.validateClosure(input);
+    const workflowId = atrWorkflowId(closure.grievanceId, closure.cycle);
+    try {
+      await this.temporal.workflow.start<typeof atrWorkflow>(ATR_WORKFLOW_TYPE, {
+        workflowId,
+        taskQueue: this.taskQueue,
+        args: [closure],
+        workflowIdReusePolicy: 'REJECT_DUPLICATE',
+        typedSearchAttributes: initialSearchAttributes(closure),
+        staticSummary: `ATR for grievance ${closure.grievanceId}, cycle ${closure.cycle}`,
+      });
+      return { workflowId, duplicate: false };
+    } catch (err) {
+      if (err instanceof WorkflowExecutionAlreadyStartedError) return { workflowId, duplicate: true };
+      throw err;
+    }
+  }
+
+  /** Status of the latest closure of a grievance, or GrievanceNotFoundError. */
+  async getStatus(grievanceIdInput: string): Promise<GrievanceStatus> {
+    const grievanceId = parse(GrievanceIdSchema, grievanceIdInput);
+    const latest = await this.latestExecution(grievanceId);
+    const sa = latest.typedSearchAttributes;
+    const cycle = Number(sa.get(SA.cycle));
+    const handle = this.temporal.workflow.getHandle(latest.workflowId, latest.runId);
+    const status: GrievanceStatus = {
+      grievanceId,
+      cycle,
+      workflowId: latest.workflowId,
+      execution: latest.status.name,
+      summary: {
+        deliveryStatus: sa.get(SA.deliveryStatus),
+        feedbackOutcome: sa.get(SA.feedbackOutcome),
+        outcome: sa.get(SA.outcome),
+        escalationLevel: sa.get(SA.escalationLevel),
+      },
+    };
+    const [state, result] = await Promise.all([
+      handle.query(stateQuery).catch(() => undefined),
+      latest.status.name === 'COMPLETED' ? (handle.result() as Promise<AtrResult>).catch(() => undefined) : undefined,
+    ]);
+    return { ...status, ...(state ? { state } : {}), ...(result ? { result } : {}) };
+  }
+
+  /**
+   * Passes on feedback from a channel other than WhatsApp. `cycle` targets one closure; by default
+   * the latest. Repeating a messageId is harmless.
+   */
+  async submitFeedback(grievanceIdInput: string, input: unknown, cycle?: number): Promise<{ workflowId: string; messageId: string }> {
+    const grievanceId = parse(GrievanceIdSchema, grievanceIdInput);
+    const req = parse(FeedbackRequestSchema, input);
+    const workflowId = cycle ? atrWorkflowId(grievanceId, cycle) : (await this.latestExecution(grievanceId)).workflowId;
+    const feedback: FeedbackSignal = {
+      messageId: req.messageId ?? `${req.channel}-${randomUUID()}`,
+      rating: req.rating,
+      channel: req.channel,
+      receivedAt: req.receivedAt ?? new Date().toISOString(),
+      ...(req.reason ? { reason: req.reason } : {}),
+      ...(req.comment ? { comment: req.comment } : {}),
+    };
+    try {
+      await this.temporal.workflow.getHandle(workflowId).signal(feedbackSignal, feedback);
+    } catch (err) {
+      if (err instanceof WorkflowNotFoundError) {
+        // Signalling a completed workflow also says "not found": tell the two apart.
+        const exists = await this.temporal.workflow
+          .getHandle(workflowId)
+          .describe()
+          .then(() => true, () => false);
+        throw exists ? new FeedbackClosedError(workflowId) : new GrievanceNotFoundError(grievanceId);
+      }
+      throw err;
+    }
+    return { workflowId, messageId: feedback.messageId };
+  }
+
+  private async latestExecution(grievanceId: string): Promise<WorkflowExecutionInfo> {
+    let latest: WorkflowExecutionInfo | undefined;
+    // grievanceId passed GrievanceIdSchema, so it cannot break out of the quoted literal.
+    for await (const wf of this.temporal.workflow.list({ query: `GrievanceId = "${grievanceId}"`, pageSize: 100 })) {
+      const cycle = Number(wf.typedSearchAttributes.get(SA.cycle) ?? 0);
+      if (!latest || cycle > Number(latest.typedSearchAttributes.get(SA.cycle) ?? 0)) latest = wf;
+    }
+    if (!latest) throw new GrievanceNotFoundError(grievanceId);
+    return latest;
+  }
+}

@@ -1,0 +1,160 @@
+/**
+ * Configuration: every environment variable is read and validated here, once, at boot.
+ * loadConfig lists every problem at once and returns a frozen, typed object. Modes are explicit
+ * variables, never NODE_ENV.
+ */
+import { z } from 'zod';
+import { FeedbackPolicyOverrideSchema } from '../contracts/closure';
+import { TASK_QUEUE, type FeedbackPolicy } from '../contracts/workflow';
+import { DEFAULT_DATABASE_URL } from '../db/pool';
+
+const HH_MM = /^([01]\d|2[0-3]):[0-5]\d$/;
+
+const intIn = (min: number, max: number) => z.coerce.number().int('must be a whole number').min(min).max(max);
+const optionalString = z.string().trim().min(1).optional();
+const bool = z.enum(['true', 'false'], { message: "must be 'true' or 'false'" }).transform((v) => v === 'true');
+
+const EnvSchema = z.object({
+  TEMPORAL_ADDRESS: z.string().trim().regex(/^[\w.-]+:\d+$/, 'must be host:port').default('127.0.0.1:7233'),
+  TEMPORAL_NAMESPACE: z.string().trim().min(1).default('default'),
+  TEMPORAL_TASK_QUEUE: z.string().trim().min(1).default(TASK_QUEUE),
+  TEMPORAL_API_KEY: optionalString,
+  TEMPORAL_TLS: bool.default(false),
+  TEMPORAL_TLS_CERT_PATH: optionalString,
+  TEMPORAL_TLS_KEY_PATH: optionalString,
+  TEMPORAL_TLS_CA_PATH: optionalString,
+  TEMPORAL_TLS_SERVER_NAME: optionalString,
+  TEMPORAL_DEV_SERVER: z.enum(['embedded', 'off'], { message: "must be 'embedded' or 'off'" }).default('embedded'),
+  TEMPORAL_UI_PORT: intIn(1, 65535).default(8233),
+
+  DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/, message: 'must be a postgres:// URL' }).default(DEFAULT_DATABASE_URL),
+
+  HOST: z.string().trim().min(1).default('127.0.0.1'),
+  PORT: intIn(1, 65535).default(3000),
+  PORTAL_API_KEY: z.string({ message: 'is required: the key the portal sends in the Authorization header' }).min(16, 'must be at least 16 characters'),
+
+  PORTAL_CALLBACK_URL: z.url({ protocol: /^https?$/, message: 'must be an http(s) URL' }).optional(),
+  PORTAL_CALLBACK_TOKEN: optionalString,
+  PORTAL_CALLBACK_TIMEOUT_MS: intIn(100, 120_000).default(10_000),
+
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+});
+
+/** The state-wide default feedback policy; departments and closures may override it. */
+const PolicyEnvSchema = z.object({
+  REMINDER_OFFSETS_HOURS: z
+    .string()
+    .default('24,72')
+    .transform((s) => (s.trim() === '' ? [] : s.split(',').map((v) => Number(v.trim())))),
+  FEEDBACK_WINDOW_HOURS: z.coerce.number().default(168),
+  QUIET_HOURS: z
+    .string()
+    .default('21:00-09:00')
+    .refine((s) => s === 'off' || s.split('-').every((t) => HH_MM.test(t)) && s.split('-').length === 2, "must be HH:MM-HH:MM (IST) or 'off'")
+    .transform((s) => (s === 'off' ? null : { start: s.split('-')[0]!, end: s.split('-')[1]! })),
+  LATE_FEEDBACK_GRACE_HOURS: z.coerce.number().default(168),
+  DETAILS_WAIT_MINUTES: z.coerce.number().default(30),
+
+});
+
+const POLICY_VARS: Record<keyof FeedbackPolicy, string> = {
+  reminderOffsetsHours: 'REMINDER_OFFSETS_HOURS',
+  feedbackWindowHours: 'FEEDBACK_WINDOW_HOURS',
+  quietHours: 'QUIET_HOURS',
+  lateFeedbackGraceHours: 'LATE_FEEDBACK_GRACE_HOURS',
+  detailsWaitMinutes: 'DETAILS_WAIT_MINUTES',
+};
+
+function parsePolicy(env: Record<string, string>): { policy?: FeedbackPolicy; problems: string[] } {
+  const raw = PolicyEnvSchema.safeParse(env);
+  if (!raw.success) return { problems: raw.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`) };
+  const e = raw.data;
+  const checked = FeedbackPolicyOverrideSchema.required().safeParse({
+    reminderOffsetsHours: e.REMINDER_OFFSETS_HOURS,
+    feedbackWindowHours: e.FEEDBACK_WINDOW_HOURS,
+    quietHours: e.QUIET_HOURS,
+    lateFeedbackGraceHours: e.LATE_FEEDBACK_GRACE_HOURS,
+    detailsWaitMinutes: e.DETAILS_WAIT_MINUTES,
+  });
+  if (!checked.success) {
+    return { problems: checked.error.issues.map((i) => `${POLICY_VARS[i.path[0] as keyof FeedbackPolicy] ?? i.path.join('.')}: ${i.message}`) };
+  }
+  const policy = checked.data as FeedbackPolicy;
+  if (policy.reminderOffsetsHours.some((h) => h >= policy.feedbackWindowHours)) {
+    return { problems: ['REMINDER_OFFSETS_HOURS: every reminder must fall inside FEEDBACK_WINDOW_HOURS'] };
+  }
+  return { policy, problems: [] };
+}
+
+/** The validated configuration. */
+export interface Config {
+  temporal: {
+    address: string;
+    namespace: string;
+    taskQueue: string;
+    apiKey?: string;
+    tls?: { certPath?: string; keyPath?: string; caPath?: string; serverName?: string };
+  };
+  /** `npm start` only: run an embedded dev server at temporal.address, or use an existing cluster. */
+  devServer: { mode: 'embedded' | 'off'; uiPort: number };
+  databaseUrl: string;
+  http: { host: string; port: number; apiKey: string };
+  portal: { callbackUrl?: string; callbackToken?: string; timeoutMs: number };
+  defaultPolicy: FeedbackPolicy;
+  logLevel: z.infer<typeof EnvSchema>['LOG_LEVEL'];
+}
+
+/** Raised at boot with every configuration problem. */
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+/** Reads and validates the configuration from an environment (process.env by default). */
+export function loadConfig(env: Record<string, string | undefined> = process.env): Readonly<Config> {
+  const set = Object.fromEntries(Object.entries(env).filter((kv): kv is [string, string] => kv[1] !== undefined && kv[1] !== ''));
+  const parsed = EnvSchema.safeParse(set);
+  const { policy, problems } = parsePolicy(set);
+  if (!parsed.success) problems.unshift(...parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`));
+  if (Boolean(set.TEMPORAL_TLS_CERT_PATH) !== Boolean(set.TEMPORAL_TLS_KEY_PATH)) {
+    problems.push('TEMPORAL_TLS_CERT_PATH and TEMPORAL_TLS_KEY_PATH: set both for mTLS, or neither');
+  }
+  if (!parsed.success || !policy || problems.length) throw new ConfigError(problems);
+  const e = parsed.data;
+  const tlsWanted = e.TEMPORAL_TLS || e.TEMPORAL_TLS_CERT_PATH || e.TEMPORAL_TLS_CA_PATH;
+
+  return deepFreeze({
+    temporal: {
+      address: e.TEMPORAL_ADDRESS,
+      namespace: e.TEMPORAL_NAMESPACE,
+      taskQueue: e.TEMPORAL_TASK_QUEUE,
+      ...(e.TEMPORAL_API_KEY ? { apiKey: e.TEMPORAL_API_KEY } : {}),
+      ...(tlsWanted
+        ? {
+            tls: {
+              certPath: e.TEMPORAL_TLS_CERT_PATH,
+              keyPath: e.TEMPORAL_TLS_KEY_PATH,
+              caPath: e.TEMPORAL_TLS_CA_PATH,
+              serverName: e.TEMPORAL_TLS_SERVER_NAME,
+            },
+          }
+        : {}),
+    },
+    devServer: { mode: e.TEMPORAL_DEV_SERVER, uiPort: e.TEMPORAL_UI_PORT },
+    databaseUrl: e.DATABASE_URL,
+    http: { host: e.HOST, port: e.PORT, apiKey: e.PORTAL_API_KEY },
+    portal: { callbackUrl: e.PORTAL_CALLBACK_URL, callbackToken: e.PORTAL_CALLBACK_TOKEN, timeoutMs: e.PORTAL_CALLBACK_TIMEOUT_MS },
+    defaultPolicy: policy,
+    logLevel: e.LOG_LEVEL,
+  });
+}
+
+function deepFreeze<T>(value: T): T {
+  if (value && typeof value === 'object') {
+    for (const v of Object.values(value)) deepFreeze(v);
+    Object.freeze(value);
+  }
+  return value;
+}

@@ -1,0 +1,171 @@
+/**
+ * The closure and feedback payloads, as the portal sends them. One zod schema gives the
+ * runtime validation (client and HTTP API), the field-level errors and the TypeScript types.
+ * Node-free: the workflow bundle imports these types (type-only) and the constants.
+ */
+import { z } from 'zod';
+
+/** Languages an ATR and its messages can lead with. */
+export const LANGUAGES = ['hi', 'en'] as const;
+/** A citizen's preferred language. */
+export type Language = (typeof LANGUAGES)[number];
+
+/** Reasons a citizen can give for "not satisfied" (the WhatsApp list offers these). */
+export const FEEDBACK_REASONS = {
+  NOT_RESOLVED: { hi: 'समस्या का समाधान नहीं हुआ', en: 'Problem not resolved' },
+  PARTIALLY_RESOLVED: { hi: 'आंशिक समाधान हुआ', en: 'Only partly resolved' },
+  NO_CONTACT: { hi: 'अधिकारी ने संपर्क नहीं किया', en: 'Officer never contacted me' },
+  WRONG_REPORT: { hi: 'रिपोर्ट गलत या अधूरी है', en: 'Report is wrong or incomplete' },
+  DELAY: { hi: 'कार्यवाही में देरी', en: 'Action was delayed' },
+  OTHER: { hi: 'अन्य कारण', en: 'Other reason' },
+} as const;
+/** A reason code for "not satisfied". */
+export type FeedbackReason = keyof typeof FEEDBACK_REASONS;
+const REASON_CODES = Object.keys(FEEDBACK_REASONS) as [FeedbackReason, ...FeedbackReason[]];
+
+/** Where feedback came from: WhatsApp, the 181 helpline, the SMS fallback page, or the portal. */
+export const FEEDBACK_CHANNELS = ['whatsapp', 'helpline', 'sms-link', 'portal'] as const;
+/** A feedback channel. */
+export type FeedbackChannel = (typeof FEEDBACK_CHANNELS)[number];
+
+/** Ids become part of workflow ids, URLs and search attributes: keep them to a safe alphabet. */
+const ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/;
+const CODE_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_-]{0,31}$/;
+
+/** Control characters other than tab and newlines make a PDF or a WhatsApp message unreadable. */
+// eslint-disable-next-line no-control-regex
+const CONTROL_CHARS = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]/;
+
+const text = (max: number) =>
+  z
+    .string()
+    .trim()
+    .min(1, 'must not be empty')
+    .max(max, `must be at most ${max} characters`)
+    .refine((s) => !CONTROL_CHARS.test(s), 'must not contain control characters');
+
+/** Grievance ids as the portal issues them (digits, letters, - and _). */
+export const GrievanceIdSchema = z
+  .string()
+  .trim()
+  .regex(ID_PATTERN, 'must be 1-64 letters, digits, - or _, starting with a letter or digit');
+
+/**
+ * Normalises an Indian mobile number to E.164. The portal stores 10-digit mobiles; WhatsApp needs
+ * the country code with a leading + (without it Meta prepends the business number's own code).
+ */
+export function normalizePhone(raw: string): string {
+  const compact = raw.replace(/[\s()-]/g, '');
+  if (/^[6-9]\d{9}$/.test(compact)) return `+91${compact}`;
+  if (/^0[6-9]\d{9}$/.test(compact)) return `+91${compact.slice(1)}`;
+  if (/^91[6-9]\d{9}$/.test(compact)) return `+${compact}`;
+  return compact;
+}
+
+const PhoneSchema = z
+  .string()
+  .transform(normalizePhone)
+  .pipe(z.string().regex(/^\+[1-9]\d{7,14}$/, 'must be a mobile number: 10 digits, or E.164 such as +919876543210'));
+
+const IsoDateTime = z.iso.datetime({ offset: true, message: 'must be an ISO 8601 date-time, e.g. 2026-11-28T10:30:00+05:30' });
+
+const NamedCode = z.object({
+  code: z.string().trim().regex(CODE_PATTERN, 'must be 1-32 letters, digits, - or _'),
+  nameEn: text(200),
+  nameHi: text(200).optional(),
+});
+
+const HH_MM = /^([01]\d|2[0-3]):[0-5]\d$/;
+
+/** Per-closure overrides of the feedback policy; unset fields fall back to the department, then the defaults. */
+export const FeedbackPolicyOverrideSchema = z
+  .object({
+    reminderOffsetsHours: z
+      .array(z.number().positive('must be more than 0').max(24 * 30, 'must be at most 720 hours'))
+      .max(5, 'at most 5 reminders')
+      .refine((a) => a.every((v, i) => i === 0 || v > a[i - 1]!), 'must be in increasing order'),
+    feedbackWindowHours: z.number().min(1, 'must be at least 1 hour').max(24 * 30, 'must be at most 720 hours'),
+    quietHours: z
+      .object({
+        start: z.string().regex(HH_MM, 'must be HH:MM (24 h, IST)'),
+        end: z.string().regex(HH_MM, 'must be HH:MM (24 h, IST)'),
+      })
+      .nullable(),
+    lateFeedbackGraceHours: z.number().min(0).max(24 * 90, 'must be at most 2160 hours'),
+    detailsWaitMinutes: z.number().min(0).max(24 * 60, 'must be at most 1440 minutes'),
+  })
+  .partial()
+  .strict();
+
+/** A closure (disposal) of a grievance, as posted by the portal: everything the ATR shows. */
+export const ClosureSchema = z
+  .object({
+    grievanceId: GrievanceIdSchema,
+    cycle: z.number().int('must be a whole number').min(1, 'must be 1 or more').max(99).default(1),
+    atrNumber: z.string().trim().regex(/^[A-Za-z0-9/_-]{1,40}$/, 'must be 1-40 letters, digits, /, - or _').optional(),
+    registeredAt: IsoDateTime,
+    disposedAt: IsoDateTime,
+    department: NamedCode,
+    district: NamedCode,
+    officer: z.object({ name: text(120), designation: text(120) }).strict(),
+    citizen: z
+      .object({
+        name: text(120),
+        phone: PhoneSchema,
+        language: z.enum(LANGUAGES, { message: "must be 'hi' or 'en'" }).default('hi'),
+      })
+      .strict(),
+    subject: text(500),
+    actionTaken: text(20_000),
+    attachments: z
+      .array(z.object({ name: text(200), url: z.url({ protocol: /^https?$/ }).optional() }).strict())
+      .max(20, 'at most 20 attachments')
+      .default([]),
+    feedbackPolicy: FeedbackPolicyOverrideSchema.optional(),
+  })
+  .strict()
+  .refine((c) => Date.parse(c.disposedAt) >= Date.parse(c.registeredAt), {
+    path: ['disposedAt'],
+    message: 'must not be before registeredAt',
+  });
+
+/** A closure before validation fills in defaults (what a caller may send). */
+export type ClosureRequest = z.input<typeof ClosureSchema>;
+/** A validated closure: the workflow's input. */
+export type Closure = z.output<typeof ClosureSchema>;
+/** Policy overrides on one closure. */
+export type FeedbackPolicyOverride = z.output<typeof FeedbackPolicyOverrideSchema>;
+
+/** Feedback from any channel other than a WhatsApp webhook (helpline, portal, SMS link page). */
+export const FeedbackRequestSchema = z
+  .object({
+    rating: z.enum(['SATISFIED', 'NOT_SATISFIED'], { message: "must be 'SATISFIED' or 'NOT_SATISFIED'" }),
+    reason: z.enum(REASON_CODES, { message: `must be one of ${REASON_CODES.join(', ')}` }).optional(),
+    comment: text(2000).optional(),
+    channel: z.enum(FEEDBACK_CHANNELS).default('helpline'),
+    /** The caller's idempotency key: the same messageId twice is one feedback. */
+    messageId: z.string().trim().regex(/^[A-Za-z0-9._:-]{1,200}$/, 'must be 1-200 letters, digits, ., _, : or -').optional(),
+    receivedAt: IsoDateTime.optional(),
+  })
+  .strict();
+
+/** Feedback as a caller may send it. */
+export type FeedbackRequest = z.input<typeof FeedbackRequestSchema>;
+
+/** One invalid field: a dotted path and what is wrong with it. */
+export interface FieldError {
+  field: string;
+  message: string;
+}
+
+/** Turns zod issues into field errors with dotted paths ("citizen.phone"). */
+export function toFieldErrors(error: z.ZodError): FieldError[] {
+  return error.issues.map((issue) => ({
+    field: issue.path.length ? issue.path.map(String).join('.') : '(body)',
+    message: isMissing(issue) ? 'is required' : issue.message,
+  }));
+}
+
+function isMissing(issue: { code: string; message: string }): boolean {
+  return issue.code === 'invalid_type' && /received undefined$/.test(issue.message);
+}

@@ -1,0 +1,3 @@
+/** The shared contract: import from here, not from the files behind it. */
+export * from './closure';
+export * from './workflow';

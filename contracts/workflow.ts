@@ -1,0 +1,213 @@
+/**
+ * The contract between the portal, the API, the worker, the WhatsApp relay and the tests:
+ * task queues, workflow ids, messages (signals, queries), search attributes and the unions
+ * that name every status and outcome. Node-free, so the workflow sandbox can import it.
+ */
+import { defineQuery, defineSignal } from '@temporalio/workflow';
+import { defineSearchAttributeKey, type SearchAttributePair } from '@temporalio/common';
+import type { Closure, FeedbackChannel, FeedbackReason, Language } from './closure';
+
+/** Task queue of the ATR workflow and its activities. */
+export const TASK_QUEUE = 'sampark-atr';
+
+/** Workflow type name, fixed so that renaming the function never orphans histories in flight. */
+export const ATR_WORKFLOW_TYPE = 'atrWorkflow';
+
+/**
+ * One workflow per closure: grievance id plus cycle (how many times the grievance was disposed of),
+ * so a repeated closure event maps to the same id and starts nothing new. Never put personal data here.
+ */
+export function atrWorkflowId(grievanceId: string, cycle: number): string {
+  return `atr-${grievanceId}-c${cycle}`;
+}
+
+/** How a closure's workflow ended, as a business fact. */
+export const OUTCOMES = ['SATISFIED', 'ESCALATED', 'NO_RESPONSE', 'UNDELIVERABLE'] as const;
+/** A business outcome. */
+export type Outcome = (typeof OUTCOMES)[number];
+
+/** Where the ATR message stands with the messaging channel. Only ever moves forward (see DELIVERY_RANK). */
+export const DELIVERY_STATUSES = ['PENDING', 'SENT', 'DELIVERED', 'READ', 'FAILED', 'UNDELIVERABLE'] as const;
+/** A delivery status. */
+export type DeliveryStatus = (typeof DELIVERY_STATUSES)[number];
+/** Statuses arrive out of order; a lower rank never overwrites a higher one. */
+export const DELIVERY_RANK: Record<DeliveryStatus, number> = {
+  PENDING: 0,
+  SENT: 1,
+  DELIVERED: 2,
+  READ: 3,
+  FAILED: 4,
+  UNDELIVERABLE: 5,
+};
+
+/** The citizen's feedback as ops search for it. */
+export const FEEDBACK_OUTCOMES = ['AWAITING', 'SATISFIED', 'NOT_SATISFIED', 'NONE'] as const;
+/** A feedback outcome. */
+export type FeedbackOutcome = (typeof FEEDBACK_OUTCOMES)[number];
+
+/** Where the workflow is in the use case. */
+export const STAGES = [
+  'RECORDING',
+  'RENDERING',
+  'WAITING_FOR_DAYTIME',
+  'DELIVERING',
+  'AWAITING_FEEDBACK',
+  'AWAITING_DETAILS',
+  'ESCALATING',
+  'LATE_FEEDBACK_OPEN',
+  'COMPLETED',
+] as const;
+/** A workflow stage. */
+export type Stage = (typeof STAGES)[number];
+
+/** Escalation rises with the cycle: 1 the department, 2 the district, 3 and above the state. */
+export const ESCALATION_LEVELS = { 1: 'DEPARTMENT', 2: 'DISTRICT', 3: 'STATE' } as const;
+/** An escalation level number. */
+export type EscalationLevel = keyof typeof ESCALATION_LEVELS;
+/** The escalation level for a closure cycle. */
+export function escalationLevelFor(cycle: number): EscalationLevel {
+  return cycle >= 3 ? 3 : cycle <= 1 ? 1 : 2;
+}
+
+/** The effective feedback policy of one closure: defaults, then department, then closure overrides. */
+export interface FeedbackPolicy {
+  reminderOffsetsHours: number[];
+  feedbackWindowHours: number;
+  /** IST wall-clock times; null means messages may go at any hour. */
+  quietHours: { start: string; end: string } | null;
+  lateFeedbackGraceHours: number;
+  detailsWaitMinutes: number;
+}
+
+/** Feedback as it reaches the workflow, from any channel. */
+export interface FeedbackSignal {
+  /** Idempotency key: the WhatsApp wamid of the reply, or the caller's key. */
+  messageId: string;
+  rating: 'SATISFIED' | 'NOT_SATISFIED';
+  reason?: FeedbackReason;
+  comment?: string;
+  /** Media id of a voice note, kept so the department can fetch it. */
+  voiceMediaId?: string;
+  channel: FeedbackChannel;
+  receivedAt: string;
+}
+
+/** A reason, comment or voice note that follows a "not satisfied" as a separate message. */
+export interface FeedbackDetailsSignal {
+  messageId: string;
+  reason?: FeedbackReason;
+  comment?: string;
+  voiceMediaId?: string;
+  receivedAt: string;
+}
+
+/** A channel's report on one of our messages (WhatsApp status webhooks, SMS gateway reports). */
+export interface DeliveryStatusSignal {
+  messageId: string;
+  status: 'SENT' | 'DELIVERED' | 'READ' | 'FAILED';
+  at: string;
+  /** Channel error code, e.g. WhatsApp 131026 (undeliverable). */
+  errorCode?: number;
+  errorTitle?: string;
+  /** True when the channel says this number can never receive the message. */
+  permanent?: boolean;
+}
+
+/** Feedback as recorded in the workflow state. */
+export interface RecordedFeedback extends FeedbackSignal {
+  /** false when it arrived after an earlier feedback had decided, or after the window. */
+  decisive: boolean;
+  late: boolean;
+}
+
+/** The live state of one closure's workflow, returned by the state query. */
+export interface AtrState {
+  grievanceId: string;
+  cycle: number;
+  departmentCode: string;
+  districtCode: string;
+  language: Language;
+  stage: Stage;
+  policy?: FeedbackPolicy;
+  atr?: { atrId: string; sha256: string; byteLength: number };
+  delivery: {
+    status: DeliveryStatus;
+    messageId?: string;
+    sentAt?: string;
+    updatedAt?: string;
+    errorCode?: number;
+    reason?: string;
+  };
+  reminders: { number: number; dueAt: string; sentAt?: string; messageId?: string }[];
+  feedbackWindowEndsAt?: string;
+  closesAt?: string;
+  feedback?: RecordedFeedback;
+  otherFeedback: RecordedFeedback[];
+  escalation?: {
+    escalationId: string;
+    level: EscalationLevel;
+    levelName: (typeof ESCALATION_LEVELS)[EscalationLevel];
+    portalCallback: 'PENDING' | 'DONE' | 'NOT_CONFIGURED' | 'REJECTED';
+    portalCallbackError?: string;
+  };
+  outcome?: Outcome;
+  outcomeReason?: string;
+}
+
+/** What the workflow returns when it completes. */
+export interface AtrResult {
+  grievanceId: string;
+  cycle: number;
+  outcome: Outcome;
+  reason?: string;
+  escalationLevel?: EscalationLevel;
+  lateFeedbackCount: number;
+}
+
+/** Citizen feedback (first one decides; repeats by messageId are ignored). */
+export const feedbackSignal = defineSignal<[FeedbackSignal]>('feedback');
+/** A reason, comment or voice note that follows "not satisfied". */
+export const feedbackDetailsSignal = defineSignal<[FeedbackDetailsSignal]>('feedbackDetails');
+/** Delivery status of a message we sent. */
+export const deliveryStatusSignal = defineSignal<[DeliveryStatusSignal]>('deliveryStatus');
+/** The live state, for the API, the CLI and the Web UI. */
+export const stateQuery = defineQuery<AtrState>('state');
+
+/** Search attributes: ops find any grievance in the Web UI by these. No personal data, ever. */
+export const SA = {
+  grievanceId: defineSearchAttributeKey('GrievanceId', 'KEYWORD'),
+  departmentCode: defineSearchAttributeKey('DepartmentCode', 'KEYWORD'),
+  districtCode: defineSearchAttributeKey('DistrictCode', 'KEYWORD'),
+  cycle: defineSearchAttributeKey('GrievanceCycle', 'INT'),
+  deliveryStatus: defineSearchAttributeKey('DeliveryStatus', 'KEYWORD'),
+  feedbackOutcome: defineSearchAttributeKey('FeedbackOutcome', 'KEYWORD'),
+  escalationLevel: defineSearchAttributeKey('EscalationLevel', 'INT'),
+  outcome: defineSearchAttributeKey('AtrOutcome', 'KEYWORD'),
+} as const;
+
+/** Every search attribute key, for registering them on a server. */
+export const SEARCH_ATTRIBUTES = Object.values(SA);
+
+/** The search attributes a closure's workflow starts with (setting them at start costs no extra action). */
+export function initialSearchAttributes(closure: Pick<Closure, 'grievanceId' | 'cycle' | 'department' | 'district'>): SearchAttributePair[] {
+  return [
+    { key: SA.grievanceId, value: closure.grievanceId },
+    { key: SA.departmentCode, value: closure.department.code },
+    { key: SA.districtCode, value: closure.district.code },
+    { key: SA.cycle, value: closure.cycle },
+    { key: SA.deliveryStatus, value: 'PENDING' },
+    { key: SA.feedbackOutcome, value: 'AWAITING' },
+  ];
+}
+
+/** Failure types the activities raise as non-retryable; the workflow turns them into outcomes. */
+export const FAILURES = {
+  /** The closure stored for this workflow is missing or no longer valid. */
+  invalidClosure: 'InvalidClosure',
+  /** The channel says this number can never receive the message (WhatsApp 131026). */
+  undeliverable: 'Undeliverable',
+  /** The channel refused the request for a reason retrying cannot fix (auth, template, policy). */
+  messagingRejected: 'MessagingRejected',
+  /** The portal refused the reopen callback with a 4xx. */
+  portalRejected: 'PortalRejected',
+} as const;

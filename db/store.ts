@@ -1,0 +1,118 @@
+/** The Store port on PostgreSQL. Every write is idempotent, because activities are retried. */
+import type { Pool } from 'pg';
+import type { NewEscalation, Store } from '../activities/ports';
+import type { Closure, FeedbackPolicyOverride } from '../contracts/closure';
+import { ESCALATION_LEVELS, type FeedbackDetailsSignal, type FeedbackSignal, type Outcome } from '../contracts/workflow';
+
+/** Creates the Store on a pool. */
+export function createPgStore(pool: Pool): Store {
+  return {
+    async recordClosure(workflowId: string, closure: Closure) {
+      const { rows } = await pool.query<{ recorded_at: Date }>(
+        `INSERT INTO closures (workflow_id, grievance_id, cycle, department_code, district_code, language, closure)
+         VALUES ($1, $2, $3, $4, $5, $6, $7)
+         ON CONFLICT (workflow_id) DO UPDATE SET workflow_id = EXCLUDED.workflow_id
+         RETURNING recorded_at`,
+        [workflowId, closure.grievanceId, closure.cycle, closure.department.code, closure.district.code, closure.citizen.language, closure],
+      );
+      return { recordedAt: rows[0]!.recorded_at.toISOString() };
+    },
+
+    async getClosure(workflowId: string) {
+      const { rows } = await pool.query<{ closure: Closure }>('SELECT closure FROM closures WHERE workflow_id = $1', [workflowId]);
+      return rows[0]?.closure ?? null;
+    },
+
+    async getDepartmentPolicy(departmentCode: string) {
+      const { rows } = await pool.query<{ policy: FeedbackPolicyOverride }>(
+        'SELECT policy FROM department_policies WHERE department_code = $1',
+        [departmentCode],
+      );
+      return rows[0]?.policy ?? null;
+    },
+
+    async saveAtr({ atrId, workflowId, bytes, sha256, pageCount }) {
+      // A re-render after a crash produces the same content; keep the first stored copy.
+      await pool.query(
+        `INSERT INTO atr_documents (atr_id, workflow_id, sha256, page_count, byte_length, pdf)
+         VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (atr_id) DO NOTHING`,
+        [atrId, workflowId, sha256, pageCount, bytes.byteLength, Buffer.from(bytes)],
+      );
+    },
+
+    async getAtr(atrId: string) {
+      const { rows } = await pool.query<{ pdf: Buffer; sha256: string }>('SELECT pdf, sha256 FROM atr_documents WHERE atr_id = $1', [atrId]);
+      const row = rows[0];
+      return row ? { bytes: new Uint8Array(row.pdf), sha256: row.sha256 } : null;
+    },
+
+    async recordFeedback({ workflowId, feedback, decisive, late }: { workflowId: string; feedback: FeedbackSignal; decisive: boolean; late: boolean }) {
+      const { rowCount } = await pool.query(
+        `INSERT INTO feedback (workflow_id, message_id, rating, reason, comment, voice_media_id, channel, decisive, late, received_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
+         ON CONFLICT (workflow_id, message_id) DO UPDATE
+           SET reason = EXCLUDED.reason, comment = EXCLUDED.comment, voice_media_id = EXCLUDED.voice_media_id`,
+        [
+          workflowId,
+          feedback.messageId,
+          feedback.rating,
+          feedback.reason ?? null,
+          feedback.comment ?? null,
+          feedback.voiceMediaId ?? null,
+          feedback.channel,
+          decisive,
+          late,
+          feedback.receivedAt,
+        ],
+      );
+      return { inserted: rowCount === 1 };
+    },
+
+    async recordDetails({ workflowId, details, escalationId }: { workflowId: string; details: FeedbackDetailsSignal; escalationId?: string }) {
+      const { rowCount } = await pool.query(
+        `INSERT INTO feedback_details (workflow_id, message_id, escalation_id, reason, comment, voice_media_id, received_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT DO NOTHING`,
+        [workflowId, details.messageId, escalationId ?? null, details.reason ?? null, details.comment ?? null, details.voiceMediaId ?? null, details.receivedAt],
+      );
+      return { inserted: rowCount === 1 };
+    },
+
+    async createEscalation(e: NewEscalation) {
+      const { rowCount } = await pool.query(
+        `INSERT INTO escalations (escalation_id, workflow_id, grievance_id, cycle, level, level_name, department_code,
+                                  district_code, feedback_message_id, reason, comment, voice_media_id)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) ON CONFLICT (escalation_id) DO NOTHING`,
+        [
+          e.escalationId,
+          e.workflowId,
+          e.grievanceId,
+          e.cycle,
+          e.level,
+          ESCALATION_LEVELS[e.level],
+          e.departmentCode,
+          e.districtCode,
+          e.feedbackMessageId,
+          e.reason ?? null,
+          e.comment ?? null,
+          e.voiceMediaId ?? null,
+        ],
+      );
+      return { escalationId: e.escalationId, created: rowCount === 1 };
+    },
+
+    async markPortalCallback(escalationId: string, status: 'DONE' | 'NOT_CONFIGURED' | 'REJECTED', error?: string) {
+      await pool.query(
+        'UPDATE escalations SET portal_callback = $2, portal_callback_error = $3, portal_callback_at = now() WHERE escalation_id = $1',
+        [escalationId, status, error ?? null],
+      );
+    },
+
+    async recordOutcome(workflowId: string, outcome: Outcome, reason?: string) {
+      await pool.query('UPDATE closures SET outcome = $2, outcome_reason = $3, completed_at = now() WHERE workflow_id = $1', [
+        workflowId,
+        outcome,
+        reason ?? null,
+      ]);
+    },
+  };
+}

@@ -1,0 +1,17 @@
+/** Where the project lives, from source (ts under jest) and from dist/ alike. */
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+
+function findRoot(start: string): string {
+  for (let dir = start; ; dir = path.dirname(dir)) {
+    if (existsSync(path.join(dir, 'package.json')) && existsSync(path.join(dir, 'workflows'))) return dir;
+    if (path.dirname(dir) === dir) throw new Error(`project root not found above ${start}`);
+  }
+}
+
+/** The repository root. */
+export const PROJECT_ROOT = findRoot(__dirname);
+/** Project-local tools (Temporal binaries), git-ignored and installed by the project's setup. */
+export const TOOLS_DIR = path.join(PROJECT_ROOT, '.tools');
+/** Project-local runtime data (the dev server's SQLite file), git-ignored. */
+export const DATA_DIR = path.join(PROJECT_ROOT, '.data');

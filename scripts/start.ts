@@ -1,0 +1,86 @@
+/**
+ * The main job, `npm start`: everything on one machine with embedded defaults. Starts the Temporal dev
+ * server (SQLite under .data/, Web UI on 8233), migrates PostgreSQL, runs the worker and the API, and
+ * prints the URLs. Ctrl-C stops it all in order; the next start resumes every workflow in flight.
+ */
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { loadConfig } from '../config';
+import { startApi } from '../api/main';
+import { startDevServer, type DevServer } from '../infra/dev-server';
+import { requireTemporalCli } from '../infra/temporal-binaries';
+import { createLogger } from '../lib/log';
+import { DATA_DIR } from '../lib/paths';
+import { installTemporalRuntime } from '../lib/temporal-runtime';
+import { startWorker } from '../worker/main';
+import { setup } from './setup';
+
+/** Local-only defaults, so the one command works with no environment at all. */
+const LOCAL_DEFAULTS = {
+  PORTAL_API_KEY: 'local-dev-portal-key',
+};
+
+async function main(): Promise<void> {
+  for (const line of setup()) console.log(`[setup] ${line}`);
+  const config = loadConfig({ ...LOCAL_DEFAULTS, ...process.env });
+  const log = createLogger(config.logLevel, { process: 'start' });
+  installTemporalRuntime(log);
+
+  let devServer: DevServer | undefined;
+  if (config.devServer.mode === 'embedded') {
+    mkdirSync(DATA_DIR, { recursive: true });
+    const [host, port] = config.temporal.address.split(':');
+    devServer = await startDevServer({
+      cliPath: requireTemporalCli().path,
+      ip: host,
+      port: Number(port),
+      namespace: config.temporal.namespace,
+      dbFile: path.join(DATA_DIR, 'temporal.sqlite'),
+      uiPort: config.devServer.uiPort,
+    });
+  }
+  const worker = await startWorker(config, log);
+  const api = await startApi(config, log);
+
+  const lines = [
+    '',
+    'Sampark ATR is running.',
+    `  API            ${api.url}  (Authorization: Bearer ${config.http.apiKey === LOCAL_DEFAULTS.PORTAL_API_KEY ? LOCAL_DEFAULTS.PORTAL_API_KEY : '<PORTAL_API_KEY>'})`,
+    `  Health         ${api.url}/healthz`,
+    ...(devServer?.uiUrl ? [`  Temporal UI    ${devServer.uiUrl}`] : []),
+    `  Temporal gRPC  ${config.temporal.address} (namespace ${config.temporal.namespace})`,
+    `  PostgreSQL     ${redactUrl(config.databaseUrl)}`,
+    'Press Ctrl-C to stop.',
+    '',
+  ];
+  console.log(lines.join('\n'));
+
+  let stopping = false;
+  const stop = async () => {
+    if (stopping) return;
+    stopping = true;
+    console.log('Stopping: API, worker, then Temporal...');
+    await api.stop().catch((err) => log.error({ err }, 'API stop failed'));
+    await worker.stop().catch((err) => log.error({ err }, 'worker stop failed'));
+    await devServer?.stop();
+    console.log('Stopped.');
+  };
+  process.once('SIGINT', () => void stop());
+  process.once('SIGTERM', () => void stop());
+  await worker.running.catch(async (err) => {
+    log.fatal({ err }, 'worker stopped unexpectedly');
+    await stop();
+    process.exitCode = 1;
+  });
+}
+
+function redactUrl(url: string): string {
+  const u = new URL(url);
+  if (u.password) u.password = '***';
+  return u.toString();
+}
+
+main().catch((err) => {
+  console.error(err instanceof Error ? err.message : err);
+  process.exitCode = 1;
+});

@@ -1,0 +1,24 @@
+/** The run's test database (made and dropped by global-setup), one pool per test file. */
+import type { Pool } from 'pg';
+import { createPool } from '../../db/pool';
+
+let pool: Pool | undefined;
+
+/** The test database's URL. */
+export function testDatabaseUrl(): string {
+  const url = process.env.TEST_DATABASE_URL;
+  if (!url) throw new Error('TEST_DATABASE_URL is not set: run the tests through jest (global-setup makes the database)');
+  return url;
+}
+
+/** A pool on the test database, shared within a test file. */
+export function testPool(): Pool {
+  pool ??= createPool(testDatabaseUrl(), { max: 5 });
+  return pool;
+}
+
+/** Closes the file's pool (call in afterAll). */
+export async function closeTestPool(): Promise<void> {
+  await pool?.end();
+  pool = undefined;
+}

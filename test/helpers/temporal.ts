@@ -1,0 +1,106 @@
+/**
+ * Temporal test plumbing: time-skipping environments on the Java test server, a client for the run's
+ * dev server, and runWithWorker, which runs a body while a real ATR worker (real activities, real
+ * PostgreSQL) serves a fresh task queue.
+ */
+import { randomUUID } from 'node:crypto';
+import { Client, Connection } from '@temporalio/client';
+import { TestWorkflowEnvironment } from '@temporalio/testing';
+import { NativeConnection, type Worker } from '@temporalio/worker';
+import type { ActivityDeps } from '../../activities';
+import { AtrClient } from '../../client';
+import { loadConfig } from '../../config';
+import { createPgStore } from '../../db/store';
+import { registerSearchAttributes } from '../../infra/temporal';
+import { createOutboxMessenger } from '../../messaging/outbox';
+import { createSimpleRenderer } from '../../pdf/simple';
+import { createPortalNotifier } from '../../portal/callback';
+import { createAtrWorker } from '../../worker';
+import { testPool } from './db';
+
+/** The state-wide defaults exactly as production reads them (24 h and 72 h reminders, 7 days, 21:00-09:00). */
+export const DEFAULT_POLICY = loadConfig({ PORTAL_API_KEY: 'x'.repeat(16) }).defaultPolicy;
+
+/** A time-skipping environment on the Java test server, with our search attributes registered. */
+export async function createTimeSkippingEnv(): Promise<TestWorkflowEnvironment> {
+  const path = process.env.TEMPORAL_TEST_SERVER_PATH;
+  if (!path) throw new Error('TEMPORAL_TEST_SERVER_PATH is not set (global-setup sets it)');
+  const env = await TestWorkflowEnvironment.createTimeSkipping({ server: { executable: { type: 'existing-path', path } } });
+  await registerSearchAttributes(env.connection, env.namespace ?? 'default');
+  return env;
+}
+
+/** Connections to the run's dev server (for integration tests). */
+export async function connectDevServer(): Promise<{ client: Client; nativeConnection: NativeConnection; close(): Promise<void> }> {
+  const address = process.env.TEST_TEMPORAL_ADDRESS;
+  if (!address) throw new Error('TEST_TEMPORAL_ADDRESS is not set (global-setup starts the dev server)');
+  const connection = await Connection.connect({ address });
+  const nativeConnection = await NativeConnection.connect({ address });
+  return {
+    client: new Client({ connection, namespace: 'default' }),
+    nativeConnection,
+    close: async () => {
+      await connection.close();
+      await nativeConnection.close();
+    },
+  };
+}
+
+/** Where a test body runs. */
+export interface WorkerContext {
+  atr: AtrClient;
+  client: Client;
+  taskQueue: string;
+  worker: Worker;
+  deps: ActivityDeps;
+}
+
+/** Overrides for one worker: where to connect, and any activity dependency to replace. */
+export interface WorkerOverrides extends Partial<ActivityDeps> {
+  connection: { client: Client; nativeConnection: NativeConnection };
+  portalUrl?: string;
+}
+
+/** Runs `body` while a real ATR worker serves a fresh task queue; the worker stops when the body ends. */
+export async function runWithWorker<T>(overrides: WorkerOverrides, body: (ctx: WorkerContext) => Promise<T>): Promise<T> {
+  const { connection, portalUrl, ...depOverrides } = overrides;
+  const pool = testPool();
+  const taskQueue = `test-${randomUUID()}`;
+  const deps: ActivityDeps = {
+    store: createPgStore(pool),
+    messenger: createOutboxMessenger(pool),
+    renderer: createSimpleRenderer(),
+    portal: createPortalNotifier({ url: portalUrl, timeoutMs: 5_000 }),
+    log: { info: () => undefined, warn: () => undefined, error: () => undefined },
+    defaultPolicy: DEFAULT_POLICY,
+    ...depOverrides,
+  };
+  const bundlePath = process.env.TEST_WORKFLOW_BUNDLE;
+  if (!bundlePath) throw new Error('TEST_WORKFLOW_BUNDLE is not set (global-setup bundles the workflows)');
+  const worker = await createAtrWorker({
+    connection: connection.nativeConnection,
+    namespace: 'default',
+    taskQueue,
+    deps,
+    workflowBundle: { codePath: bundlePath },
+  });
+  const atr = new AtrClient(connection.client, taskQueue);
+  return worker.runUntil(body({ atr, client: connection.client, taskQueue, worker, deps }));
+}
+
+/** Moves a time-skipping server forward to the next time the IST clock shows hh:mm. */
+export async function skipToIst(env: TestWorkflowEnvironment, hhmm: string): Promise<number> {
+  const [h, m] = hhmm.split(':').map(Number);
+  const now = await env.currentTimeMs();
+  const istMidnight = Math.floor((now + 330 * 60_000) / 86_400_000) * 86_400_000 - 330 * 60_000;
+  let target = istMidnight + (h! * 60 + m!) * 60_000;
+  if (target <= now) target += 86_400_000;
+  await env.sleep(target - now);
+  return target;
+}
+
+/** Formats an instant as IST "HH:MM". */
+export function istClock(isoOrMs: string | number): string {
+  const d = new Date((typeof isoOrMs === 'string' ? Date.parse(isoOrMs) : isoOrMs) + 330 * 60_000);
+  return `${String(d.getUTCHours()).padStart(2, '0')}:${String(d.getUTCMinutes()).padStart(2, '0')}`;
+}

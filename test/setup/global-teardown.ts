@@ -1,0 +1,23 @@
+/** Stops the dev server and drops the test database made by global-setup. */
+import { rmSync } from 'node:fs';
+import { Client } from 'pg';
+import type { DevServer } from '../../infra/dev-server';
+
+export default async function globalTeardown(): Promise<void> {
+  const state = (globalThis as Record<string, unknown>).__samparkTest as
+    | { devServer: DevServer; databaseUrl: string; bundlePath: string }
+    | undefined;
+  if (!state) return;
+  await state.devServer.stop();
+  rmSync(state.bundlePath, { force: true });
+  const admin = new URL(state.databaseUrl);
+  const name = admin.pathname.slice(1);
+  admin.pathname = '/postgres';
+  const client = new Client({ connectionString: admin.toString() });
+  await client.connect();
+  try {
+    await client.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+  } finally {
+    await client.end();
+  }
+}

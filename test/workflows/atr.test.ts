@@ -1,0 +1,358 @@
+/**
+ * The ATR workflow on the time-skipping test server, with real activities on the test PostgreSQL:
+ * every business path, reminder times (quiet hours included), the window, escalation levels, repeated
+ * and late feedback, and a repeated closure.
+ */
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import type { FeedbackSignal } from '../../contracts/workflow';
+import { deliveryStatusSignal, feedbackDetailsSignal, feedbackSignal, stateQuery, type AtrResult } from '../../contracts/workflow';
+import { closeTestPool, testPool } from '../helpers/db';
+import { makeClosure } from '../helpers/fixtures';
+import { startFakePortal, type FakePortal } from '../helpers/portal';
+import { createTimeSkippingEnv, istClock, runWithWorker, skipToIst, type WorkerContext } from '../helpers/temporal';
+
+const HOUR = 3_600_000;
+let env: TestWorkflowEnvironment;
+let portal: FakePortal;
+
+beforeAll(async () => {
+  env = await createTimeSkippingEnv();
+  portal = await startFakePortal([200]);
+});
+afterAll(async () => {
+  await env?.teardown();
+  await portal?.close();
+  await closeTestPool();
+});
+
+const withWorker = <T>(body: (ctx: WorkerContext) => Promise<T>, overrides: { portalUrl?: string } = {}) =>
+  runWithWorker({ connection: env, portalUrl: portal.url, ...overrides }, body);
+
+function feedback(rating: FeedbackSignal['rating'], extra: Partial<FeedbackSignal> = {}): FeedbackSignal {
+  return { messageId: `wamid.${Math.random().toString(36).slice(2)}`, rating, channel: 'helpline', receivedAt: new Date().toISOString(), ...extra };
+}
+
+async function outbox(workflowId: string) {
+  const { rows } = await testPool().query<{ purpose: string; body: { text: string } }>(
+    'SELECT purpose, body FROM outbound_messages WHERE workflow_id = $1 ORDER BY created_at',
+    [workflowId],
+  );
+  return rows;
+}
+
+describe('atrWorkflow', () => {
+  test('delivers the ATR at once in daytime and sends reminders at 24 h and 72 h, then ends NO_RESPONSE after 7 days', async () => {
+    await skipToIst(env, '10:00');
+    await withWorker(async ({ atr, client }) => {
+      const { workflowId } = await atr.closeGrievance(makeClosure());
+      const handle = client.workflow.getHandle(workflowId);
+      const result: AtrResult = await handle.result();
+      expect(result.outcome).toBe('NO_RESPONSE');
+      const state = await handle.query(stateQuery);
+      expect(istClock(state.delivery.sentAt!)).toBe('10:00');
+      expect(state.reminders.map((r) => [istClock(r.sentAt!), (Date.parse(r.sentAt!) - Date.parse(state.delivery.sentAt!)) / HOUR])).toEqual([
+        ['10:00', 24],
+        ['10:00', 72],
+      ]);
+      expect(Date.parse(state.feedbackWindowEndsAt!) - Date.parse(state.delivery.sentAt!)).toBe(168 * HOUR);
+      expect((await outbox(workflowId)).map((m) => m.purpose)).toEqual(['ATR', 'REMINDER', 'REMINDER']);
+      const { rows } = await testPool().query('SELECT outcome FROM closures WHERE workflow_id = $1', [workflowId]);
+      expect(rows[0].outcome).toBe('NO_RESPONSE');
+    });
+  });
+
+  test('holds an ATR closed at 23:30 IST until 09:00 IST', async () => {
+    await skipToIst(env, '23:30');
+    await withWorker(async ({ atr, client }) => {
+      const { workflowId } = await atr.closeGrievance(makeClosure());
+      const handle = client.workflow.getHandle(workflowId);
+      await handle.result();
+      const state = await handle.query(stateQuery);
+      expect(istClock(state.delivery.sentAt!)).toBe('09:00');
+    });
+  });
+
+  test('sends the second reminder at 09:00 IST when 72 h falls at night', async () => {
+    await skipToIst(env, '20:00');
+    await withWorker(async ({ atr, client }) => {
+      // A department that reminds at 24 h and 74 h: delivered 20:00, the second falls at 22:00.
+      const { workflowId } = await atr.closeGrievance(makeClosure({ feedbackPolicy: { reminderOffsetsHours: [24, 74] } }));
+      const handle = client.workflow.getHandle(workflowId);
+      await handle.result();
+      const state = await handle.query(stateQuery);
+      const sentAt = Date.parse(state.delivery.sentAt!);
+      expect(istClock(sentAt)).toBe('20:00');
+      expect(istClock(state.reminders[0]!.sentAt!)).toBe('20:00');
+      expect(istClock(state.reminders[1]!.sentAt!)).toBe('09:00');
+      expect((Date.parse(state.reminders[1]!.sentAt!) - sentAt) / HOUR).toBe(24 + 48 + 13);
+    });
+  });
+
+  test('takes the reminders and window from the department policy, and closure overrides win', async () => {
+    await testPool().query(
+      `INSERT INTO department_policies (department_code, policy) VALUES ('PHED', $1)
+       ON CONFLICT (department_code) DO UPDATE SET policy = EXCLUDED.policy`,
+      [{ reminderOffsetsHours: [12], feedbackWindowHours: 48, quietHours: null }],
+    );
+    await skipToIst(env, '11:00');
+    await withWorker(async ({ atr, client }) => {
+      const department = { code: 'PHED', nameEn: 'Public Health Engineering' };
+      const a = await atr.closeGrievance(makeClosure({ department }));
+      const b = await atr.closeGrievance(makeClosure({ department, feedbackPolicy: { feedbackWindowHours: 24 } }));
+      await client.workflow.getHandle(a.workflowId).result();
+      await client.workflow.getHandle(b.workflowId).result();
+      const sa = await client.workflow.getHandle(a.workflowId).query(stateQuery);
+      const sb = await client.workflow.getHandle(b.workflowId).query(stateQuery);
+      expect(sa.policy).toMatchObject({ reminderOffsetsHours: [12], feedbackWindowHours: 48, quietHours: null });
+      expect(istClock(sa.reminders[0]!.sentAt!)).toBe('23:00'); // quiet hours switched off for this department
+      expect(sb.policy).toMatchObject({ reminderOffsetsHours: [12], feedbackWindowHours: 24 });
+    });
+  });
+
+  test('ends SATISFIED on a satisfied reply, stops reminding, and thanks the citizen', async () => {
+    await skipToIst(env, '10:00');
+    await withWorker(async ({ atr, client }) => {
+      const { workflowId } = await atr.closeGrievance(makeClosure());
+      const handle = client.workflow.getHandle(workflowId);
+      await env.sleep(30 * HOUR); // after the first reminder
+      await handle.signal(feedbackSignal, feedback('SATISFIED', { channel: 'whatsapp' }));
+      const result: AtrResult = await handle.result();
+      expect(result.outcome).toBe('SATISFIED');
+      const state = await handle.query(stateQuery);
+      expect(state.reminders.filter((r) => r.sentAt)).toHaveLength(1);
+      expect((await outbox(workflowId)).map((m) => m.purpose)).toEqual(['ATR', 'REMINDER', 'ACKNOWLEDGEMENT']);
+      const { rows } = await testPool().query('SELECT rating, decisive, late FROM feedback WHERE workflow_id = $1', [workflowId]);
+      expect(rows).toEqual([{ rating: 'SATISFIED', decisive: true, late: false }]);
+    });
+  });
+
+  test('escalates "not satisfied" to the department with the reason and comment, and reopens it on the portal', async () => {
+    await skipToIst(env, '10:00');
+    await withWorker(async ({ atr, client }) => {
+      const closure = makeClosure();
+      const { workflowId } = await atr.closeGrievance(closure);
+      const handle = client.workflow.getHandle(workflowId);
+      await env.sleep(2 * HOUR);
+      await handle.signal(feedbackSignal, feedback('NOT_SATISFIED', { reason: 'NOT_RESOLVED', comment: 'नाली अब भी भरी है' }));
+      const result: AtrResult = await handle.result();
+      expect(result).toMatchObject({ outcome: 'ESCALATED', escalationLevel: 1 });
+      const { rows } = await testPool().query('SELECT * FROM escalations WHERE workflow_id = $1', [workflowId]);
+      expect(rows[0]).toMatchObject({ level: 1, level_name: 'DEPARTMENT', reason: 'NOT_RESOLVED', comment: 'नाली अब भी भरी है', portal_callback: 'DONE' });
+      const call = portal.calls.find((c) => c.body.grievanceId === closure.grievanceId);
+      expect(call?.body).toMatchObject({ event: 'grievance.reopen', cycle: 1, level: 1, reason: 'NOT_RESOLVED' });
+      expect(call?.headers['idempotency-key']).toBe(rows[0].escalation_id);
+    });
+  });
+
+  test.each([
+    [2, 2, 'DISTRICT'],
+    [3, 3, 'STATE'],
+    [5, 3, 'STATE'],
+  ])('escalates cycle %i at level %i (%s)', async (cycle, level, levelName) => {
+    await skipToIst(env, '10:00');
+    await withWorker(async ({ atr, client }) => {
+      const { workflowId } = await atr.closeGrievance(makeClosure({ cycle }));
+      const handle = client.workflow.getHandle(workflowId);
+      await handle.signal(feedbackSignal, feedback('NOT_SATISFIED', { reason: 'DELAY' }));
+      expect(await handle.result()).toMatchObject({ outcome: 'ESCALATED', escalationLevel: level });
+      const { rows } = await testPool().query('SELECT level, level_name FROM escalations WHERE workflow_id = $1', [workflowId]);
+      expect(rows).toEqual([{ level, level_name: levelName }]);
+    });
+  });
+
+  test('waits for the reason and comment that follow a WhatsApp "not satisfied" before escalating', async () => {
+    await skipToIst(env, '10:00');
+    await withWorker(async ({ atr, client }) => {
+      const { workflowId } = await atr.closeGrievance(makeClosure());
+      const handle = client.workflow.getHandle(workflowId);
+      await handle.signal(feedbackSignal, feedback('NOT_SATISFIED', { channel: 'whatsapp' }));
+      await env.sleep(60_000);
+      await handle.signal(feedbackDetailsSignal, { messageId: 'wamid.reason', reason: 'NO_CONTACT', receivedAt: new Date().toISOString() });
+      await handle.signal(feedbackDetailsSignal, { messageId: 'wamid.comment', comment: 'कोई अधिकारी नहीं आया', receivedAt: new Date().toISOString() });
+      expect((await handle.result()).outcome).toBe('ESCALATED');
+      const { rows } = await testPool().query('SELECT reason, comment FROM escalations WHERE workflow_id = $1', [workflowId]);
+      expect(rows).toEqual([{ reason: 'NO_CONTACT', comment: 'कोई अधिकारी नहीं आया' }]);
+    });
+  });
+
+  test('escalates without details when none come within 30 minutes', async () => {
+    await skipToIst(env, '10:00');
+    await withWorker(async ({ atr, client }) => {
+      const { workflowId } = await atr.closeGrievance(makeClosure());
+      const handle = client.workflow.getHandle(workflowId);
+      await handle.signal(feedbackSignal, feedback('NOT_SATISFIED', { channel: 'whatsapp' }));
+      expect((await handle.result()).outcome).toBe('ESCALATED');
+      const { rows } = await testPool().query('SELECT reason, comment FROM escalations WHERE workflow_id = $1', [workflowId]);
+      expect(rows).toEqual([{ reason: null, comment: null }]);
+    });
+  });
+
+  test('retries the portal callback until the portal recovers', async () => {
+    const flaky = await startFakePortal([503, 503, 200]);
+    try {
+      await skipToIst(env, '10:00');
+      await withWorker(
+        async ({ atr, client }) => {
+          const { workflowId } = await atr.closeGrievance(makeClosure());
+          const handle = client.workflow.getHandle(workflowId);
+          await handle.signal(feedbackSignal, feedback('NOT_SATISFIED', { reason: 'OTHER' }));
+          expect((await handle.result()).outcome).toBe('ESCALATED');
+          expect(flaky.calls).toHaveLength(3);
+          const { rows } = await testPool().query('SELECT portal_callback FROM escalations WHERE workflow_id = $1', [workflowId]);
+          expect(rows[0].portal_callback).toBe('DONE');
+        },
+        { portalUrl: flaky.url },
+      );
+    } finally {
+      await flaky.close();
+    }
+  });
+
+  test('keeps the escalation when the portal refuses the callback with a 4xx', async () => {
+    const refusing = await startFakePortal([422]);
+    try {
+      await skipToIst(env, '10:00');
+      await withWorker(
+        async ({ atr, client }) => {
+          const { workflowId } = await atr.closeGrievance(makeClosure());
+          const handle = client.workflow.getHandle(workflowId);
+          await handle.signal(feedbackSignal, feedback('NOT_SATISFIED', { reason: 'OTHER' }));
+          expect((await handle.result()).outcome).toBe('ESCALATED');
+          expect(refusing.calls).toHaveLength(1);
+          const state = await handle.query(stateQuery);
+          expect(state.escalation).toMatchObject({ portalCallback: 'REJECTED', portalCallbackError: 'portal callback refused with HTTP 422' });
+          const { rows } = await testPool().query('SELECT portal_callback FROM escalations WHERE workflow_id = $1', [workflowId]);
+          expect(rows[0].portal_callback).toBe('REJECTED');
+        },
+        { portalUrl: refusing.url },
+      );
+    } finally {
+      await refusing.close();
+    }
+  });
+
+  test('ignores a repeated feedback signal with the same message id', async () => {
+    await skipToIst(env, '10:00');
+    await withWorker(async ({ atr, client }) => {
+      const { workflowId } = await atr.closeGrievance(makeClosure());
+      const handle = client.workflow.getHandle(workflowId);
+      const fb = feedback('SATISFIED');
+      await handle.signal(feedbackSignal, fb);
+      await handle.signal(feedbackSignal, fb);
+      await handle.signal(feedbackSignal, { ...fb, rating: 'NOT_SATISFIED' }); // same id, even if altered
+      expect((await handle.result()).outcome).toBe('SATISFIED');
+      const state = await handle.query(stateQuery);
+      expect(state.otherFeedback).toEqual([]);
+      const { rows } = await testPool().query('SELECT count(*)::int AS n FROM feedback WHERE workflow_id = $1', [workflowId]);
+      expect(rows[0].n).toBe(1);
+    });
+  });
+
+  test('records a second, different feedback without changing the outcome', async () => {
+    await skipToIst(env, '10:00');
+    await withWorker(async ({ atr, client }) => {
+      const { workflowId } = await atr.closeGrievance(makeClosure());
+      const handle = client.workflow.getHandle(workflowId);
+      await handle.signal(feedbackSignal, feedback('SATISFIED'));
+      await env.sleep(HOUR);
+      await handle.signal(feedbackSignal, feedback('NOT_SATISFIED', { reason: 'OTHER' }));
+      expect((await handle.result()).outcome).toBe('SATISFIED');
+      const { rows } = await testPool().query('SELECT rating, decisive, late FROM feedback WHERE workflow_id = $1 ORDER BY recorded_at', [workflowId]);
+      expect(rows).toEqual([
+        { rating: 'SATISFIED', decisive: true, late: false },
+        { rating: 'NOT_SATISFIED', decisive: false, late: false },
+      ]);
+      const escalations = await testPool().query('SELECT 1 FROM escalations WHERE workflow_id = $1', [workflowId]);
+      expect(escalations.rowCount).toBe(0);
+    });
+  });
+
+  test('records and acknowledges feedback after the window, leaving NO_RESPONSE', async () => {
+    await skipToIst(env, '10:00');
+    await withWorker(async ({ atr, client }) => {
+      const { workflowId } = await atr.closeGrievance(makeClosure());
+      const handle = client.workflow.getHandle(workflowId);
+      await env.sleep(170 * HOUR); // window of 168 h has closed
+      expect((await handle.query(stateQuery)).outcome).toBe('NO_RESPONSE');
+      await handle.signal(feedbackSignal, feedback('NOT_SATISFIED', { reason: 'DELAY' }));
+      const result: AtrResult = await handle.result();
+      expect(result).toMatchObject({ outcome: 'NO_RESPONSE', lateFeedbackCount: 1 });
+      const { rows } = await testPool().query('SELECT decisive, late FROM feedback WHERE workflow_id = $1', [workflowId]);
+      expect(rows).toEqual([{ decisive: false, late: true }]);
+      expect((await outbox(workflowId)).at(-1)?.purpose).toBe('ACKNOWLEDGEMENT');
+      expect((await testPool().query('SELECT 1 FROM escalations WHERE workflow_id = $1', [workflowId])).rowCount).toBe(0);
+    });
+  });
+
+  test('ends UNDELIVERABLE when the channel reports the number can never receive it', async () => {
+    await skipToIst(env, '10:00');
+    await withWorker(async ({ atr, client }) => {
+      const { workflowId } = await atr.closeGrievance(makeClosure());
+      const handle = client.workflow.getHandle(workflowId);
+      await env.sleep(60_000);
+      const { delivery } = await handle.query(stateQuery);
+      await handle.signal(deliveryStatusSignal, { messageId: delivery.messageId!, status: 'DELIVERED', at: new Date().toISOString() });
+      await handle.signal(deliveryStatusSignal, {
+        messageId: delivery.messageId!,
+        status: 'FAILED',
+        permanent: true,
+        errorCode: 131026,
+        errorTitle: 'Message undeliverable',
+        at: new Date().toISOString(),
+      });
+      expect(await handle.result()).toMatchObject({ outcome: 'UNDELIVERABLE', reason: 'Message undeliverable' });
+      const state = await handle.query(stateQuery);
+      expect(state.delivery).toMatchObject({ status: 'UNDELIVERABLE', errorCode: 131026 });
+      expect(state.reminders.filter((r) => r.sentAt)).toEqual([]);
+    });
+  });
+
+  test('never lets a late "sent" status overwrite "read"', async () => {
+    await skipToIst(env, '10:00');
+    await withWorker(async ({ atr, client }) => {
+      const { workflowId } = await atr.closeGrievance(makeClosure());
+      const handle = client.workflow.getHandle(workflowId);
+      await env.sleep(60_000);
+      const { delivery } = await handle.query(stateQuery);
+      const at = new Date().toISOString();
+      await handle.signal(deliveryStatusSignal, { messageId: delivery.messageId!, status: 'READ', at });
+      await handle.signal(deliveryStatusSignal, { messageId: delivery.messageId!, status: 'SENT', at });
+      await handle.signal(deliveryStatusSignal, { messageId: delivery.messageId!, status: 'DELIVERED', at });
+      await handle.signal(feedbackSignal, feedback('SATISFIED'));
+      await handle.result();
+      const desc = await handle.describe();
+      expect((await handle.query(stateQuery)).delivery.status).toBe('READ');
+      expect(desc.typedSearchAttributes.get({ name: 'DeliveryStatus', type: 'KEYWORD' })).toBe('READ');
+    });
+  });
+
+  test('starts one workflow for a repeated closure of the same grievance and cycle', async () => {
+    await skipToIst(env, '10:00');
+    await withWorker(async ({ atr, client }) => {
+      const closure = makeClosure();
+      const first = await atr.closeGrievance(closure);
+      const again = await atr.closeGrievance({ ...closure, subject: 'a changed subject' });
+      expect(again).toEqual({ workflowId: first.workflowId, duplicate: true });
+      const next = await atr.closeGrievance({ ...closure, cycle: 2 });
+      expect(next.duplicate).toBe(false);
+      expect(next.workflowId).not.toBe(first.workflowId);
+      await client.workflow.getHandle(first.workflowId).terminate('test done');
+      await client.workflow.getHandle(next.workflowId).terminate('test done');
+    });
+  });
+
+  test('keeps personal data out of the workflow id and search attributes', async () => {
+    await skipToIst(env, '10:00');
+    await withWorker(async ({ atr, client }) => {
+      const closure = makeClosure();
+      const { workflowId } = await atr.closeGrievance(closure);
+      const desc = await client.workflow.getHandle(workflowId).describe();
+      const visible = JSON.stringify({ workflowId, sa: desc.raw.workflowExecutionInfo?.searchAttributes });
+      expect(visible).not.toContain('9876543210');
+      expect(visible).not.toContain(Buffer.from('9876543210').toString('base64').slice(0, 12));
+      expect(visible).not.toContain(closure.citizen!.name);
+      expect(desc.typedSearchAttributes.get({ name: 'GrievanceId', type: 'KEYWORD' })).toBe(closure.grievanceId);
+      await client.workflow.getHandle(workflowId).terminate('test done');
+    });
+  });
+});

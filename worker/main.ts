@@ -1,0 +1,49 @@
+/** Runs a worker process on its own (docker compose scales these): `node dist/worker/main.js`. */
+import { loadConfig, type Config } from '../config';
+import { ensureDatabase, migrate } from '../db/migrate';
+import { createPool } from '../db/pool';
+import { connectWorker } from '../infra/temporal';
+import { createLogger, type Logger } from '../lib/log';
+import { installTemporalRuntime } from '../lib/temporal-runtime';
+import { createActivityDeps, createAtrWorker } from '.';
+
+/** Starts a worker on the configured cluster; resolves with a function that drains and stops it. */
+export async function startWorker(config: Readonly<Config>, log: Logger): Promise<{ stop(): Promise<void>; running: Promise<void> }> {
+  await ensureDatabase(config.databaseUrl);
+  const pool = createPool(config.databaseUrl);
+  await migrate(pool);
+  const connection = await connectWorker(config.temporal);
+  const worker = await createAtrWorker({
+    connection,
+    namespace: config.temporal.namespace,
+    taskQueue: config.temporal.taskQueue,
+    deps: createActivityDeps(config, pool, log.child({ component: 'activities' })),
+  });
+  const running = worker.run().finally(async () => {
+    await connection.close();
+    await pool.end();
+  });
+  log.info({ taskQueue: config.temporal.taskQueue, namespace: config.temporal.namespace }, 'worker started');
+  return {
+    running,
+    async stop() {
+      if (worker.getState() === 'RUNNING') worker.shutdown();
+      await running;
+    },
+  };
+}
+
+if (require.main === module) {
+  const config = loadConfig();
+  const log = createLogger(config.logLevel, { process: 'worker' });
+  installTemporalRuntime(log);
+  startWorker(config, log)
+    .then(({ stop, running }) => {
+      for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => void stop());
+      return running;
+    })
+    .catch((err) => {
+      log.fatal({ err }, 'worker failed');
+      process.exitCode = 1;
+    });
+}

@@ -1,0 +1,336 @@
+/**
+ * One grievance closure, from disposal to the citizen's verdict:
+ * record it, render the ATR, deliver it by day, wait for feedback with reminders,
+ * escalate "not satisfied" one level higher per cycle, and stay open a while for late replies.
+ */
+import {
+  ActivityFailure,
+  ApplicationFailure,
+  condition,
+  log,
+  proxyActivities,
+  setHandler,
+  sleep,
+  upsertSearchAttributes,
+  workflowInfo,
+} from '@temporalio/workflow';
+import type { AtrActivities } from '../activities';
+import type { Closure } from '../contracts/closure';
+import {
+  DELIVERY_RANK,
+  ESCALATION_LEVELS,
+  FAILURES,
+  SA,
+  deliveryStatusSignal,
+  initialSearchAttributes,
+  escalationLevelFor,
+  feedbackDetailsSignal,
+  feedbackSignal,
+  stateQuery,
+  type AtrResult,
+  type AtrState,
+  type DeliveryStatusSignal,
+  type FeedbackDetailsSignal,
+  type FeedbackPolicy,
+  type FeedbackSignal,
+  type Outcome,
+  type RecordedFeedback,
+} from '../contracts/workflow';
+import { HOUR_MS, iso, nextSendableTime, reminderTimes } from './schedule';
+
+/** Postgres calls: retried without limit (an outage must not lose a closure), backing off to a minute. */
+const store = proxyActivities<AtrActivities>({
+  startToCloseTimeout: '30s',
+  retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '1m', nonRetryableErrorTypes: [FAILURES.invalidClosure] },
+});
+
+/** Rendering is CPU work plus one insert; a render that takes minutes is stuck, so retry it. */
+const renderer = proxyActivities<AtrActivities>({
+  startToCloseTimeout: '2m',
+  retry: { initialInterval: '2s', backoffCoefficient: 2, maximumInterval: '1m', nonRetryableErrorTypes: [FAILURES.invalidClosure] },
+});
+
+/** The ATR itself: keep trying through channel outages (ops see the retries); permanent refusals end it. */
+const delivery = proxyActivities<AtrActivities>({
+  startToCloseTimeout: '1m',
+  retry: {
+    initialInterval: '5s',
+    backoffCoefficient: 2,
+    maximumInterval: '10m',
+    nonRetryableErrorTypes: [FAILURES.invalidClosure, FAILURES.undeliverable, FAILURES.messagingRejected],
+  },
+});
+
+/** Reminders and acknowledgements: a reminder that cannot go out within two hours is stale, so give up on it. */
+const courtesy = proxyActivities<AtrActivities>({
+  startToCloseTimeout: '1m',
+  scheduleToCloseTimeout: '2h',
+  retry: {
+    initialInterval: '5s',
+    backoffCoefficient: 2,
+    maximumInterval: '10m',
+    nonRetryableErrorTypes: [FAILURES.invalidClosure, FAILURES.undeliverable, FAILURES.messagingRejected],
+  },
+});
+
+/** The portal reopen callback: retried until the portal answers, however long it is down. */
+const portal = proxyActivities<AtrActivities>({
+  startToCloseTimeout: '30s',
+  retry: { initialInterval: '10s', backoffCoefficient: 2, maximumInterval: '15m' },
+});
+
+/** The ATR workflow: one per closure (grievance id + cycle). */
+export async function atrWorkflow(closure: Closure): Promise<AtrResult> {
+  const { workflowId } = workflowInfo();
+  const seenMessageIds = new Set<string>();
+  const unprocessed: Unprocessed = { feedback: [], details: [] };
+  const state: AtrState = {
+    grievanceId: closure.grievanceId,
+    cycle: closure.cycle,
+    departmentCode: closure.department.code,
+    districtCode: closure.district.code,
+    language: closure.citizen.language,
+    stage: 'RECORDING',
+    delivery: { status: 'PENDING' },
+    reminders: [],
+    otherFeedback: [],
+  };
+
+  setHandler(stateQuery, () => state);
+  setHandler(feedbackSignal, (feedback) => {
+    if (seenMessageIds.has(feedback.messageId)) return; // a redelivered webhook or a retried request
+    seenMessageIds.add(feedback.messageId);
+    unprocessed.feedback.push({ feedback, arrivedAt: Date.now() });
+  });
+  setHandler(feedbackDetailsSignal, (details) => {
+    if (seenMessageIds.has(details.messageId)) return;
+    seenMessageIds.add(details.messageId);
+    if (!mergeDetails(state, details)) unprocessed.details.push(details);
+  });
+  setHandler(deliveryStatusSignal, (report) => applyDeliveryStatus(state, report));
+
+  ensureSearchAttributes(closure);
+  const { policy } = await store.recordClosure({ workflowId, closure });
+  state.policy = policy;
+
+  state.stage = 'RENDERING';
+  state.atr = await renderer.renderAtr({ workflowId });
+
+  state.stage = 'WAITING_FOR_DAYTIME';
+  await sleepUntil(nextSendableTime(Date.now(), policy.quietHours), 'quiet hours: ATR waits for daytime');
+
+  state.stage = 'DELIVERING';
+  const sent = await deliverAtr(workflowId, state);
+  if (!sent) return finish(workflowId, state, 'UNDELIVERABLE', state.delivery.reason);
+
+  state.stage = 'AWAITING_FEEDBACK';
+  const deliveredAt = Date.now();
+  const windowEnd = deliveredAt + policy.feedbackWindowHours * HOUR_MS;
+  state.feedbackWindowEndsAt = iso(windowEnd);
+  state.closesAt = iso(windowEnd + policy.lateFeedbackGraceHours * HOUR_MS);
+  state.reminders = reminderTimes(deliveredAt, policy).map((at, i) => ({ number: i + 1, dueAt: iso(at) }));
+
+  const decisive = await awaitFeedback(workflowId, state, unprocessed, windowEnd);
+  if (isUndeliverable(state)) return finish(workflowId, state, 'UNDELIVERABLE', state.delivery.reason, windowEnd, unprocessed);
+  if (!decisive) return finish(workflowId, state, 'NO_RESPONSE', undefined, windowEnd, unprocessed);
+
+  state.feedback = { ...decisive, decisive: true, late: false };
+  if (decisive.rating === 'SATISFIED') {
+    await store.recordFeedback({ workflowId, feedback: state.feedback, decisive: true, late: false });
+    await acknowledge(workflowId, decisive.messageId, 'SATISFIED');
+    return finish(workflowId, state, 'SATISFIED', undefined, windowEnd, unprocessed);
+  }
+
+  await awaitDetails(state, policy);
+  await store.recordFeedback({ workflowId, feedback: state.feedback, decisive: true, late: false });
+  await escalate(workflowId, state, closure.cycle);
+  await acknowledge(workflowId, decisive.messageId, 'ESCALATED');
+  return finish(workflowId, state, 'ESCALATED', undefined, windowEnd, unprocessed);
+}
+
+/** Feedback and details that arrived but are not yet handled, in arrival order. */
+interface Unprocessed {
+  feedback: { feedback: FeedbackSignal; arrivedAt: number }[];
+  details: FeedbackDetailsSignal[];
+}
+
+async function sleepUntil(at: number, summary: string): Promise<void> {
+  const ms = at - Date.now();
+  if (ms > 0) await sleep(ms, { summary });
+}
+
+/** Waits until `fn` holds or `at` passes, without a timer when `at` is already past. */
+async function waitUntil(fn: () => boolean, at: number, summary: string): Promise<boolean> {
+  const ms = at - Date.now();
+  return ms > 0 ? condition(fn, ms, { summary }) : fn();
+}
+
+/** The client sets the search attributes at start; a workflow started by hand gets them here. */
+function ensureSearchAttributes(closure: Closure): void {
+  if (workflowInfo().typedSearchAttributes.get(SA.grievanceId) !== undefined) return;
+  upsertSearchAttributes(initialSearchAttributes(closure));
+}
+
+/** Sends the ATR; false when the channel says it can never reach this citizen. */
+async function deliverAtr(workflowId: string, state: AtrState): Promise<boolean> {
+  try {
+    const { messageId } = await delivery.deliverAtr({ workflowId, atrId: state.atr!.atrId });
+    state.delivery = { ...state.delivery, status: higher(state.delivery.status, 'SENT'), messageId, sentAt: iso(Date.now()) };
+    upsertSearchAttributes([{ key: SA.deliveryStatus, value: state.delivery.status }]);
+    return !isUndeliverable(state);
+  } catch (err) {
+    const reason = permanentReason(err);
+    if (!reason) throw err;
+    state.delivery = { ...state.delivery, status: 'UNDELIVERABLE', reason, updatedAt: iso(Date.now()) };
+    return false;
+  }
+}
+
+/**
+ * Waits for the first feedback until the window closes, sending each reminder when it falls due.
+ * Returns undefined when the window closes in silence or delivery fails for good.
+ */
+async function awaitFeedback(
+  workflowId: string,
+  state: AtrState,
+  unprocessed: Unprocessed,
+  windowEnd: number,
+): Promise<FeedbackSignal | undefined> {
+  const settled = () => unprocessed.feedback.length > 0 || isUndeliverable(state);
+  for (const reminder of state.reminders) {
+    if (await waitUntil(settled, Date.parse(reminder.dueAt), `reminder ${reminder.number} due`)) break;
+    try {
+      const { messageId } = await courtesy.sendReminder({ workflowId, number: reminder.number });
+      Object.assign(reminder, { sentAt: iso(Date.now()), messageId });
+    } catch (err) {
+      log.warn('reminder not sent', { workflowId, number: reminder.number, error: errorMessage(err) });
+    }
+  }
+  await waitUntil(settled, windowEnd, 'feedback window');
+  return isUndeliverable(state) ? undefined : unprocessed.feedback.shift()?.feedback;
+}
+
+/** After "not satisfied" on WhatsApp, the reason and comment arrive as separate messages: give them time. */
+async function awaitDetails(state: AtrState, policy: FeedbackPolicy): Promise<void> {
+  const fb = state.feedback!;
+  if (fb.channel !== 'whatsapp' || policy.detailsWaitMinutes <= 0) return;
+  state.stage = 'AWAITING_DETAILS';
+  await condition(() => Boolean(fb.reason && (fb.comment || fb.voiceMediaId)), policy.detailsWaitMinutes * 60_000, {
+    summary: 'reason and comment from the citizen',
+  });
+}
+
+async function escalate(workflowId: string, state: AtrState, cycle: number): Promise<void> {
+  state.stage = 'ESCALATING';
+  const level = escalationLevelFor(cycle);
+  const feedback = state.feedback!;
+  const { escalationId } = await store.escalate({ workflowId, level, feedback });
+  state.escalation = { escalationId, level, levelName: ESCALATION_LEVELS[level], portalCallback: 'PENDING' };
+  upsertSearchAttributes([{ key: SA.escalationLevel, value: level }]);
+  const { status, error } = await portal.notifyPortal({ workflowId, escalationId, level, feedback });
+  state.escalation.portalCallback = status;
+  if (error) state.escalation.portalCallbackError = error;
+}
+
+type Ack = 'SATISFIED' | 'ESCALATED' | 'LATE' | 'ALREADY_RECORDED';
+
+/** Acknowledgements are courtesy: a failure is logged and the grievance moves on. */
+async function acknowledge(workflowId: string, feedbackMessageId: string, ack: Ack): Promise<void> {
+  try {
+    await courtesy.acknowledgeFeedback({ workflowId, feedbackMessageId, ack });
+  } catch (err) {
+    log.warn('acknowledgement not sent', { workflowId, ack, error: errorMessage(err) });
+  }
+}
+
+/**
+ * Records the outcome, then (once delivered) keeps the workflow open until the grace period ends,
+ * recording and acknowledging any further feedback without changing the outcome.
+ */
+async function finish(
+  workflowId: string,
+  state: AtrState,
+  outcome: Outcome,
+  reason?: string,
+  windowEnd?: number,
+  unprocessed: Unprocessed = { feedback: [], details: [] },
+): Promise<AtrResult> {
+  state.outcome = outcome;
+  if (reason) state.outcomeReason = reason;
+  upsertSearchAttributes([
+    { key: SA.outcome, value: outcome },
+    { key: SA.feedbackOutcome, value: state.feedback?.rating ?? 'NONE' },
+  ]);
+  await store.recordOutcome({ workflowId, outcome, reason });
+
+  if (windowEnd !== undefined && outcome !== 'UNDELIVERABLE') {
+    state.stage = 'LATE_FEEDBACK_OPEN';
+    const closesAt = Date.parse(state.closesAt!);
+    const pending = () => unprocessed.feedback.length + unprocessed.details.length > 0;
+    do {
+      for (let next; (next = unprocessed.feedback.shift()); ) {
+        const late = next.arrivedAt >= windowEnd;
+        const entry: RecordedFeedback = { ...next.feedback, decisive: false, late };
+        state.otherFeedback.push(entry);
+        await store.recordFeedback({ workflowId, feedback: next.feedback, decisive: false, late });
+        await acknowledge(workflowId, next.feedback.messageId, late ? 'LATE' : 'ALREADY_RECORDED');
+      }
+      for (let details; (details = unprocessed.details.shift()); ) {
+        await store.recordDetails({ workflowId, details, escalationId: state.escalation?.escalationId });
+      }
+    } while (await waitUntil(pending, closesAt, 'open for late feedback'));
+  }
+  state.stage = 'COMPLETED';
+  return {
+    grievanceId: state.grievanceId,
+    cycle: state.cycle,
+    outcome,
+    ...(reason ? { reason } : {}),
+    ...(state.escalation ? { escalationLevel: state.escalation.level } : {}),
+    lateFeedbackCount: state.otherFeedback.filter((f) => f.late).length,
+  };
+}
+
+/** Folds details into a "not satisfied" still waiting for them; false when they must be recorded on their own. */
+function mergeDetails(state: AtrState, details: FeedbackDetailsSignal): boolean {
+  const fb = state.feedback;
+  if (!fb || fb.rating !== 'NOT_SATISFIED' || state.stage !== 'AWAITING_DETAILS') return false;
+  fb.reason ??= details.reason;
+  if (details.comment) fb.comment = fb.comment ? `${fb.comment}\n${details.comment}` : details.comment;
+  fb.voiceMediaId ??= details.voiceMediaId;
+  return true;
+}
+
+/** Channel statuses arrive late, twice and out of order: only a higher rank moves the status. */
+function applyDeliveryStatus(state: AtrState, report: DeliveryStatusSignal): void {
+  if (!state.delivery.messageId || report.messageId !== state.delivery.messageId) return;
+  const next = report.status === 'FAILED' && report.permanent ? 'UNDELIVERABLE' : report.status;
+  if (DELIVERY_RANK[next] <= DELIVERY_RANK[state.delivery.status]) return;
+  state.delivery = {
+    ...state.delivery,
+    status: next,
+    updatedAt: report.at,
+    ...(report.errorCode !== undefined ? { errorCode: report.errorCode } : {}),
+    ...(next === 'UNDELIVERABLE' || next === 'FAILED' ? { reason: report.errorTitle ?? `channel error ${report.errorCode ?? 'unknown'}` } : {}),
+  };
+  upsertSearchAttributes([{ key: SA.deliveryStatus, value: next }]);
+}
+
+function higher(a: AtrState['delivery']['status'], b: AtrState['delivery']['status']) {
+  return DELIVERY_RANK[a] >= DELIVERY_RANK[b] ? a : b;
+}
+
+function isUndeliverable(state: AtrState): boolean {
+  return state.delivery.status === 'UNDELIVERABLE';
+}
+
+/** The reason of a non-retryable channel failure, or undefined for anything else. */
+function permanentReason(err: unknown): string | undefined {
+  if (!(err instanceof ActivityFailure) || !(err.cause instanceof ApplicationFailure)) return undefined;
+  const { type, message } = err.cause;
+  return type === FAILURES.undeliverable || type === FAILURES.messagingRejected ? `${type}: ${message}` : undefined;
+}
+
+function errorMessage(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}
