@@ -50,7 +50,7 @@ describe('atrWorkflow', () => {
       expect(result.outcome).toBe('NO_RESPONSE');
       const state = await handle.query(stateQuery);
       expect(istClock(state.delivery.sentAt!)).toBe('10:00');
-      expect(state.reminders.map((r) => [istClock(r.sentAt!), (Date.parse(r.sentAt!) - Date.parse(state.delivery.sentAt!)) / HOUR])).toEqual([
+      expect(state.reminders.map((r) => [istClock(r.sentAt!), (Date.parse(r.dueAt) - Date.parse(state.delivery.sentAt!)) / HOUR])).toEqual([
         ['10:00', 24],
         ['10:00', 72],
       ]);
@@ -84,7 +84,10 @@ describe('atrWorkflow', () => {
       expect(istClock(sentAt)).toBe('20:00');
       expect(istClock(state.reminders[0]!.sentAt!)).toBe('20:00');
       expect(istClock(state.reminders[1]!.sentAt!)).toBe('09:00');
-      expect((Date.parse(state.reminders[1]!.sentAt!) - sentAt) / HOUR).toBe(24 + 48 + 13);
+      // Due exactly at 09:00:00 IST, three days after delivery (two full days, then 20:00 to 09:00).
+      const due = new Date(state.reminders[1]!.dueAt);
+      expect([due.getUTCSeconds(), due.getUTCMilliseconds()]).toEqual([0, 0]);
+      expect(Math.round((due.getTime() - sentAt) / HOUR)).toBe(24 + 48 + 13);
     });
   });
 
@@ -336,8 +339,9 @@ describe('atrWorkflow', () => {
       const next = await atr.closeGrievance({ ...closure, cycle: 2 });
       expect(next.duplicate).toBe(false);
       expect(next.workflowId).not.toBe(first.workflowId);
-      await client.workflow.getHandle(first.workflowId).terminate('test done');
-      await client.workflow.getHandle(next.workflowId).terminate('test done');
+      const handles = [first.workflowId, next.workflowId].map((id) => client.workflow.getHandle(id));
+      for (const h of handles) await h.signal(feedbackSignal, feedback('SATISFIED'));
+      for (const h of handles) expect((await h.result()).outcome).toBe('SATISFIED');
     });
   });
 
@@ -347,12 +351,13 @@ describe('atrWorkflow', () => {
       const closure = makeClosure();
       const { workflowId } = await atr.closeGrievance(closure);
       const desc = await client.workflow.getHandle(workflowId).describe();
-      const visible = JSON.stringify({ workflowId, sa: desc.raw.workflowExecutionInfo?.searchAttributes });
+      const visible = JSON.stringify({ workflowId, sa: desc.typedSearchAttributes.getAll() });
+      expect(visible).toContain(closure.grievanceId);
       expect(visible).not.toContain('9876543210');
-      expect(visible).not.toContain(Buffer.from('9876543210').toString('base64').slice(0, 12));
       expect(visible).not.toContain(closure.citizen!.name);
       expect(desc.typedSearchAttributes.get({ name: 'GrievanceId', type: 'KEYWORD' })).toBe(closure.grievanceId);
-      await client.workflow.getHandle(workflowId).terminate('test done');
+      await client.workflow.getHandle(workflowId).signal(feedbackSignal, feedback('SATISFIED'));
+      await client.workflow.getHandle(workflowId).result();
     });
   });
 });
