@@ -8,7 +8,7 @@ import Fastify, { type FastifyError, type FastifyReply, type FastifyRequest } fr
 import { hasZodFastifySchemaValidationErrors, serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { AtrClient, FeedbackClosedError, GrievanceNotFoundError, ValidationError } from '../client';
-import { ClosureSchema, FeedbackRequestSchema, GrievanceIdSchema } from '../contracts/closure';
+import { ClosureSchema, FeedbackRequestSchema, GrievanceIdSchema, toFieldErrors } from '../contracts/closure';
 import type { Logger } from '../lib/log';
 
 /** A dependency the health check probes. */
@@ -26,7 +26,7 @@ const HEALTH_TIMEOUT_MS = 2_000;
 
 /** Builds the API (not listening yet). */
 export async function buildApi({ atr, apiKey, logger, health }: ApiOptions) {
-  const app = Fastify({ loggerInstance: logger, bodyLimit: 1024 * 1024, requestTimeout: 30_000, disableRequestLogging: false });
+  const app = Fastify({ loggerInstance: logger, bodyLimit: 1024 * 1024, requestTimeout: 30_000 });
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   app.setErrorHandler(errorHandler);
@@ -93,10 +93,9 @@ function apiKeyGuard(apiKey: string) {
 
 function errorHandler(err: FastifyError, req: FastifyRequest, reply: FastifyReply) {
   if (hasZodFastifySchemaValidationErrors(err)) {
-    const fields = err.validation.map((v) => ({
-      field: v.instancePath.replace(/^\//, '').replace(/\//g, '.') || '(body)',
-      message: /received undefined$/.test(v.message ?? '') ? 'is required' : (v.message ?? 'is invalid'),
-    }));
+    const fields = toFieldErrors({
+      issues: err.validation.map((v) => ({ path: v.instancePath.split('/').filter(Boolean), code: v.keyword, message: v.message ?? 'is invalid' })),
+    });
     return reply.code(400).send({ error: 'validation_failed', message: 'the request has invalid fields', fields });
   }
   if (err instanceof ValidationError) return reply.code(400).send({ error: 'validation_failed', message: err.message, fields: err.fields });

@@ -45,7 +45,8 @@ const PolicyEnvSchema = z.object({
   REMINDER_OFFSETS_HOURS: z
     .string()
     .default('24,72')
-    .transform((s) => (s.trim() === '' ? [] : s.split(',').map((v) => Number(v.trim())))),
+    // "none" switches reminders off (an empty variable means "unset", like every other variable here).
+    .transform((s) => (s.trim() === 'none' ? [] : s.split(',').map((v) => Number(v.trim())))),
   FEEDBACK_WINDOW_HOURS: z.coerce.number().default(168),
   QUIET_HOURS: z
     .string()

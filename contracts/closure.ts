@@ -67,7 +67,10 @@ const PhoneSchema = z
   .transform(normalizePhone)
   .pipe(z.string().regex(/^\+[1-9]\d{7,14}$/, 'must be a mobile number: 10 digits, or E.164 such as +919876543210'));
 
-const IsoDateTime = z.iso.datetime({ offset: true, message: 'must be an ISO 8601 date-time, e.g. 2026-11-28T10:30:00+05:30' });
+/** A custom message for a field, keeping "is required" when the field is missing altogether. */
+const says = (message: string) => ({ error: (issue: { input?: unknown }) => (issue.input === undefined ? 'is required' : message) });
+
+const IsoDateTime = z.iso.datetime({ offset: true, ...says('must be an ISO 8601 date-time, e.g. 2026-11-28T10:30:00+05:30') });
 
 const NamedCode = z.object({
   code: z.string().trim().regex(CODE_PATTERN, 'must be 1-32 letters, digits, - or _'),
@@ -112,7 +115,7 @@ export const ClosureSchema = z
       .object({
         name: text(120),
         phone: PhoneSchema,
-        language: z.enum(LANGUAGES, { message: "must be 'hi' or 'en'" }).default('hi'),
+        language: z.enum(LANGUAGES, says("must be 'hi' or 'en'")).default('hi'),
       })
       .strict(),
     subject: text(500),
@@ -124,7 +127,8 @@ export const ClosureSchema = z
     feedbackPolicy: FeedbackPolicyOverrideSchema.optional(),
   })
   .strict()
-  .refine((c) => Date.parse(c.disposedAt) >= Date.parse(c.registeredAt), {
+  // Only compares two valid dates; an invalid one already has its own error.
+  .refine((c) => !(Date.parse(c.disposedAt) < Date.parse(c.registeredAt)), {
     path: ['disposedAt'],
     message: 'must not be before registeredAt',
   });
@@ -139,8 +143,8 @@ export type FeedbackPolicyOverride = z.output<typeof FeedbackPolicyOverrideSchem
 /** Feedback from any channel other than a WhatsApp webhook (helpline, portal, SMS link page). */
 export const FeedbackRequestSchema = z
   .object({
-    rating: z.enum(['SATISFIED', 'NOT_SATISFIED'], { message: "must be 'SATISFIED' or 'NOT_SATISFIED'" }),
-    reason: z.enum(REASON_CODES, { message: `must be one of ${REASON_CODES.join(', ')}` }).optional(),
+    rating: z.enum(['SATISFIED', 'NOT_SATISFIED'], says("must be 'SATISFIED' or 'NOT_SATISFIED'")),
+    reason: z.enum(REASON_CODES, says(`must be one of ${REASON_CODES.join(', ')}`)).optional(),
     comment: text(2000).optional(),
     channel: z.enum(FEEDBACK_CHANNELS).default('helpline'),
     /** The caller's idempotency key: the same messageId twice is one feedback. */
@@ -159,13 +163,10 @@ export interface FieldError {
 }
 
 /** Turns zod issues into field errors with dotted paths ("citizen.phone"). */
-export function toFieldErrors(error: z.ZodError): FieldError[] {
+export function toFieldErrors(error: { issues: readonly { path: readonly PropertyKey[]; code: string; message: string }[] }): FieldError[] {
   return error.issues.map((issue) => ({
     field: issue.path.length ? issue.path.map(String).join('.') : '(body)',
-    message: isMissing(issue) ? 'is required' : issue.message,
+    // zod's own wording for a missing field is "expected string, received undefined".
+    message: issue.code === 'invalid_type' && /received undefined$/.test(issue.message) ? 'is required' : issue.message,
   }));
-}
-
-function isMissing(issue: { code: string; message: string }): boolean {
-  return issue.code === 'invalid_type' && /received undefined$/.test(issue.message);
 }

@@ -47,11 +47,13 @@ export function createPgStore(pool: Pool): Store {
     },
 
     async recordFeedback({ workflowId, feedback, decisive, late }: { workflowId: string; feedback: FeedbackSignal; decisive: boolean; late: boolean }) {
-      const { rowCount } = await pool.query(
+      // A retry may carry details merged since the first attempt: keep the fullest version. xmax = 0 marks an insert.
+      const { rows } = await pool.query<{ inserted: boolean }>(
         `INSERT INTO feedback (workflow_id, message_id, rating, reason, comment, voice_media_id, channel, decisive, late, received_at)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
          ON CONFLICT (workflow_id, message_id) DO UPDATE
-           SET reason = EXCLUDED.reason, comment = EXCLUDED.comment, voice_media_id = EXCLUDED.voice_media_id`,
+           SET reason = EXCLUDED.reason, comment = EXCLUDED.comment, voice_media_id = EXCLUDED.voice_media_id
+         RETURNING (xmax = 0) AS inserted`,
         [
           workflowId,
           feedback.messageId,
@@ -65,7 +67,7 @@ export function createPgStore(pool: Pool): Store {
           feedback.receivedAt,
         ],
       );
-      return { inserted: rowCount === 1 };
+      return { inserted: rows[0]!.inserted };
     },
 
     async recordDetails({ workflowId, details, escalationId }: { workflowId: string; details: FeedbackDetailsSignal; escalationId?: string }) {

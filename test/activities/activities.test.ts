@@ -1,0 +1,213 @@
+/** The activities against the real test PostgreSQL and a real HTTP portal: idempotent under retries. */
+import { ApplicationFailure } from '@temporalio/common';
+import { PDFDocument } from 'pdf-lib';
+import { createActivities, type ActivityDeps } from '../../activities';
+import { ClosureSchema } from '../../contracts/closure';
+import { atrWorkflowId, type FeedbackSignal } from '../../contracts/workflow';
+import { createPgStore } from '../../db/store';
+import { createOutboxMessenger } from '../../messaging/outbox';
+import { createSimpleRenderer } from '../../pdf/simple';
+import { createPortalNotifier } from '../../portal/callback';
+import { closeTestPool, testPool } from '../helpers/db';
+import { makeClosure } from '../helpers/fixtures';
+import { startFakePortal } from '../helpers/portal';
+import { DEFAULT_POLICY } from '../helpers/temporal';
+
+const silent = { info: () => undefined, warn: () => undefined, error: () => undefined };
+
+function activities(overrides: Partial<ActivityDeps> = {}) {
+  const pool = testPool();
+  return createActivities({
+    store: createPgStore(pool),
+    messenger: createOutboxMessenger(pool),
+    renderer: createSimpleRenderer(),
+    portal: createPortalNotifier({ timeoutMs: 2_000 }),
+    log: silent,
+    defaultPolicy: DEFAULT_POLICY,
+    ...overrides,
+  });
+}
+
+async function recorded(over: Parameters<typeof makeClosure>[0] = {}) {
+  const closure = ClosureSchema.parse(makeClosure(over));
+  const workflowId = atrWorkflowId(closure.grievanceId, closure.cycle);
+  await activities().recordClosure({ workflowId, closure });
+  return { closure, workflowId };
+}
+
+const notSatisfied: FeedbackSignal = {
+  messageId: 'wamid.ns1',
+  rating: 'NOT_SATISFIED',
+  reason: 'NOT_RESOLVED',
+  comment: 'पानी अब भी भरा है',
+  channel: 'whatsapp',
+  receivedAt: '2026-11-28T10:00:00.000Z',
+};
+
+afterAll(closeTestPool);
+
+describe('recordClosure', () => {
+  test('records a closure once however often it is retried', async () => {
+    const { closure, workflowId } = await recorded();
+    await activities().recordClosure({ workflowId, closure });
+    const { rows } = await testPool().query('SELECT grievance_id, cycle, language, closure FROM closures WHERE workflow_id = $1', [workflowId]);
+    expect(rows).toHaveLength(1);
+    expect(rows[0]).toMatchObject({ grievance_id: closure.grievanceId, cycle: 1, language: 'hi' });
+    expect(rows[0].closure.citizen.phone).toBe('+919876543210');
+  });
+
+  test('layers the policy: state defaults, then the department, then the closure', async () => {
+    await testPool().query(
+      `INSERT INTO department_policies (department_code, policy) VALUES ('REV', $1)
+       ON CONFLICT (department_code) DO UPDATE SET policy = EXCLUDED.policy`,
+      [{ feedbackWindowHours: 96, reminderOffsetsHours: [48] }],
+    );
+    const closure = ClosureSchema.parse(makeClosure({ department: { code: 'REV', nameEn: 'Revenue' }, feedbackPolicy: { reminderOffsetsHours: [6] } }));
+    const { policy } = await activities().recordClosure({ workflowId: atrWorkflowId(closure.grievanceId, 1), closure });
+    expect(policy).toEqual({ ...DEFAULT_POLICY, feedbackWindowHours: 96, reminderOffsetsHours: [6] });
+  });
+
+  test('ignores an invalid department policy and keeps the defaults', async () => {
+    await testPool().query(
+      `INSERT INTO department_policies (department_code, policy) VALUES ('BAD', $1)
+       ON CONFLICT (department_code) DO UPDATE SET policy = EXCLUDED.policy`,
+      [{ feedbackWindowHours: -5 }],
+    );
+    const closure = ClosureSchema.parse(makeClosure({ department: { code: 'BAD', nameEn: 'Bad policy' } }));
+    const { policy } = await activities().recordClosure({ workflowId: atrWorkflowId(closure.grievanceId, 1), closure });
+    expect(policy).toEqual(DEFAULT_POLICY);
+  });
+
+  test('fails without retry on a closure that is not valid', async () => {
+    const closure = { ...ClosureSchema.parse(makeClosure()), subject: '' };
+    const err = await activities().recordClosure({ workflowId: 'atr-x-c1', closure }).catch((e) => e);
+    expect(err).toBeInstanceOf(ApplicationFailure);
+    expect(err).toMatchObject({ type: 'InvalidClosure', nonRetryable: true });
+  });
+});
+
+describe('renderAtr', () => {
+  test('stores a real PDF and returns its fingerprint, not its bytes', async () => {
+    const { workflowId } = await recorded();
+    const result = await activities().renderAtr({ workflowId });
+    expect(result).toEqual({ atrId: workflowId, sha256: expect.stringMatching(/^[0-9a-f]{64}$/), byteLength: expect.any(Number) });
+    const { rows } = await testPool().query<{ pdf: Buffer }>('SELECT pdf FROM atr_documents WHERE workflow_id = $1', [workflowId]);
+    expect(rows[0]!.pdf.subarray(0, 5).toString()).toBe('%PDF-');
+    const doc = await PDFDocument.load(rows[0]!.pdf);
+    expect(doc.getPageCount()).toBeGreaterThanOrEqual(1);
+  });
+
+  test('uses the portal ATR number when there is one', async () => {
+    const { workflowId } = await recorded({ atrNumber: `ATR/2026/${Date.now()}` });
+    expect((await activities().renderAtr({ workflowId })).atrId).toMatch(/^ATR\/2026\//);
+  });
+});
+
+describe('deliverAtr and the outbox', () => {
+  test('sends one message for any number of retries of the same send', async () => {
+    const { workflowId } = await recorded();
+    const acts = activities();
+    const { atrId } = await acts.renderAtr({ workflowId });
+    const first = await acts.deliverAtr({ workflowId, atrId });
+    const retry = await acts.deliverAtr({ workflowId, atrId });
+    expect(retry.messageId).toBe(first.messageId);
+    const { rows } = await testPool().query('SELECT purpose, recipient, language, body FROM outbound_messages WHERE workflow_id = $1', [workflowId]);
+    expect(rows).toHaveLength(1);
+    expect(rows[0]).toMatchObject({ purpose: 'ATR', recipient: '+919876543210', language: 'hi' });
+    expect(rows[0].body.text).toContain('कार्यवाही रिपोर्ट');
+  });
+
+  test('writes reminders in the citizen language', async () => {
+    const { workflowId } = await recorded({ citizen: { name: 'Asha Verma', phone: '+919812345678', language: 'en' } });
+    await activities().sendReminder({ workflowId, number: 1 });
+    const { rows } = await testPool().query('SELECT body FROM outbound_messages WHERE workflow_id = $1', [workflowId]);
+    expect(rows[0].body.text).toMatch(/^Reminder: please give your feedback/);
+  });
+});
+
+describe('feedback and escalation', () => {
+  test('records a feedback once per message id', async () => {
+    const { workflowId } = await recorded();
+    const acts = activities();
+    expect(await acts.recordFeedback({ workflowId, feedback: notSatisfied, decisive: true, late: false })).toEqual({ inserted: true });
+    expect(await acts.recordFeedback({ workflowId, feedback: notSatisfied, decisive: true, late: false })).toEqual({ inserted: false });
+  });
+
+  test('puts one escalation row in the department inbox however often it is retried', async () => {
+    const { closure, workflowId } = await recorded({ cycle: 2, district: { code: 'UDR', nameEn: 'Udaipur' } });
+    const acts = activities();
+    const a = await acts.escalate({ workflowId, level: 2, feedback: notSatisfied });
+    const b = await acts.escalate({ workflowId, level: 2, feedback: notSatisfied });
+    expect(b).toEqual(a);
+    const { rows } = await testPool().query('SELECT * FROM escalations WHERE workflow_id = $1', [workflowId]);
+    expect(rows).toHaveLength(1);
+    expect(rows[0]).toMatchObject({
+      grievance_id: closure.grievanceId,
+      level: 2,
+      level_name: 'DISTRICT',
+      department_code: 'LSG',
+      district_code: 'UDR',
+      reason: 'NOT_RESOLVED',
+      comment: 'पानी अब भी भरा है',
+      portal_callback: 'PENDING',
+    });
+  });
+});
+
+describe('notifyPortal', () => {
+  test('reports NOT_CONFIGURED when no portal callback URL is set', async () => {
+    const { workflowId } = await recorded();
+    const { escalationId } = await activities().escalate({ workflowId, level: 1, feedback: notSatisfied });
+    expect(await activities().notifyPortal({ workflowId, escalationId, level: 1, feedback: notSatisfied })).toEqual({ status: 'NOT_CONFIGURED' });
+  });
+
+  test('throws a retryable error while the portal answers 5xx', async () => {
+    const portal = await startFakePortal([503]);
+    try {
+      const acts = activities({ portal: createPortalNotifier({ url: portal.url, timeoutMs: 2_000 }) });
+      const { workflowId } = await recorded();
+      const { escalationId } = await acts.escalate({ workflowId, level: 1, feedback: notSatisfied });
+      const err = await acts.notifyPortal({ workflowId, escalationId, level: 1, feedback: notSatisfied }).catch((e) => e);
+      expect(err).toBeInstanceOf(Error);
+      expect(err).not.toBeInstanceOf(ApplicationFailure);
+      expect(err.message).toMatch(/503; will retry/);
+    } finally {
+      await portal.close();
+    }
+  });
+
+  test('records REJECTED on a 4xx and sends the bearer token and idempotency key', async () => {
+    const portal = await startFakePortal([404]);
+    try {
+      const acts = activities({ portal: createPortalNotifier({ url: portal.url, token: 'portal-secret', timeoutMs: 2_000 }) });
+      const { workflowId } = await recorded();
+      const { escalationId } = await acts.escalate({ workflowId, level: 1, feedback: notSatisfied });
+      expect(await acts.notifyPortal({ workflowId, escalationId, level: 1, feedback: notSatisfied })).toEqual({
+        status: 'REJECTED',
+        error: 'portal callback refused with HTTP 404',
+      });
+      expect(portal.calls[0]!.headers).toMatchObject({ authorization: 'Bearer portal-secret', 'idempotency-key': escalationId });
+      const { rows } = await testPool().query('SELECT portal_callback, portal_callback_error FROM escalations WHERE escalation_id = $1', [escalationId]);
+      expect(rows[0]).toEqual({ portal_callback: 'REJECTED', portal_callback_error: 'portal callback refused with HTTP 404' });
+    } finally {
+      await portal.close();
+    }
+  });
+
+  test('times out a portal that never answers, so the retry can happen', async () => {
+    const http = await import('node:http');
+    const server = http.createServer(() => undefined); // accepts, never answers
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    try {
+      const { port } = server.address() as import('node:net').AddressInfo;
+      const acts = activities({ portal: createPortalNotifier({ url: `http://127.0.0.1:${port}/`, timeoutMs: 300 }) });
+      const { workflowId } = await recorded();
+      const { escalationId } = await acts.escalate({ workflowId, level: 1, feedback: notSatisfied });
+      const err = await acts.notifyPortal({ workflowId, escalationId, level: 1, feedback: notSatisfied }).catch((e) => e);
+      expect(err.name).toBe('TimeoutError');
+    } finally {
+      server.closeAllConnections();
+      server.close();
+    }
+  });
+});

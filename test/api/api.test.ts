@@ -1,0 +1,183 @@
+/**
+ * The HTTP API end to end on the run's Temporal dev server: real HTTP, a real worker, the real
+ * PostgreSQL. A closure posted here is found through the visibility API by its search attributes,
+ * and "not satisfied" leaves an escalation row and the ESCALATED outcome.
+ */
+import type { Client } from '@temporalio/client';
+import type { NativeConnection } from '@temporalio/worker';
+import { buildApi } from '../../api/server';
+import { AtrClient } from '../../client';
+import { createLogger } from '../../lib/log';
+import { closeTestPool, testPool } from '../helpers/db';
+import { makeClosure } from '../helpers/fixtures';
+import { connectDevServer, runWithWorker } from '../helpers/temporal';
+
+const API_KEY = 'test-portal-key-0123456789';
+let dev: { client: Client; nativeConnection: NativeConnection; close(): Promise<void> };
+
+beforeAll(async () => {
+  dev = await connectDevServer();
+});
+afterAll(async () => {
+  await dev?.close();
+  await closeTestPool();
+});
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- response bodies are asserted field by field
+type Json = any;
+type Call = (method: string, path: string, body?: unknown, key?: string | null) => Promise<{ status: number; json: Json }>;
+
+/** Runs `body` against a listening API whose worker serves a fresh task queue. */
+async function withApi(body: (call: Call) => Promise<void>) {
+  await runWithWorker({ connection: dev }, async ({ taskQueue }) => {
+    const app = await buildApi({
+      atr: new AtrClient(dev.client, taskQueue),
+      apiKey: API_KEY,
+      logger: createLogger('silent'),
+      health: { temporal: () => dev.client.workflowService.getSystemInfo({}), database: () => testPool().query('SELECT 1') },
+    });
+    const base = await app.listen({ host: '127.0.0.1', port: 0 });
+    try {
+      await body(async (method, path, payload, key = API_KEY) => {
+        const res = await fetch(`${base}${path}`, {
+          method,
+          headers: { ...(payload !== undefined ? { 'content-type': 'application/json' } : {}), ...(key ? { authorization: `Bearer ${key}` } : {}) },
+          body: payload === undefined ? undefined : typeof payload === 'string' ? payload : JSON.stringify(payload),
+          signal: AbortSignal.timeout(20_000),
+        });
+        const text = await res.text();
+        return { status: res.status, json: text ? JSON.parse(text) : undefined };
+      });
+    } finally {
+      await app.close();
+    }
+  });
+}
+
+/** Polls until `check` returns a value, or fails after the deadline. */
+async function eventually<T>(check: () => Promise<T | undefined>, timeoutMs = 30_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await check();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error('condition not met in time');
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
+// Integration closures switch quiet hours off: the dev server runs on the real clock, at any hour CI runs.
+const daytime = { feedbackPolicy: { quietHours: null } };
+
+describe('HTTP API', () => {
+  test('answers /healthz with the state of Temporal and PostgreSQL', async () => {
+    await withApi(async (call) => {
+      expect(await call('GET', '/healthz', undefined, null)).toEqual({ status: 200, json: { status: 'ok', checks: { temporal: 'ok', database: 'ok' } } });
+    });
+  });
+
+  test('refuses a request without the API key, or with a wrong one', async () => {
+    await withApi(async (call) => {
+      expect((await call('POST', '/v1/closures', makeClosure(), null)).status).toBe(401);
+      expect((await call('POST', '/v1/closures', makeClosure(), 'wrong-key')).status).toBe(401);
+      expect((await call('GET', '/v1/grievances/G1', undefined, null)).status).toBe(401);
+    });
+  });
+
+  test('answers 400 naming every bad field, and starts nothing', async () => {
+    await withApi(async (call) => {
+      const closure = makeClosure({ citizen: { name: 'राम', phone: 'not-a-phone', language: 'hi' }, disposedAt: 'soon' });
+      const res = await call('POST', '/v1/closures', closure);
+      expect(res.status).toBe(400);
+      expect(res.json.error).toBe('validation_failed');
+      expect(res.json.fields.map((f: { field: string }) => f.field).sort()).toEqual(['citizen.phone', 'disposedAt']);
+      expect((await call('GET', `/v1/grievances/${closure.grievanceId}`)).status).toBe(404);
+      expect((await call('POST', '/v1/closures', '{"grievanceId": ')).status).toBe(400);
+    });
+  });
+
+  test('starts a workflow that ops find by GrievanceId through the visibility API, once per closure', async () => {
+    await withApi(async (call) => {
+      const closure = makeClosure(daytime);
+      const first = await call('POST', '/v1/closures', closure);
+      expect(first).toEqual({
+        status: 202,
+        json: { workflowId: `atr-${closure.grievanceId}-c1`, duplicate: false, status: `/v1/grievances/${closure.grievanceId}` },
+      });
+      expect(await call('POST', '/v1/closures', closure)).toMatchObject({ status: 202, json: { workflowId: first.json.workflowId, duplicate: true } });
+
+      const found = await eventually(async () => {
+        const list = [];
+        for await (const wf of dev.client.workflow.list({ query: `GrievanceId = "${closure.grievanceId}" AND DepartmentCode = "LSG"` })) list.push(wf);
+        return list.length ? list : undefined;
+      });
+      expect(found.map((w) => w.workflowId)).toEqual([first.json.workflowId]);
+
+      const status = await eventually(async () => {
+        const res = await call('GET', `/v1/grievances/${closure.grievanceId}`);
+        return res.json?.state?.stage === 'AWAITING_FEEDBACK' ? res : undefined;
+      });
+      expect(status.json).toMatchObject({ cycle: 1, execution: 'RUNNING', state: { delivery: { status: 'SENT' }, reminders: [{ number: 1 }, { number: 2 }] } });
+    });
+  });
+
+  test('escalates "not satisfied" feedback posted through the API: an escalation row and the ESCALATED outcome', async () => {
+    await withApi(async (call) => {
+      const closure = makeClosure(daytime);
+      await call('POST', '/v1/closures', closure);
+      await eventually(async () => ((await call('GET', `/v1/grievances/${closure.grievanceId}`)).json?.state?.stage === 'AWAITING_FEEDBACK' ? true : undefined));
+
+      const fb = { rating: 'NOT_SATISFIED', reason: 'NO_CONTACT', comment: 'कोई अधिकारी नहीं आया', messageId: 'helpline-call-7781' };
+      const accepted = await call('POST', `/v1/grievances/${closure.grievanceId}/feedback`, fb);
+      expect(accepted).toEqual({ status: 202, json: { workflowId: `atr-${closure.grievanceId}-c1`, messageId: 'helpline-call-7781' } });
+
+      const escalated = await eventually(async () => {
+        const res = await call('GET', `/v1/grievances/${closure.grievanceId}`);
+        return res.json?.state?.outcome === 'ESCALATED' && res.json.summary.outcome === 'ESCALATED' ? res.json : undefined;
+      });
+      expect(escalated.state.escalation).toMatchObject({ level: 1, levelName: 'DEPARTMENT', portalCallback: 'NOT_CONFIGURED' });
+      expect(escalated.summary).toMatchObject({ feedbackOutcome: 'NOT_SATISFIED', escalationLevel: 1 });
+      const { rows } = await testPool().query('SELECT level, reason, comment FROM escalations WHERE grievance_id = $1', [closure.grievanceId]);
+      expect(rows).toEqual([{ level: 1, reason: 'NO_CONTACT', comment: 'कोई अधिकारी नहीं आया' }]);
+
+      const byOutcome = await eventually(async () => {
+        const ids = [];
+        for await (const wf of dev.client.workflow.list({ query: `AtrOutcome = "ESCALATED" AND GrievanceId = "${closure.grievanceId}"` })) ids.push(wf.workflowId);
+        return ids.length ? ids : undefined;
+      });
+      expect(byOutcome).toEqual([`atr-${closure.grievanceId}-c1`]);
+      await dev.client.workflow.getHandle(`atr-${closure.grievanceId}-c1`).terminate('test finished');
+    });
+  });
+
+  test('answers 404 for feedback on a grievance never closed through us, and 409 once its workflow has ended', async () => {
+    await withApi(async (call) => {
+      expect((await call('POST', '/v1/grievances/NEVER-SEEN-1/feedback', { rating: 'SATISFIED' })).status).toBe(404);
+      const closure = makeClosure(daytime);
+      const { json } = await call('POST', '/v1/closures', closure);
+      await dev.client.workflow.getHandle(json.workflowId).terminate('test: feedback period over');
+      const res = await call('POST', `/v1/grievances/${closure.grievanceId}/feedback?cycle=1`, { rating: 'SATISFIED' });
+      expect(res).toMatchObject({ status: 409, json: { error: 'feedback_closed' } });
+    });
+  });
+
+  test('hides the details of an internal error behind a request id', async () => {
+    const { Client, Connection } = await import('@temporalio/client');
+    const connection = await Connection.connect({ address: process.env.TEST_TEMPORAL_ADDRESS! });
+    await connection.close(); // every call through it now fails inside the server
+    const app = await buildApi({ atr: new AtrClient(new Client({ connection })), apiKey: API_KEY, logger: createLogger('silent'), health: {} });
+    const base = await app.listen({ host: '127.0.0.1', port: 0 });
+    try {
+      const res = await fetch(`${base}/v1/closures`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${API_KEY}`, 'content-type': 'application/json' },
+        body: JSON.stringify(makeClosure()),
+      });
+      expect(res.status).toBe(500);
+      const body = await res.json();
+      expect(body).toEqual({ error: 'internal_error', message: expect.any(String), requestId: expect.any(String) });
+      expect(JSON.stringify(body)).not.toMatch(/channel|grpc|shut down/i);
+    } finally {
+      await app.close();
+    }
+  });
+});

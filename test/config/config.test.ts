@@ -1,0 +1,61 @@
+/** loadConfig: defaults, and every problem listed at once. */
+import { ConfigError, loadConfig } from '../../config';
+
+const KEY = { PORTAL_API_KEY: 'k'.repeat(20) };
+
+describe('loadConfig', () => {
+  test('gives the documented defaults', () => {
+    const config = loadConfig(KEY);
+    expect(config).toMatchObject({
+      temporal: { address: '127.0.0.1:7233', namespace: 'default', taskQueue: 'sampark-atr' },
+      databaseUrl: 'postgres://postgres@127.0.0.1:5432/sampark_atr',
+      http: { host: '127.0.0.1', port: 3000 },
+      portal: { timeoutMs: 10_000 },
+      defaultPolicy: {
+        reminderOffsetsHours: [24, 72],
+        feedbackWindowHours: 168,
+        quietHours: { start: '21:00', end: '09:00' },
+        lateFeedbackGraceHours: 168,
+        detailsWaitMinutes: 30,
+      },
+    });
+    expect(config.temporal.tls).toBeUndefined();
+  });
+
+  test('returns a frozen object', () => {
+    const config = loadConfig(KEY);
+    expect(Object.isFrozen(config)).toBe(true);
+    expect(Object.isFrozen(config.defaultPolicy.reminderOffsetsHours)).toBe(true);
+  });
+
+  test('lists every problem at once, naming each variable', () => {
+    let error: unknown;
+    try {
+      loadConfig({ PORT: 'eighty', DATABASE_URL: 'mysql://x', QUIET_HOURS: '9pm-9am', REMINDER_OFFSETS_HOURS: '72,24', TEMPORAL_TLS_CERT_PATH: '/c.pem' });
+    } catch (err) {
+      error = err;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    const text = (error as ConfigError).problems.join('\n');
+    for (const name of ['PORTAL_API_KEY', 'PORT', 'DATABASE_URL', 'QUIET_HOURS', 'TEMPORAL_TLS_KEY_PATH']) expect(text).toContain(name);
+  });
+
+  test('rejects reminders in the wrong order or outside the window', () => {
+    expect(() => loadConfig({ ...KEY, REMINDER_OFFSETS_HOURS: '72,24' })).toThrow(/REMINDER_OFFSETS_HOURS: must be in increasing order/);
+    expect(() => loadConfig({ ...KEY, FEEDBACK_WINDOW_HOURS: '48', REMINDER_OFFSETS_HOURS: '24,72' })).toThrow(/inside FEEDBACK_WINDOW_HOURS/);
+  });
+
+  test('accepts QUIET_HOURS=off and REMINDER_OFFSETS_HOURS=none', () => {
+    const config = loadConfig({ ...KEY, QUIET_HOURS: 'off', REMINDER_OFFSETS_HOURS: 'none' });
+    expect(config.defaultPolicy.quietHours).toBeNull();
+    expect(config.defaultPolicy.reminderOffsetsHours).toEqual([]);
+  });
+
+  test('turns TLS on for an API key (Temporal Cloud) and takes mTLS paths together', () => {
+    expect(loadConfig({ ...KEY, TEMPORAL_API_KEY: 'abc' }).temporal.apiKey).toBe('abc');
+    expect(loadConfig({ ...KEY, TEMPORAL_TLS_CERT_PATH: '/c.pem', TEMPORAL_TLS_KEY_PATH: '/k.pem' }).temporal.tls).toMatchObject({
+      certPath: '/c.pem',
+      keyPath: '/k.pem',
+    });
+  });
+});
