@@ -104,3 +104,15 @@ export function istClock(isoOrMs: string | number): string {
   const d = new Date((typeof isoOrMs === 'string' ? Date.parse(isoOrMs) : isoOrMs) + 330 * 60_000);
   return `${String(d.getUTCHours()).padStart(2, '0')}:${String(d.getUTCMinutes()).padStart(2, '0')}`;
 }
+
+/**
+ * With CAPTURE_HISTORIES=1, saves a finished workflow's history as a replay fixture under
+ * test/replay/histories (commit the file). Otherwise does nothing.
+ */
+export async function captureHistory(handle: { fetchHistory(): Promise<import('@temporalio/common').History> }, name: string): Promise<void> {
+  if (process.env.CAPTURE_HISTORIES !== '1') return;
+  const { historyToJSON } = await import('@temporalio/common/lib/proto-utils');
+  const { writeFileSync } = await import('node:fs');
+  const path = await import('node:path');
+  writeFileSync(path.join(__dirname, '..', 'replay', 'histories', `${name}.json`), `${historyToJSON(await handle.fetchHistory())}\n`);
+}

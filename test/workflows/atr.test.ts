@@ -9,7 +9,7 @@ import { deliveryStatusSignal, feedbackDetailsSignal, feedbackSignal, stateQuery
 import { closeTestPool, testPool } from '../helpers/db';
 import { makeClosure } from '../helpers/fixtures';
 import { startFakePortal, type FakePortal } from '../helpers/portal';
-import { createTimeSkippingEnv, istClock, runWithWorker, skipToIst, type WorkerContext } from '../helpers/temporal';
+import { captureHistory, createTimeSkippingEnv, istClock, runWithWorker, skipToIst, type WorkerContext } from '../helpers/temporal';
 
 const HOUR = 3_600_000;
 let env: TestWorkflowEnvironment;
@@ -58,6 +58,7 @@ describe('atrWorkflow', () => {
       expect((await outbox(workflowId)).map((m) => m.purpose)).toEqual(['ATR', 'REMINDER', 'REMINDER']);
       const { rows } = await testPool().query('SELECT outcome FROM closures WHERE workflow_id = $1', [workflowId]);
       expect(rows[0].outcome).toBe('NO_RESPONSE');
+      await captureHistory(handle, 'v1-no-response-two-reminders');
     });
   });
 
@@ -69,6 +70,7 @@ describe('atrWorkflow', () => {
       await handle.result();
       const state = await handle.query(stateQuery);
       expect(istClock(state.delivery.sentAt!)).toBe('09:00');
+      await captureHistory(handle, 'v1-quiet-hours-hold');
     });
   });
 
@@ -126,6 +128,7 @@ describe('atrWorkflow', () => {
       expect((await outbox(workflowId)).map((m) => m.purpose)).toEqual(['ATR', 'REMINDER', 'ACKNOWLEDGEMENT']);
       const { rows } = await testPool().query('SELECT rating, decisive, late FROM feedback WHERE workflow_id = $1', [workflowId]);
       expect(rows).toEqual([{ rating: 'SATISFIED', decisive: true, late: false }]);
+      await captureHistory(handle, 'v1-satisfied-after-reminder');
     });
   });
 
@@ -144,6 +147,7 @@ describe('atrWorkflow', () => {
       const call = portal.calls.find((c) => c.body.grievanceId === closure.grievanceId);
       expect(call?.body).toMatchObject({ event: 'grievance.reopen', cycle: 1, level: 1, reason: 'NOT_RESOLVED' });
       expect(call?.headers['idempotency-key']).toBe(rows[0].escalation_id);
+      await captureHistory(handle, 'v1-escalated-department');
     });
   });
 
@@ -175,6 +179,7 @@ describe('atrWorkflow', () => {
       expect((await handle.result()).outcome).toBe('ESCALATED');
       const { rows } = await testPool().query('SELECT reason, comment FROM escalations WHERE workflow_id = $1', [workflowId]);
       expect(rows).toEqual([{ reason: 'NO_CONTACT', comment: 'कोई अधिकारी नहीं आया' }]);
+      await captureHistory(handle, 'v1-escalated-after-details');
     });
   });
 
@@ -224,6 +229,7 @@ describe('atrWorkflow', () => {
           expect(refusing.calls).toHaveLength(1);
           const state = await handle.query(stateQuery);
           expect(state.escalation).toMatchObject({ portalCallback: 'REJECTED', portalCallbackError: 'portal callback refused with HTTP 422' });
+      await captureHistory(handle, 'v1-portal-rejected');
           const { rows } = await testPool().query('SELECT portal_callback FROM escalations WHERE workflow_id = $1', [workflowId]);
           expect(rows[0].portal_callback).toBe('REJECTED');
         },
@@ -284,6 +290,7 @@ describe('atrWorkflow', () => {
       expect(rows).toEqual([{ decisive: false, late: true }]);
       expect((await outbox(workflowId)).at(-1)?.purpose).toBe('ACKNOWLEDGEMENT');
       expect((await testPool().query('SELECT 1 FROM escalations WHERE workflow_id = $1', [workflowId])).rowCount).toBe(0);
+      await captureHistory(handle, 'v1-late-feedback');
     });
   });
 
@@ -307,6 +314,7 @@ describe('atrWorkflow', () => {
       const state = await handle.query(stateQuery);
       expect(state.delivery).toMatchObject({ status: 'UNDELIVERABLE', errorCode: 131026 });
       expect(state.reminders.filter((r) => r.sentAt)).toEqual([]);
+      await captureHistory(handle, 'v1-undeliverable');
     });
   });
 
