@@ -4,6 +4,9 @@
  * PostgreSQL) serves a fresh task queue.
  */
 import { randomUUID } from 'node:crypto';
+import { writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { historyToJSON } from '@temporalio/common/lib/proto-utils';
 import { Client, Connection } from '@temporalio/client';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { NativeConnection, type Worker } from '@temporalio/worker';
@@ -23,9 +26,9 @@ export const DEFAULT_POLICY = loadConfig({ PORTAL_API_KEY: 'x'.repeat(16) }).def
 
 /** A time-skipping environment on the Java test server, with our search attributes registered. */
 export async function createTimeSkippingEnv(): Promise<TestWorkflowEnvironment> {
-  const path = process.env.TEMPORAL_TEST_SERVER_PATH;
-  if (!path) throw new Error('TEMPORAL_TEST_SERVER_PATH is not set (global-setup sets it)');
-  const env = await TestWorkflowEnvironment.createTimeSkipping({ server: { executable: { type: 'existing-path', path } } });
+  const executable = process.env.TEMPORAL_TEST_SERVER_PATH;
+  if (!executable) throw new Error('TEMPORAL_TEST_SERVER_PATH is not set (global-setup sets it)');
+  const env = await TestWorkflowEnvironment.createTimeSkipping({ server: { executable: { type: 'existing-path', path: executable } } });
   await registerSearchAttributes(env.connection, env.namespace ?? 'default');
   return env;
 }
@@ -109,10 +112,7 @@ export function istClock(isoOrMs: string | number): string {
  * With CAPTURE_HISTORIES=1, saves a finished workflow's history as a replay fixture under
  * test/replay/histories (commit the file). Otherwise does nothing.
  */
-export async function captureHistory(handle: { fetchHistory(): Promise<import('@temporalio/common').History> }, name: string): Promise<void> {
+export async function captureHistory(handle: { fetchHistory(): Promise<Parameters<typeof historyToJSON>[0]> }, name: string): Promise<void> {
   if (process.env.CAPTURE_HISTORIES !== '1') return;
-  const { historyToJSON } = await import('@temporalio/common/lib/proto-utils');
-  const { writeFileSync } = await import('node:fs');
-  const path = await import('node:path');
   writeFileSync(path.join(__dirname, '..', 'replay', 'histories', `${name}.json`), `${historyToJSON(await handle.fetchHistory())}\n`);
 }
