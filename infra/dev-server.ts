@@ -50,8 +50,16 @@ export async function startDevServer(opts: DevServerOptions): Promise<DevServer>
     args.push('--headless');
   }
   for (const key of SEARCH_ATTRIBUTES) args.push('--search-attribute', `${key.name}=${TS_TYPE_NAMES[key.type]}`);
-  const child = spawn(opts.cliPath, args, { stdio: ['ignore', opts.stdio ?? 'ignore', opts.stdio ?? 'ignore'] });
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  // Its own process group: a terminal's Ctrl-C reaches only us, and we stop the server last, after the worker drains.
+  const child = spawn(opts.cliPath, args, { stdio: ['ignore', opts.stdio ?? 'ignore', opts.stdio ?? 'ignore'], detached: true });
+  const killOnExit = () => child.kill('SIGTERM');
+  process.once('exit', killOnExit);
+  const exited = new Promise<void>((resolve) =>
+    child.once('exit', () => {
+      process.removeListener('exit', killOnExit);
+      resolve();
+    }),
+  );
   const address = `${ip}:${opts.port}`;
 
   const stop = async () => {
