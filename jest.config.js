@@ -8,6 +8,7 @@ module.exports = {
   testMatch: ['**/*.test.ts'],
   globalSetup: '<rootDir>/test/setup/global-setup.ts',
   globalTeardown: '<rootDir>/test/setup/global-teardown.ts',
+  setupFiles: ['<rootDir>/test/setup/quiet-runtime.ts'],
   // Workflow tests wait on real servers; a slow 2-core CI machine needs room.
   testTimeout: 120_000,
   maxWorkers: 2,
