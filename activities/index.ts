@@ -14,6 +14,7 @@ import {
   type Outcome,
 } from '../contracts/workflow';
 import { PermanentError } from '../lib/errors';
+import { verificationUrl, type AtrSealer } from '../pdf/seal';
 import type { AtrRenderer, CitizenMessage, Log, Messenger, PortalNotifier, Store } from './ports';
 
 export type * from './ports';
@@ -27,6 +28,10 @@ export interface ActivityDeps {
   log: Log;
   /** The state-wide default feedback policy (from configuration). */
   defaultPolicy: FeedbackPolicy;
+  /** Seals each ATR so its QR code can prove it genuine. */
+  sealer: AtrSealer;
+  /** Where citizens reach the API (the QR code's verification link). */
+  publicBaseUrl: string;
 }
 
 /** Retrying cannot fix a PermanentError: hand it to the workflow as a non-retryable failure. */
@@ -40,7 +45,7 @@ async function permanentAsNonRetryable<T>(fn: () => Promise<T>): Promise<T> {
 }
 
 /** Builds the activities over their ports. */
-export function createActivities({ store, messenger, renderer, portal, log, defaultPolicy }: ActivityDeps) {
+export function createActivities({ store, messenger, renderer, portal, log, defaultPolicy, sealer, publicBaseUrl }: ActivityDeps) {
   async function loadClosure(workflowId: string): Promise<Closure> {
     const closure = await store.getClosure(workflowId);
     if (!closure) throw ApplicationFailure.nonRetryable(`no closure recorded for ${workflowId}`, FAILURES.invalidClosure);
@@ -82,13 +87,14 @@ export function createActivities({ store, messenger, renderer, portal, log, defa
       return { policy };
     },
 
-    /** Renders the ATR PDF and stores it; returns its id and fingerprint, never the bytes. */
+    /** Renders the sealed ATR PDF and stores it; returns its id and fingerprint, never the bytes. */
     async renderAtr({ workflowId }: { workflowId: string }): Promise<{ atrId: string; sha256: string; byteLength: number }> {
       const closure = await loadClosure(workflowId);
       const atrId = closure.atrNumber ?? workflowId;
-      const { pdf, pageCount } = await renderer.render(closure, { atrId });
+      const seal = sealer.seal(closure, atrId);
+      const { pdf, pageCount } = await renderer.render(closure, { atrId, verificationUrl: verificationUrl(publicBaseUrl, seal) });
       const sha256 = createHash('sha256').update(pdf).digest('hex');
-      await store.saveAtr({ atrId, workflowId, bytes: pdf, sha256, pageCount });
+      await store.saveAtr({ atrId, workflowId, bytes: pdf, sha256, pageCount, contentDigest: seal.digest, sealKeyId: seal.keyId });
       log.info({ workflowId, atrId, bytes: pdf.byteLength, pageCount }, 'ATR rendered');
       return { atrId, sha256, byteLength: pdf.byteLength };
     },

@@ -10,13 +10,26 @@ export interface Store {
   recordClosure(workflowId: string, closure: Closure): Promise<{ recordedAt: string }>;
   getClosure(workflowId: string): Promise<Closure | null>;
   getDepartmentPolicy(departmentCode: string): Promise<FeedbackPolicyOverride | null>;
-  saveAtr(doc: { atrId: string; workflowId: string; bytes: Uint8Array; sha256: string; pageCount: number }): Promise<void>;
+  saveAtr(doc: StoredAtr): Promise<void>;
   getAtr(atrId: string): Promise<{ bytes: Uint8Array; sha256: string } | null>;
+  /** What verification compares against: the stored ATR's digest and facts, or null. */
+  getAtrSeal(atrId: string): Promise<{ contentDigest: string | null; grievanceId: string; departmentCode: string; districtCode: string } | null>;
   recordFeedback(entry: { workflowId: string; feedback: FeedbackSignal; decisive: boolean; late: boolean }): Promise<{ inserted: boolean }>;
   recordDetails(entry: { workflowId: string; details: FeedbackDetailsSignal; escalationId?: string }): Promise<{ inserted: boolean }>;
   createEscalation(entry: NewEscalation): Promise<{ escalationId: string; created: boolean }>;
   markPortalCallback(escalationId: string, status: 'DONE' | 'NOT_CONFIGURED' | 'REJECTED', error?: string): Promise<void>;
   recordOutcome(workflowId: string, outcome: Outcome, reason?: string): Promise<void>;
+}
+
+/** A rendered ATR as stored. */
+export interface StoredAtr {
+  atrId: string;
+  workflowId: string;
+  bytes: Uint8Array;
+  sha256: string;
+  pageCount: number;
+  contentDigest: string;
+  sealKeyId: string;
 }
 
 /** An escalation row: what the department (or the level above) must act on. */
@@ -51,9 +64,9 @@ export interface Messenger {
   }): Promise<{ messageId: string }>;
 }
 
-/** Renders the ATR document. */
+/** Renders the ATR document; `verificationUrl` goes into its QR code. */
 export interface AtrRenderer {
-  render(closure: Closure, meta: { atrId: string }): Promise<{ pdf: Uint8Array; pageCount: number }>;
+  render(closure: Closure, meta: { atrId: string; verificationUrl: string }): Promise<{ pdf: Uint8Array; pageCount: number }>;
 }
 
 /** Tells the portal to reopen a grievance the citizen was not satisfied with. */

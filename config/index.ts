@@ -33,6 +33,14 @@ const EnvSchema = z.object({
   PORT: intIn(1, 65535).default(3000),
   PORTAL_API_KEY: z.string({ message: 'is required: the key the portal sends in the Authorization header' }).min(16, 'must be at least 16 characters'),
 
+  PUBLIC_BASE_URL: z.url({ protocol: /^https?$/, message: 'must be an http(s) URL' }).default('http://127.0.0.1:3000'),
+  ATR_SIGNING_KEYS: z
+    .string({ message: 'is required: id:secret[,id:secret...], the first signs new ATRs' })
+    .transform((s) => s.split(',').map((pair) => ({ id: pair.slice(0, pair.indexOf(':')).trim(), secret: pair.slice(pair.indexOf(':') + 1).trim() })))
+    .refine((keys) => keys.every((k) => /^[A-Za-z0-9_-]{1,16}$/.test(k.id)), 'each key needs an id of 1-16 letters, digits, - or _ before the colon')
+    .refine((keys) => keys.every((k) => k.secret.length >= 32), 'each secret must be at least 32 characters')
+    .refine((keys) => new Set(keys.map((k) => k.id)).size === keys.length, 'key ids must be unique'),
+
   PORTAL_CALLBACK_URL: z.url({ protocol: /^https?$/, message: 'must be an http(s) URL' }).optional(),
   PORTAL_CALLBACK_TOKEN: optionalString,
   PORTAL_CALLBACK_TIMEOUT_MS: intIn(100, 120_000).default(10_000),
@@ -101,6 +109,10 @@ export interface Config {
   databaseUrl: string;
   http: { host: string; port: number; apiKey: string };
   portal: { callbackUrl?: string; callbackToken?: string; timeoutMs: number };
+  /** Where citizens reach the API (the ATR's verification link). */
+  publicBaseUrl: string;
+  /** ATR signing keys; the first signs, all verify. */
+  sealKeys: { id: string; secret: string }[];
   defaultPolicy: FeedbackPolicy;
   logLevel: z.infer<typeof EnvSchema>['LOG_LEVEL'];
 }
@@ -148,6 +160,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     http: { host: e.HOST, port: e.PORT, apiKey: e.PORTAL_API_KEY },
     portal: { callbackUrl: e.PORTAL_CALLBACK_URL, callbackToken: e.PORTAL_CALLBACK_TOKEN, timeoutMs: e.PORTAL_CALLBACK_TIMEOUT_MS },
     defaultPolicy: policy,
+    publicBaseUrl: e.PUBLIC_BASE_URL,
+    sealKeys: e.ATR_SIGNING_KEYS,
     logLevel: e.LOG_LEVEL,
   });
 }

@@ -31,13 +31,25 @@ export function createPgStore(pool: Pool): Store {
       return rows[0]?.policy ?? null;
     },
 
-    async saveAtr({ atrId, workflowId, bytes, sha256, pageCount }) {
+    async saveAtr({ atrId, workflowId, bytes, sha256, pageCount, contentDigest, sealKeyId }) {
       // A re-render after a crash produces the same content; keep the first stored copy.
       await pool.query(
-        `INSERT INTO atr_documents (atr_id, workflow_id, sha256, page_count, byte_length, pdf)
-         VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (atr_id) DO NOTHING`,
-        [atrId, workflowId, sha256, pageCount, bytes.byteLength, Buffer.from(bytes)],
+        `INSERT INTO atr_documents (atr_id, workflow_id, sha256, page_count, byte_length, pdf, content_digest, seal_key_id)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (atr_id) DO NOTHING`,
+        [atrId, workflowId, sha256, pageCount, bytes.byteLength, Buffer.from(bytes), contentDigest, sealKeyId],
       );
+    },
+
+    async getAtrSeal(atrId: string) {
+      const { rows } = await pool.query<{ content_digest: string | null; grievance_id: string; department_code: string; district_code: string }>(
+        `SELECT a.content_digest, c.grievance_id, c.department_code, c.district_code
+           FROM atr_documents a JOIN closures c USING (workflow_id) WHERE a.atr_id = $1`,
+        [atrId],
+      );
+      const row = rows[0];
+      return row
+        ? { contentDigest: row.content_digest, grievanceId: row.grievance_id, departmentCode: row.department_code, districtCode: row.district_code }
+        : null;
     },
 
     async getAtr(atrId: string) {

@@ -3,7 +3,8 @@
  * server (SQLite under .data/, Web UI on 8233), migrates PostgreSQL, runs the worker and the API, and
  * prints the URLs. Ctrl-C stops it all in order; the next start resumes every workflow in flight.
  */
-import { mkdirSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { loadConfig } from '../config';
 import { startApi } from '../api/main';
@@ -20,15 +21,22 @@ const LOCAL_DEFAULTS = {
   PORTAL_API_KEY: 'local-dev-portal-key',
 };
 
+/** A signing key for this machine's ATRs, kept under .data so ATRs stay verifiable across restarts. */
+function localSigningKeys(): string {
+  const file = path.join(DATA_DIR, 'atr-signing-key');
+  if (!existsSync(file)) writeFileSync(file, randomBytes(32).toString('base64url'), { mode: 0o600 });
+  return `local:${readFileSync(file, 'utf8').trim()}`;
+}
+
 async function main(): Promise<void> {
   for (const line of setup()) console.log(`[setup] ${line}`);
-  const config = loadConfig({ ...LOCAL_DEFAULTS, ...process.env });
+  mkdirSync(DATA_DIR, { recursive: true });
+  const config = loadConfig({ ...LOCAL_DEFAULTS, ATR_SIGNING_KEYS: process.env.ATR_SIGNING_KEYS || localSigningKeys(), ...process.env });
   const log = createLogger(config.logLevel, { process: 'start' });
   installTemporalRuntime(log);
 
   let devServer: DevServer | undefined;
   if (config.devServer.mode === 'embedded') {
-    mkdirSync(DATA_DIR, { recursive: true });
     const [host, port] = config.temporal.address.split(':');
     devServer = await startDevServer({
       cliPath: requireTemporalCli().path,

@@ -9,7 +9,8 @@ import type { Config } from '../config';
 import { createPgStore } from '../db/store';
 import type { Logger } from '../lib/log';
 import { createOutboxMessenger } from '../messaging/outbox';
-import { createSimpleRenderer } from '../pdf/simple';
+import { createAtrRenderer } from '../pdf/atr/render';
+import { AtrSealer } from '../pdf/seal';
 import { createPortalNotifier } from '../portal/callback';
 
 /** The real adapters behind the activity ports. */
@@ -17,7 +18,7 @@ export function createActivityDeps(config: Readonly<Config>, pool: Pool, log: Lo
   return {
     store: createPgStore(pool),
     messenger: createOutboxMessenger(pool),
-    renderer: createSimpleRenderer(),
+    renderer: createAtrRenderer(),
     portal: createPortalNotifier({ url: config.portal.callbackUrl, token: config.portal.callbackToken, timeoutMs: config.portal.timeoutMs }),
     log: {
       info: (fields, msg) => log.info(fields, msg),
@@ -25,6 +26,8 @@ export function createActivityDeps(config: Readonly<Config>, pool: Pool, log: Lo
       error: (fields, msg) => log.error(fields, msg),
     },
     defaultPolicy: config.defaultPolicy,
+    sealer: new AtrSealer(config.sealKeys),
+    publicBaseUrl: config.publicBaseUrl,
   };
 }
 

@@ -6,12 +6,13 @@ import { ClosureSchema } from '../../contracts/closure';
 import { atrWorkflowId, type FeedbackSignal } from '../../contracts/workflow';
 import { createPgStore } from '../../db/store';
 import { createOutboxMessenger } from '../../messaging/outbox';
-import { createSimpleRenderer } from '../../pdf/simple';
+import { createAtrRenderer } from '../../pdf/atr/render';
+import { AtrSealer } from '../../pdf/seal';
 import { createPortalNotifier } from '../../portal/callback';
 import { closeTestPool, testPool } from '../helpers/db';
 import { makeClosure } from '../helpers/fixtures';
 import { startFakePortal } from '../helpers/portal';
-import { DEFAULT_POLICY } from '../helpers/temporal';
+import { DEFAULT_POLICY, TEST_SEAL_KEYS } from '../helpers/temporal';
 
 const silent = { info: () => undefined, warn: () => undefined, error: () => undefined };
 
@@ -20,10 +21,12 @@ function activities(overrides: Partial<ActivityDeps> = {}) {
   return createActivities({
     store: createPgStore(pool),
     messenger: createOutboxMessenger(pool),
-    renderer: createSimpleRenderer(),
+    renderer: createAtrRenderer(),
     portal: createPortalNotifier({ timeoutMs: 2_000 }),
     log: silent,
     defaultPolicy: DEFAULT_POLICY,
+    sealer: new AtrSealer(TEST_SEAL_KEYS),
+    publicBaseUrl: 'https://sampark.example.in',
     ...overrides,
   });
 }

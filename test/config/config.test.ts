@@ -1,7 +1,7 @@
 /** loadConfig: defaults, and every problem listed at once. */
 import { ConfigError, loadConfig } from '../../config';
 
-const KEY = { PORTAL_API_KEY: 'k'.repeat(20) };
+const KEY = { PORTAL_API_KEY: 'k'.repeat(20), ATR_SIGNING_KEYS: `k1:${'s'.repeat(32)}` };
 
 describe('loadConfig', () => {
   test('gives the documented defaults', () => {

@@ -16,13 +16,20 @@ import { loadConfig } from '../../config';
 import { createPgStore } from '../../db/store';
 import { registerSearchAttributes } from '../../infra/temporal';
 import { createOutboxMessenger } from '../../messaging/outbox';
-import { createSimpleRenderer } from '../../pdf/simple';
+import { createAtrRenderer } from '../../pdf/atr/render';
+import { AtrSealer } from '../../pdf/seal';
 import { createPortalNotifier } from '../../portal/callback';
 import { createAtrWorker } from '../../worker';
 import { testPool } from './db';
 
+/** ATR signing keys for tests. */
+export const TEST_SEAL_KEYS = [{ id: 't1', secret: 'test-signing-secret-0123456789abcdef' }];
+
+/** The configuration production would read from an environment with only the required variables. */
+export const TEST_ENV = { PORTAL_API_KEY: 'x'.repeat(16), ATR_SIGNING_KEYS: TEST_SEAL_KEYS.map((k) => `${k.id}:${k.secret}`).join(',') };
+
 /** The state-wide defaults exactly as production reads them (24 h and 72 h reminders, 7 days, 21:00-09:00). */
-export const DEFAULT_POLICY = loadConfig({ PORTAL_API_KEY: 'x'.repeat(16) }).defaultPolicy;
+export const DEFAULT_POLICY = loadConfig(TEST_ENV).defaultPolicy;
 
 /** A time-skipping environment on the Java test server, with our search attributes registered. */
 export async function createTimeSkippingEnv(): Promise<TestWorkflowEnvironment> {
@@ -72,10 +79,12 @@ export async function runWithWorker<T>(overrides: WorkerOverrides, body: (ctx: W
   const deps: ActivityDeps = {
     store: createPgStore(pool),
     messenger: createOutboxMessenger(pool),
-    renderer: createSimpleRenderer(),
+    renderer: createAtrRenderer(),
     portal: createPortalNotifier({ url: portalUrl, timeoutMs: 5_000 }),
     log: { info: () => undefined, warn: () => undefined, error: () => undefined },
     defaultPolicy: DEFAULT_POLICY,
+    sealer: new AtrSealer(TEST_SEAL_KEYS),
+    publicBaseUrl: 'https://sampark.example.in',
     ...depOverrides,
   };
   const bundlePath = process.env.TEST_WORKFLOW_BUNDLE;
