@@ -9,7 +9,10 @@ import { hasZodFastifySchemaValidationErrors, serializerCompiler, validatorCompi
 import { z } from 'zod';
 import { AtrClient, FeedbackClosedError, GrievanceNotFoundError, ValidationError } from '../client';
 import { ClosureSchema, FeedbackRequestSchema, GrievanceIdSchema, toFieldErrors } from '../contracts/closure';
+import type { Store } from '../activities/ports';
 import type { Logger } from '../lib/log';
+import type { AtrSealer } from '../pdf/seal';
+import { SealQuery, verificationPage, verifySeal } from './verify';
 
 /** A dependency the health check probes. */
 export type HealthCheck = () => Promise<unknown>;
@@ -20,12 +23,14 @@ export interface ApiOptions {
   apiKey: string;
   logger: Logger;
   health: Record<string, HealthCheck>;
+  /** ATR verification (the QR code's link); without it those routes answer 404. */
+  verification?: { sealer: AtrSealer; store: Pick<Store, 'getAtrSeal' | 'getAtr'> };
 }
 
 const HEALTH_TIMEOUT_MS = 2_000;
 
 /** Builds the API (not listening yet). */
-export async function buildApi({ atr, apiKey, logger, health }: ApiOptions) {
+export async function buildApi({ atr, apiKey, logger, health, verification }: ApiOptions) {
   const app = Fastify({ loggerInstance: logger, bodyLimit: 1024 * 1024, requestTimeout: 30_000 });
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
@@ -56,6 +61,23 @@ export async function buildApi({ atr, apiKey, logger, health }: ApiOptions) {
       return reply.code(202).send(accepted);
     },
   );
+
+  if (verification) {
+    const { sealer, store } = verification;
+    // Public, no API key: whoever holds the ATR scans its QR code.
+    api.get('/v1/atr/verify', { schema: { querystring: SealQuery } }, async (req, reply) => {
+      const result = await verifySeal(sealer, store, req.query);
+      if (!req.headers.accept?.includes('text/html')) return result;
+      return reply.type('text/html; charset=utf-8').send(verificationPage(result, req.url.replace('/v1/atr/verify', '/v1/atr/document')));
+    });
+
+    api.get('/v1/atr/document', { schema: { querystring: SealQuery } }, async (req, reply) => {
+      const result = await verifySeal(sealer, store, req.query);
+      const doc = result.genuine && result.matches ? await store.getAtr(req.query.atr) : null;
+      if (!doc) return reply.code(404).send({ error: 'not_found', message: result.message });
+      return reply.type('application/pdf').header('content-disposition', `inline; filename="ATR-${req.query.g}.pdf"`).send(Buffer.from(doc.bytes));
+    });
+  }
 
   return app;
 }

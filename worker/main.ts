@@ -34,7 +34,7 @@ export async function startWorker(config: Readonly<Config>, log: Logger): Promis
 }
 
 if (require.main === module) {
-  const config = loadConfig();
+  const config = loadConfig(process.env, 'worker');
   const log = createLogger(config.logLevel, { process: 'worker' });
   installTemporalRuntime(log);
   startWorker(config, log)

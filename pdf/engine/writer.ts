@@ -32,7 +32,10 @@ export interface DocumentInfo {
 export class Page {
   private ops: string[] = [];
 
-  constructor(private readonly writer: PdfWriter) {}
+  constructor(
+    private readonly writer: PdfWriter,
+    readonly size: { width: number; height: number },
+  ) {}
 
   /**
    * Draws shaped text with its left end at (x, y) on the baseline. Each run of non-space clusters is
@@ -180,9 +183,9 @@ export class PdfWriter {
     return font;
   }
 
-  /** Adds an empty A4 page. */
-  addPage(): Page {
-    const page = new Page(this);
+  /** Adds an empty page, A4 unless told otherwise. */
+  addPage(size: { width: number; height: number } = A4): Page {
+    const page = new Page(this, size);
     this.pages.push(page);
     return page;
   }
@@ -198,7 +201,7 @@ export class PdfWriter {
     const regular = this.font(this.fonts.regular);
     const bold = this.font(this.fonts.bold);
     for (const page of this.pages) {
-      const leaf = this.doc.addPage([A4.width, A4.height]);
+      const leaf = this.doc.addPage([page.size.width, page.size.height]);
       leaf.node.set(PDFName.of('Contents'), ctx.register(ctx.stream(deflateSync(page.content()), { Filter: 'FlateDecode' })));
       leaf.node.setFontDictionary(PDFName.of('F1'), regular.ref);
       leaf.node.setFontDictionary(PDFName.of('F2'), bold.ref);

@@ -37,7 +37,20 @@ describe('loadConfig', () => {
     }
     expect(error).toBeInstanceOf(ConfigError);
     const text = (error as ConfigError).problems.join('\n');
-    for (const name of ['PORTAL_API_KEY', 'PORT', 'DATABASE_URL', 'QUIET_HOURS', 'TEMPORAL_TLS_KEY_PATH']) expect(text).toContain(name);
+    for (const name of ['PORTAL_API_KEY', 'ATR_SIGNING_KEYS', 'PORT', 'DATABASE_URL', 'QUIET_HOURS', 'TEMPORAL_TLS_KEY_PATH']) expect(text).toContain(name);
+  });
+
+  test('requires of each process only what it uses', () => {
+    expect(() => loadConfig({}, 'cli')).not.toThrow();
+    expect(() => loadConfig({ ATR_SIGNING_KEYS: KEY.ATR_SIGNING_KEYS }, 'worker')).not.toThrow();
+    expect(() => loadConfig({ ATR_SIGNING_KEYS: KEY.ATR_SIGNING_KEYS }, 'api')).toThrow(/PORTAL_API_KEY: is required/);
+    expect(() => loadConfig({ PORTAL_API_KEY: KEY.PORTAL_API_KEY }, 'worker')).toThrow(/ATR_SIGNING_KEYS: is required/);
+  });
+
+  test('checks the ATR signing keys', () => {
+    expect(loadConfig({ ...KEY, ATR_SIGNING_KEYS: `k2:${'a'.repeat(32)},k1:${'b'.repeat(40)}` }).sealKeys.map((k) => k.id)).toEqual(['k2', 'k1']);
+    expect(() => loadConfig({ ...KEY, ATR_SIGNING_KEYS: 'k1:short' })).toThrow(/at least 32 characters/);
+    expect(() => loadConfig({ ...KEY, ATR_SIGNING_KEYS: `k1:${'a'.repeat(32)},k1:${'b'.repeat(32)}` })).toThrow(/unique/);
   });
 
   test('rejects reminders in the wrong order or outside the window', () => {
