@@ -10,7 +10,10 @@ import { AtrClient } from '../../client';
 import { createLogger } from '../../lib/log';
 import { closeTestPool, testPool } from '../helpers/db';
 import { makeClosure } from '../helpers/fixtures';
-import { connectDevServer, runWithWorker } from '../helpers/temporal';
+import { createPgStore } from '../../db/store';
+import { AtrSealer } from '../../pdf/seal';
+import { readAtrQrCode } from '../helpers/qr';
+import { TEST_SEAL_KEYS, connectDevServer, runWithWorker } from '../helpers/temporal';
 
 const API_KEY = 'test-portal-key-0123456789';
 let dev: { client: Client; nativeConnection: NativeConnection; close(): Promise<void> };
@@ -28,13 +31,14 @@ type Json = any;
 type Call = (method: string, path: string, body?: unknown, key?: string | null) => Promise<{ status: number; json: Json }>;
 
 /** Runs `body` against a listening API whose worker serves a fresh task queue. */
-async function withApi(body: (call: Call) => Promise<void>) {
+async function withApi(body: (call: Call, base: string) => Promise<void>) {
   await runWithWorker({ connection: dev }, async ({ taskQueue }) => {
     const app = await buildApi({
       atr: new AtrClient(dev.client, taskQueue),
       apiKey: API_KEY,
       logger: createLogger('silent'),
       health: { temporal: () => dev.client.workflowService.getSystemInfo({}), database: () => testPool().query('SELECT 1') },
+      verification: { sealer: new AtrSealer(TEST_SEAL_KEYS), store: createPgStore(testPool()) },
     });
     const base = await app.listen({ host: '127.0.0.1', port: 0 });
     try {
@@ -47,7 +51,7 @@ async function withApi(body: (call: Call) => Promise<void>) {
         });
         const text = await res.text();
         return { status: res.status, json: text ? JSON.parse(text) : undefined };
-      });
+      }, base);
     } finally {
       await app.close();
     }
@@ -157,6 +161,37 @@ describe('HTTP API', () => {
       await dev.client.workflow.getHandle(json.workflowId).terminate('test: feedback period over');
       const res = await call('POST', `/v1/grievances/${closure.grievanceId}/feedback?cycle=1`, { rating: 'SATISFIED' });
       expect(res).toMatchObject({ status: 409, json: { error: 'feedback_closed' } });
+    });
+  });
+
+  test("verifies the ATR from its own QR code, refuses a tampered link, and serves the original", async () => {
+    await withApi(async (call, base) => {
+      const closure = makeClosure(daytime);
+      await call('POST', '/v1/closures', closure);
+      const pdf = await eventually(async () => {
+        const { rows } = await testPool().query('SELECT pdf FROM atr_documents a JOIN closures c USING (workflow_id) WHERE c.grievance_id = $1', [closure.grievanceId]);
+        return rows[0]?.pdf as Buffer | undefined;
+      });
+      const printed = new URL(readAtrQrCode(pdf)!);
+      expect(printed.origin).toBe('https://sampark.example.in');
+      const link = `${printed.pathname}${printed.search}`;
+
+      const genuine = await call('GET', link, undefined, null);
+      expect(genuine).toMatchObject({ status: 200, json: { genuine: true, matches: true, atr: { grievanceId: closure.grievanceId, disposedOn: '2026-11-27', departmentCode: 'LSG' } } });
+
+      const forged = new URL(printed);
+      forged.searchParams.set('d', '2026-11-01');
+      expect((await call('GET', `${forged.pathname}${forged.search}`, undefined, null)).json).toMatchObject({ genuine: false, matches: false });
+
+      const page = await fetch(`${base}${link}`, { headers: { accept: 'text/html' } });
+      expect(page.headers.get('content-type')).toMatch(/text\/html/);
+      expect(await page.text()).toContain('सत्यापित / Verified');
+
+      const original = await fetch(`${base}${link.replace('/verify', '/document')}`);
+      expect(original.headers.get('content-type')).toBe('application/pdf');
+      expect(Buffer.from(await original.arrayBuffer()).equals(pdf)).toBe(true);
+      expect((await fetch(`${base}${forged.pathname.replace('/verify', '/document')}${forged.search}`)).status).toBe(404);
+      await dev.client.workflow.getHandle(`atr-${closure.grievanceId}-c1`).terminate('test finished');
     });
   });
 
