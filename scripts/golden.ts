@@ -47,7 +47,8 @@ export async function engineSamples(samples: GoldenSample[] = GOLDEN_SAMPLES, sh
   const writer = await PdfWriter.create(fonts, { title: 'golden', subject: '', author: '', keywords: [], date: new Date(0), language: 'hi' });
   for (const s of samples) {
     const face = s.bold ? fonts.bold : fonts.regular;
-    writer.addPage(GOLDEN.page).text(shape ? shape(s.text, Boolean(s.bold)) : face.shaper.shape(s.text), face, GOLDEN.fontSize, GOLDEN.x, GOLDEN.baseline);
+    // shapeLine, as the ATR itself sets its lines: words shaped (and cached) one by one, then joined.
+    writer.addPage(GOLDEN.page).text(shape ? shape(s.text, Boolean(s.bold)) : face.shaper.shapeLine(s.text), face, GOLDEN.fontSize, GOLDEN.x, GOLDEN.baseline);
   }
   return rasterize(await writer.save(), GOLDEN.dpi).map(cropToInk);
 }

@@ -7,7 +7,7 @@ import QRCode from 'qrcode';
 import type { AtrRenderer } from '../../activities/ports';
 import type { Closure, Language } from '../../contracts/closure';
 import { loadFonts, type Face, type FontSet } from '../engine/fonts';
-import { measure, wrap, type TextStyle } from '../engine/layout';
+import { measure, wrap, wrapFixed, type TextStyle } from '../engine/layout';
 import { A4, PdfWriter, type Page } from '../engine/writer';
 import { istDate } from '../seal';
 import { FEEDBACK, FOOTER, HEADING, LABELS, type Bilingual } from './text';
@@ -41,8 +41,9 @@ export async function renderAtrPdf(closure: Closure, atrId: string, verification
     language: closure.citizen.language === 'hi' ? 'hi-IN' : 'en-IN',
   });
   const doc = new AtrLayout(writer, fonts, closure.citizen.language, atrId, closure.grievanceId);
-  // A fixed mask pattern is as readable and spares evaluating all eight (the costliest part of encoding).
-  doc.header(QRCode.create(verificationUrl, { errorCorrectionLevel: 'M', maskPattern: 0 }).modules);
+  // One byte-mode segment and a fixed mask pattern read as well as the encoder's own choices, and spare
+  // its segment optimisation and its trial of all eight masks (most of the encoding time).
+  doc.header(QRCode.create([{ data: Buffer.from(verificationUrl, 'utf8'), mode: 'byte' }], { errorCorrectionLevel: 'M', maskPattern: 0 }).modules);
   doc.facts(closure, atrId);
   doc.section(LABELS.actionTaken);
   doc.paragraphs(closure.actionTaken);
@@ -89,7 +90,7 @@ class AtrLayout {
   }
 
   private draw(text: string, style: TextStyle, x: number, y: number, gray = 0): void {
-    if (text) this.page.text(style.face.shaper.shape(text), style.face, style.size, x, y, gray);
+    if (text) this.page.text(style.face.shaper.shapeLine(text), style.face, style.size, x, y, gray);
   }
 
   private newPage(continued = true): Page {
@@ -185,8 +186,8 @@ class AtrLayout {
     const otherStyle = this.style(this.fonts.regular, 8.5);
     const inner = WIDTH - 24;
     const [leadBody, otherBody] = this.order(FEEDBACK.body);
-    const leadLines = wrap(leadBody, leadStyle, inner);
-    const otherLines = wrap(otherBody, otherStyle, inner);
+    const leadLines = wrapFixed(leadBody, leadStyle, inner);
+    const otherLines = wrapFixed(otherBody, otherStyle, inner);
     const height = 30 + leadLines.length * 13 + 6 + otherLines.length * 11.5 + 8;
     this.ensure(height + 6);
     const top = this.y - 4;

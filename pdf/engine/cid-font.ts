@@ -54,6 +54,21 @@ export class EmbeddedFont {
     }
   }
 
+  /**
+   * Whether extraction through ToUnicode alone gives back exactly the text of glyphs [from, to): each
+   * glyph its own cluster, in order, mapped to that cluster's text. Otherwise the word needs ActualText.
+   */
+  extractsExactly(shaped: Shaped, from: number, to: number): boolean {
+    const { glyphs, text } = shaped;
+    for (let i = from; i < to; i++) {
+      const g = glyphs[i]!;
+      const next = i + 1 < glyphs.length ? glyphs[i + 1]!.cluster : text.length;
+      if (next <= g.cluster || (i > from && glyphs[i - 1]!.cluster >= g.cluster)) return false;
+      if (this.toUnicode.get(g.gid) !== text.slice(g.cluster, next)) return false;
+    }
+    return true;
+  }
+
   /** Writes the font objects (subset font file, descriptor, widths, ToUnicode). */
   finalize(): void {
     if (this.finalized) return;
@@ -63,22 +78,9 @@ export class EmbeddedFont {
     const scale = 1000 / file.unitsPerEm;
     const gids = [...this.used].sort((a, b) => a - b);
     const baseName = `${subsetTag(gids)}+${file.postscriptName}`;
-    // Composite glyphs need their components in the subset; with them included, hb-subset's renumbering
-    // is the rank of each original id. Should it ever add a glyph we did not expect, keep ids instead.
-    const closed = [...new Set([...gids, ...gids.flatMap((g) => file.components(g))])].sort((a, b) => a - b);
-    let font = this.face.subsetter.subset(closed, false);
-    const renumbered = font.numGlyphs === closed.length;
-    if (!renumbered) font = this.face.subsetter.subset(closed, true);
-    const fontFile = ctx.register(ctx.stream(deflateSync(font.bytes), { Filter: 'FlateDecode', Length1: font.bytes.byteLength }));
-    let cidToGidMap: PDFRef | string = 'Identity';
-    if (renumbered) {
-      const map = new Uint8Array(2 * (closed[closed.length - 1]! + 1));
-      closed.forEach((gid, newGid) => {
-        map[2 * gid] = newGid >> 8;
-        map[2 * gid + 1] = newGid & 0xff;
-      });
-      cidToGidMap = ctx.register(ctx.stream(deflateSync(map), { Filter: 'FlateDecode' }));
-    }
+    const program = fontProgram(this.face, gids);
+    const fontFile = ctx.register(ctx.stream(program.fontFile, { Filter: 'FlateDecode', Length1: program.fontLength }));
+    const cidToGidMap = program.cidToGid ? ctx.register(ctx.stream(program.cidToGid, { Filter: 'FlateDecode' })) : 'Identity';
     const descriptor = ctx.register(
       ctx.obj({
         Type: 'FontDescriptor',
@@ -112,6 +114,43 @@ export class EmbeddedFont {
       ctx.obj({ Type: 'Font', Subtype: 'Type0', BaseFont: baseName, Encoding: 'Identity-H', DescendantFonts: [cidFont], ToUnicode: cmap }),
     );
   }
+}
+
+/** A subset font program, compressed, and its CIDToGIDMap (absent when glyph ids were kept). */
+interface FontProgram {
+  fontFile: Uint8Array;
+  fontLength: number;
+  cidToGid?: Uint8Array;
+}
+
+/** The bold face sets only fixed wording, so its glyph set repeats from ATR to ATR: keep recent programs. */
+const programs = new Map<string, FontProgram>();
+const PROGRAM_CACHE_LIMIT = 64;
+
+function fontProgram(face: Face, gids: number[]): FontProgram {
+  const key = `${face.id}:${gids.join(',')}`;
+  const cached = programs.get(key);
+  if (cached) return cached;
+  const file = face.file;
+  // Composite glyphs need their components in the subset; with them included, hb-subset's renumbering
+  // is the rank of each original id. Should it ever add a glyph we did not expect, keep ids instead.
+  const closed = [...new Set([...gids, ...gids.flatMap((g) => file.components(g))])].sort((a, b) => a - b);
+  let font = face.subsetter.subset(closed, false);
+  const renumbered = font.numGlyphs === closed.length;
+  if (!renumbered) font = face.subsetter.subset(closed, true);
+  let cidToGid: Uint8Array | undefined;
+  if (renumbered) {
+    const map = new Uint8Array(2 * (closed[closed.length - 1]! + 1));
+    closed.forEach((gid, newGid) => {
+      map[2 * gid] = newGid >> 8;
+      map[2 * gid + 1] = newGid & 0xff;
+    });
+    cidToGid = deflateSync(map);
+  }
+  const program = { fontFile: deflateSync(font.bytes), fontLength: font.bytes.byteLength, ...(cidToGid ? { cidToGid } : {}) };
+  if (programs.size >= PROGRAM_CACHE_LIMIT) programs.delete(programs.keys().next().value!);
+  programs.set(key, program);
+  return program;
 }
 
 function clusterEnd(shaped: Shaped, index: number): number {

@@ -13,7 +13,20 @@ export interface TextStyle {
 
 /** Width in points of `text` set in `style`. */
 export function measure(text: string, { face, size }: TextStyle): number {
-  return (face.shaper.shape(text).advance * size) / face.file.unitsPerEm;
+  return (face.shaper.shapeLine(text).advance * size) / face.file.unitsPerEm;
+}
+
+const fixedWording = new Map<string, string[]>();
+
+/** wrap() for the ATR's fixed wording (headings, feedback instructions, footers), remembered per process. */
+export function wrapFixed(text: string, style: TextStyle, maxWidth: number): string[] {
+  const key = `${style.face.id}|${style.size}|${maxWidth}|${text}`;
+  let lines = fixedWording.get(key);
+  if (!lines) {
+    lines = wrap(text, style, maxWidth);
+    if (fixedWording.size < 1_000) fixedWording.set(key, lines);
+  }
+  return lines;
 }
 
 /** Breaks text into lines no wider than `maxWidth` points. Newlines start new lines; blank lines are kept. */

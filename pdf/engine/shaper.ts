@@ -36,7 +36,9 @@ function isDefaultIgnorable(cp: number): boolean {
   return cp === 0x200b || cp === 0x200c || cp === 0x200d || cp === 0x2060 || cp === 0xfeff || (cp >= 0xfe00 && cp <= 0xfe0f);
 }
 
-const CACHE_LIMIT = 50_000;
+/** Labels and words repeat across ATRs and are worth caching; whole lines of free text rarely do. */
+const CACHE_LIMIT = 20_000;
+const CACHEABLE_LENGTH = 48;
 
 /** Shapes strings for one face, caching by string (labels and common words repeat across ATRs). */
 export class Shaper {
@@ -48,7 +50,27 @@ export class Shaper {
     private readonly file: FontFile,
   ) {}
 
-  /** Shapes `text` (one line or word, no newlines). */
+  /**
+   * Shapes a line word by word and joins the results with space advances. Words shape independently
+   * (nothing in Devanagari or Latin reaches across a space in this font), and words repeat from ATR to
+   * ATR, so their shapes come from the cache while whole lines of free text rarely would.
+   */
+  shapeLine(line: string): Shaped {
+    if (line.length <= CACHEABLE_LENGTH || !line.includes(' ')) return this.shape(line);
+    const glyphs: Glyph[] = [];
+    const space = this.shape(' ').glyphs[0]!;
+    let offset = 0;
+    for (const word of line.split(' ')) {
+      if (offset > 0) glyphs.push({ ...space, cluster: offset - 1 });
+      for (const g of this.shape(word).glyphs) glyphs.push(g.cluster === 0 && offset === 0 ? g : { ...g, cluster: g.cluster + offset });
+      offset += word.length + 1;
+    }
+    let advance = 0;
+    for (const g of glyphs) advance += g.ax;
+    return { text: line, glyphs, advance };
+  }
+
+  /** Shapes `text` (one line or word, no newlines) as a whole. */
   shape(text: string): Shaped {
     const hit = this.cache.get(text);
     if (hit) return hit;
@@ -75,8 +97,10 @@ export class Shaper {
     let advance = 0;
     for (const g of glyphs) advance += g.ax;
     const shaped = { text, glyphs, advance };
-    if (this.cache.size >= CACHE_LIMIT) this.cache.clear();
-    this.cache.set(text, shaped);
+    if (text.length <= CACHEABLE_LENGTH) {
+      if (this.cache.size >= CACHE_LIMIT) this.cache.clear();
+      this.cache.set(text, shaped);
+    }
     return shaped;
   }
 

@@ -5,9 +5,12 @@
  */
 import { deflateSync } from 'node:zlib';
 import { PDFDocument, PDFName } from 'pdf-lib';
-import { EmbeddedFont, hex4, utf16Hex } from './cid-font';
+import { EmbeddedFont } from './cid-font';
 import type { Face, FontSet } from './fonts';
+import { useNativeDeflateForPdfLib } from './native-deflate';
 import type { Shaped } from './shaper';
+
+useNativeDeflateForPdfLib();
 
 /** A4 in points. */
 export const A4 = { width: 595.28, height: 841.89 } as const;
@@ -38,8 +41,9 @@ export class Page {
   ) {}
 
   /**
-   * Draws shaped text with its left end at (x, y) on the baseline. Each run of non-space clusters is
-   * wrapped in a /Span with /ActualText, so extraction returns the logical text in reading order.
+   * Draws shaped text with its left end at (x, y) on the baseline. Spaces become gaps (TJ offsets), not
+   * glyphs. A word whose glyphs do not map one-to-one, in order, onto its characters (reordered vowel
+   * signs, conjuncts) is wrapped in a /Span with /ActualText, so extraction returns the logical text.
    */
   text(shaped: Shaped, face: Face, size: number, x: number, y: number, gray = 0): void {
     const font = this.writer.font(face);
@@ -51,47 +55,45 @@ export class Page {
     let pen = 0; // where HarfBuzz puts the pen, font units
     let pdfPen = 0; // where the PDF's own advances (/W) have put it, font units
     let rise = 0;
-    let tj = '';
-    let hex = '';
-    let spanOpen = false;
-    const flushHex = () => {
-      if (hex) tj += `<${hex}>`;
-      hex = '';
-    };
-    const flushTJ = () => {
-      flushHex();
-      if (tj) out.push(`[${tj}] TJ\n`);
-      tj = '';
-    };
-    for (let i = 0; i < glyphs.length; i++) {
-      const g = glyphs[i]!;
-      const space = isSpaceCluster(text, glyphs, i);
-      if (!space && !spanOpen) {
-        flushTJ();
-        out.push(`/Span <</ActualText <FEFF${utf16Hex(text.slice(g.cluster, wordEnd(text, glyphs, i)))}>>> BDC\n`);
-        spanOpen = true;
-      } else if (space && spanOpen) {
-        flushTJ();
-        out.push('EMC\n');
-        spanOpen = false;
+    for (let i = 0; i < glyphs.length; ) {
+      if (isSpaceCluster(text, glyphs, i)) {
+        pen += glyphs[i++]!.ax;
+        continue;
       }
-      if (g.dy !== rise) {
-        flushTJ();
-        rise = g.dy;
-        out.push(`${num((rise * size) / file.unitsPerEm)} Ts\n`);
+      let end = i;
+      while (end < glyphs.length && !isSpaceCluster(text, glyphs, end)) end++;
+      const wordText = text.slice(glyphs[i]!.cluster, end < glyphs.length ? glyphs[end]!.cluster : text.length);
+      const span = !font.extractsExactly(shaped, i, end);
+      if (span) out.push(`/Span <</ActualText (\xFE\xFF${utf16Bytes(wordText)})>> BDC\n`);
+      let tj = '';
+      let codes = '';
+      const flush = () => {
+        if (codes) tj += `(${codes})`;
+        codes = '';
+        if (tj) out.push(`[${tj}] TJ\n`);
+        tj = '';
+      };
+      for (; i < end; i++) {
+        const g = glyphs[i]!;
+        if (g.dy !== rise) {
+          flush();
+          rise = g.dy;
+          out.push(`${num((rise * size) / file.unitsPerEm)} Ts\n`);
+        }
+        const target = pen + g.dx;
+        const adjust = Math.round((pdfPen - target) * k * 100) / 100;
+        if (adjust !== 0) {
+          if (codes) tj += `(${codes})`;
+          codes = '';
+          tj += `${adjust}`;
+        }
+        codes += GLYPH_CODE(g.gid);
+        pdfPen = target + file.advances[g.gid]!;
+        pen += g.ax;
       }
-      const target = pen + g.dx;
-      const adjust = Math.round((pdfPen - target) * k * 100) / 100;
-      if (adjust !== 0) {
-        flushHex();
-        tj += ` ${adjust} `;
-      }
-      hex += hex4(g.gid);
-      pdfPen = target + file.advances[g.gid]!;
-      pen += g.ax;
+      flush();
+      if (span) out.push('EMC\n');
     }
-    flushTJ();
-    if (spanOpen) out.push('EMC\n');
     if (rise) out.push('0 Ts\n');
     out.push('ET\n');
     this.ops.push(out.join(''));
@@ -138,14 +140,28 @@ export class Page {
 }
 
 function isSpaceCluster(text: string, glyphs: Shaped['glyphs'], i: number): boolean {
-  const start = glyphs[i]!.cluster;
-  const ch = text.charCodeAt(start);
+  const ch = text.charCodeAt(glyphs[i]!.cluster);
   return ch === 0x20 || ch === 0xa0 || ch === 0x09;
 }
 
-function wordEnd(text: string, glyphs: Shaped['glyphs'], i: number): number {
-  for (let j = i + 1; j < glyphs.length; j++) if (isSpaceCluster(text, glyphs, j)) return glyphs[j]!.cluster;
-  return text.length;
+/**
+ * Content streams are written as Latin-1 strings (one char per byte): glyph ids and ActualText go in as
+ * two raw bytes each inside (literal strings), half the size of hex. These bytes need escaping there.
+ */
+const LITERAL_BYTE = Array.from({ length: 256 }, (_, b) =>
+  b === 0x28 || b === 0x29 || b === 0x5c ? `\\${String.fromCharCode(b)}` : b === 0x0a ? '\\n' : b === 0x0d ? '\\r' : String.fromCharCode(b),
+);
+
+/** A two-byte Identity-H code for a glyph id, escaped for a literal string. */
+function GLYPH_CODE(gid: number): string {
+  return LITERAL_BYTE[gid >> 8]! + LITERAL_BYTE[gid & 0xff]!;
+}
+
+/** UTF-16BE bytes of a string, escaped for a literal string. */
+function utf16Bytes(s: string): string {
+  let out = '';
+  for (let i = 0; i < s.length; i++) out += GLYPH_CODE(s.charCodeAt(i));
+  return out;
 }
 
 /** Builds one PDF. */
@@ -202,7 +218,8 @@ export class PdfWriter {
     const bold = this.font(this.fonts.bold);
     for (const page of this.pages) {
       const leaf = this.doc.addPage([page.size.width, page.size.height]);
-      leaf.node.set(PDFName.of('Contents'), ctx.register(ctx.stream(deflateSync(page.content()), { Filter: 'FlateDecode' })));
+      const content = Buffer.from(page.content(), 'latin1');
+      leaf.node.set(PDFName.of('Contents'), ctx.register(ctx.stream(deflateSync(content), { Filter: 'FlateDecode' })));
       leaf.node.setFontDictionary(PDFName.of('F1'), regular.ref);
       leaf.node.setFontDictionary(PDFName.of('F2'), bold.ref);
     }
