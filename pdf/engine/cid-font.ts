@@ -6,7 +6,7 @@
  * /ActualText, the exact logical text).
  */
 import { deflateSync } from 'node:zlib';
-import { PDFString, type PDFDocument, type PDFRef } from 'pdf-lib';
+import { PDFNumber, PDFString, type PDFDocument, type PDFRef } from 'pdf-lib';
 import type { Face } from './fonts';
 import type { Shaped } from './shaper';
 
@@ -105,7 +105,7 @@ export class EmbeddedFont {
         FontDescriptor: descriptor,
         CIDToGIDMap: cidToGidMap,
         DW: 0,
-        W: widthArray(gids, (g) => Math.round(file.advances[g]! * scale)),
+        W: widthArray(gids.filter((g) => file.advances[g]! !== 0), (g) => Math.round(file.advances[g]! * scale)),
       }),
     );
     const cmap = ctx.register(ctx.stream(deflateSync(toUnicodeCMap(this.toUnicode)), { Filter: 'FlateDecode' }));
@@ -161,22 +161,36 @@ function clusterEnd(shaped: Shaped, index: number): number {
   return end;
 }
 
-/** /W as runs of consecutive glyph ids: [first [w w w] first [w] ...]. */
-function widthArray(gids: number[], width: (g: number) => number): (number | number[])[] {
-  const out: (number | number[])[] = [];
-  let run: number[] = [];
+/**
+ * PDFNumber computes its text form when created; widths and glyph ids repeat across fonts and documents,
+ * so share the instances (they are immutable values, not indirect objects).
+ */
+const numbers = new Map<number, PDFNumber>();
+function pdfNumber(n: number): PDFNumber {
+  let v = numbers.get(n);
+  if (!v) {
+    v = PDFNumber.of(n);
+    if (numbers.size < 10_000) numbers.set(n, v);
+  }
+  return v;
+}
+
+/** /W as runs of consecutive glyph ids: [first [w w w] first [w] ...]; zero-width glyphs fall back to DW 0. */
+function widthArray(gids: number[], width: (g: number) => number): (PDFNumber | PDFNumber[])[] {
+  const out: (PDFNumber | PDFNumber[])[] = [];
+  let run: PDFNumber[] = [];
   let start = -1;
   let prev = -2;
   for (const g of gids) {
     if (g !== prev + 1) {
-      if (run.length) out.push(start, run);
+      if (run.length) out.push(pdfNumber(start), run);
       run = [];
       start = g;
     }
-    run.push(width(g));
+    run.push(pdfNumber(width(g)));
     prev = g;
   }
-  if (run.length) out.push(start, run);
+  if (run.length) out.push(pdfNumber(start), run);
   return out;
 }
 
