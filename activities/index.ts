@@ -2,7 +2,7 @@
  * The ATR activities: small async functions over the ports, each taking one input object and
  * returning one result object. The workflow calls them through proxyActivities.
  */
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { ApplicationFailure } from '@temporalio/common';
 import { ClosureSchema, FeedbackPolicyOverrideSchema, type Closure } from '../contracts/closure';
 import {
@@ -14,8 +14,9 @@ import {
   type Outcome,
 } from '../contracts/workflow';
 import { PermanentError } from '../lib/errors';
+import { smsText } from '../messaging/texts';
 import { verificationUrl, type AtrSealer } from '../pdf/seal';
-import type { AtrRenderer, CitizenMessage, Log, Messenger, PortalNotifier, Store } from './ports';
+import type { AtrRenderer, CitizenMessage, Log, Messenger, PortalNotifier, SmsSender, Store } from './ports';
 
 export type * from './ports';
 
@@ -30,8 +31,17 @@ export interface ActivityDeps {
   defaultPolicy: FeedbackPolicy;
   /** Seals each ATR so its QR code can prove it genuine. */
   sealer: AtrSealer;
-  /** Where citizens reach the API (the QR code's verification link). */
+  /** Where citizens reach the API (the QR code's verification link and the SMS link). */
   publicBaseUrl: string;
+  /** The SMS fallback; without it a citizen WhatsApp cannot reach ends UNDELIVERABLE. */
+  sms?: SmsSender;
+  /** How long an SMS link to the ATR stays valid. */
+  atrLinkTtlHours: number;
+}
+
+/** The hash under which an ATR link token is stored (the token itself only travels in the SMS). */
+export function atrLinkHash(token: string): string {
+  return createHash('sha256').update(token).digest('hex');
 }
 
 /** Retrying cannot fix a PermanentError: hand it to the workflow as a non-retryable failure. */
@@ -45,7 +55,7 @@ async function permanentAsNonRetryable<T>(fn: () => Promise<T>): Promise<T> {
 }
 
 /** Builds the activities over their ports. */
-export function createActivities({ store, messenger, renderer, portal, log, defaultPolicy, sealer, publicBaseUrl }: ActivityDeps) {
+export function createActivities({ store, messenger, renderer, portal, log, defaultPolicy, sealer, publicBaseUrl, sms, atrLinkTtlHours }: ActivityDeps) {
   async function loadClosure(workflowId: string): Promise<Closure> {
     const closure = await store.getClosure(workflowId);
     if (!closure) throw ApplicationFailure.nonRetryable(`no closure recorded for ${workflowId}`, FAILURES.invalidClosure);
@@ -141,6 +151,33 @@ export function createActivities({ store, messenger, renderer, portal, log, defa
         grievanceId: c.grievanceId,
         ack,
       }));
+    },
+
+    /** After "not satisfied" on WhatsApp: offers the list of reasons. */
+    async askForReason({ workflowId }: { workflowId: string }): Promise<{ messageId: string }> {
+      return sendToCitizen(workflowId, `${workflowId}:ask-reason`, (c) => ({ kind: 'REASON_LIST', grievanceId: c.grievanceId }));
+    },
+
+    /** After the reason: invites a comment or a voice note. */
+    async askForComment({ workflowId }: { workflowId: string }): Promise<{ messageId: string }> {
+      return sendToCitizen(workflowId, `${workflowId}:ask-comment`, (c) => ({ kind: 'COMMENT_PROMPT', grievanceId: c.grievanceId }));
+    },
+
+    /**
+     * WhatsApp cannot reach the citizen: texts them a link to a page with the ATR and the feedback buttons.
+     * The link is unguessable (128 random bits) and expires; only its hash is stored.
+     */
+    async sendSmsFallback({ workflowId }: { workflowId: string }): Promise<{ messageId: string; sentAt: string }> {
+      if (!sms) throw ApplicationFailure.nonRetryable('no SMS gateway is configured (SMS_MODE=off)', FAILURES.undeliverable);
+      const closure = await loadClosure(workflowId);
+      const token = randomBytes(16).toString('base64url');
+      await store.createAtrLink({ tokenHash: atrLinkHash(token), workflowId, expiresAt: new Date(Date.now() + atrLinkTtlHours * 3_600_000) });
+      const link = `${publicBaseUrl.replace(/\/$/, '')}/atr/${token}`;
+      const { messageId } = await permanentAsNonRetryable(() =>
+        sms.send({ reference: `${workflowId}:sms`, to: closure.citizen.phone, text: smsText(closure.grievanceId, closure.citizen.language, link) }),
+      );
+      log.info({ workflowId, messageId }, 'SMS fallback sent');
+      return { messageId, sentAt: new Date().toISOString() };
     },
 
     /** Records a feedback, decisive or not, exactly once per message id. */

@@ -19,6 +19,10 @@ export interface Store {
   createEscalation(entry: NewEscalation): Promise<{ escalationId: string; created: boolean }>;
   markPortalCallback(escalationId: string, status: 'DONE' | 'NOT_CONFIGURED' | 'REJECTED', error?: string): Promise<void>;
   recordOutcome(workflowId: string, outcome: Outcome, reason?: string): Promise<void>;
+  /** Stores an ATR link token's hash for the SMS fallback page. */
+  createAtrLink(entry: { tokenHash: string; workflowId: string; expiresAt: Date }): Promise<void>;
+  /** The closure behind an unexpired ATR link, or null. */
+  getAtrLink(tokenHash: string): Promise<{ workflowId: string; closure: Closure; atrId: string | null } | null>;
 }
 
 /** A rendered ATR as stored. */
@@ -51,7 +55,16 @@ export interface NewEscalation {
 export type CitizenMessage =
   | { kind: 'ATR'; grievanceId: string; departmentName: string; atrId: string; fileName: string; pdf: Uint8Array }
   | { kind: 'REMINDER'; grievanceId: string; number: number }
-  | { kind: 'ACKNOWLEDGEMENT'; grievanceId: string; ack: 'SATISFIED' | 'ESCALATED' | 'LATE' | 'ALREADY_RECORDED' };
+  | { kind: 'ACKNOWLEDGEMENT'; grievanceId: string; ack: 'SATISFIED' | 'ESCALATED' | 'LATE' | 'ALREADY_RECORDED' }
+  /** After "not satisfied": pick a reason from a list. */
+  | { kind: 'REASON_LIST'; grievanceId: string }
+  /** After the reason: add a comment or a voice note. */
+  | { kind: 'COMMENT_PROMPT'; grievanceId: string };
+
+/** Sends the SMS fallback: a short text with a link to the ATR page. */
+export interface SmsSender {
+  send(req: { reference: string; to: string; text: string }): Promise<{ messageId: string }>;
+}
 
 /** Sends messages to citizens. `idempotencyKey` is stable across retries of one logical send. */
 export interface Messenger {

@@ -46,6 +46,24 @@ const EnvSchema = z.object({
   PORTAL_CALLBACK_TOKEN: optionalString,
   PORTAL_CALLBACK_TIMEOUT_MS: intIn(100, 120_000).default(10_000),
 
+  WHATSAPP_MODE: z.enum(['simulator', 'cloud', 'outbox'], { message: "must be 'simulator', 'cloud' or 'outbox'" }).default('simulator'),
+  WHATSAPP_API_URL: z.url({ protocol: /^https?$/, message: 'must be an http(s) URL' }).optional(),
+  WHATSAPP_API_VERSION: z.string().regex(/^v\d+\.\d+$/, 'must look like v25.0').default('v25.0'),
+  WHATSAPP_PHONE_NUMBER_ID: z.string().regex(/^\d{6,20}$/, 'must be the numeric phone number id').optional(),
+  WHATSAPP_ACCESS_TOKEN: optionalString,
+  WHATSAPP_APP_SECRET: optionalString,
+  WHATSAPP_VERIFY_TOKEN: optionalString,
+  WHATSAPP_TIMEOUT_MS: intIn(500, 120_000).default(15_000),
+  WHATSAPP_RATE_LIMIT_PER_SECOND: z.coerce.number().positive('must be more than 0').max(1_000).default(80),
+  WHATSAPP_PAIR_INTERVAL_MS: intIn(0, 60_000).default(6_000),
+  SMS_MODE: z.enum(['simulator', 'http', 'off'], { message: "must be 'simulator', 'http' or 'off'" }).optional(),
+  SMS_GATEWAY_URL: z.url({ protocol: /^https?$/, message: 'must be an http(s) URL' }).optional(),
+  SMS_GATEWAY_TOKEN: optionalString,
+  SMS_SENDER_ID: z.string().regex(/^[A-Z]{6}$/, 'must be a 6-letter DLT sender id').default('RJSMPK'),
+  SMS_TIMEOUT_MS: intIn(500, 60_000).default(10_000),
+  ATR_LINK_TTL_HOURS: intIn(1, 24 * 365).default(720),
+  SIMULATOR_PORT: intIn(1, 65535).default(3001),
+
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -128,6 +146,23 @@ export interface Config {
   /** ATR signing keys; the first signs, all verify. Empty only for the 'cli' role. */
   sealKeys: { id: string; secret: string }[];
   defaultPolicy: FeedbackPolicy;
+  whatsapp: {
+    /** simulator: the local Cloud API simulator; cloud: Meta; outbox: record messages without sending. */
+    mode: 'simulator' | 'cloud' | 'outbox';
+    apiUrl: string;
+    apiVersion: string;
+    phoneNumberId: string;
+    accessToken: string;
+    appSecret: string;
+    verifyToken: string;
+    timeoutMs: number;
+    ratePerSecond: number;
+    pairIntervalMs: number;
+  };
+  sms: { mode: 'simulator' | 'http' | 'off'; gatewayUrl: string; token: string; senderId: string; timeoutMs: number };
+  atrLinkTtlHours: number;
+  /** `npm start` only: where the embedded simulator listens. */
+  simulatorPort: number;
   logLevel: z.infer<typeof EnvSchema>['LOG_LEVEL'];
 }
 
@@ -149,8 +184,20 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   if (Boolean(set.TEMPORAL_TLS_CERT_PATH) !== Boolean(set.TEMPORAL_TLS_KEY_PATH)) {
     problems.push('TEMPORAL_TLS_CERT_PATH and TEMPORAL_TLS_KEY_PATH: set both for mTLS, or neither');
   }
+  if (parsed.success && parsed.data.WHATSAPP_MODE === 'cloud' && role !== 'cli') {
+    for (const name of ['WHATSAPP_PHONE_NUMBER_ID', 'WHATSAPP_ACCESS_TOKEN', 'WHATSAPP_APP_SECRET', 'WHATSAPP_VERIFY_TOKEN'] as const) {
+      if (!set[name]) problems.push(`${name}: is required when WHATSAPP_MODE=cloud`);
+    }
+  }
+  if (parsed.success && parsed.data.SMS_MODE === 'http' && role !== 'cli') {
+    for (const name of ['SMS_GATEWAY_URL', 'SMS_GATEWAY_TOKEN'] as const) if (!set[name]) problems.push(`${name}: is required when SMS_MODE=http`);
+  }
   if (!parsed.success || !policy || problems.length) throw new ConfigError(problems);
   const e = parsed.data;
+  const simulator = `http://127.0.0.1:${e.SIMULATOR_PORT}`;
+  // The simulator's well-known local credentials; with WHATSAPP_MODE=cloud every one of them is required.
+  const local = e.WHATSAPP_MODE !== 'cloud';
+  const smsMode = e.SMS_MODE ?? (e.WHATSAPP_MODE === 'simulator' ? 'simulator' : 'off');
   const tlsWanted = e.TEMPORAL_TLS || e.TEMPORAL_TLS_CERT_PATH || e.TEMPORAL_TLS_CA_PATH;
 
   return deepFreeze({
@@ -177,6 +224,27 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     defaultPolicy: policy,
     publicBaseUrl: e.PUBLIC_BASE_URL,
     sealKeys: e.ATR_SIGNING_KEYS ?? [],
+    whatsapp: {
+      mode: e.WHATSAPP_MODE,
+      apiUrl: e.WHATSAPP_API_URL ?? (e.WHATSAPP_MODE === 'cloud' ? 'https://graph.facebook.com' : simulator),
+      apiVersion: e.WHATSAPP_API_VERSION,
+      phoneNumberId: e.WHATSAPP_PHONE_NUMBER_ID ?? (local ? '100000000000001' : ''),
+      accessToken: e.WHATSAPP_ACCESS_TOKEN ?? (local ? 'local-sim-access-token' : ''),
+      appSecret: e.WHATSAPP_APP_SECRET ?? (local ? 'local-sim-app-secret' : ''),
+      verifyToken: e.WHATSAPP_VERIFY_TOKEN ?? (local ? 'local-sim-verify-token' : ''),
+      timeoutMs: e.WHATSAPP_TIMEOUT_MS,
+      ratePerSecond: e.WHATSAPP_RATE_LIMIT_PER_SECOND,
+      pairIntervalMs: e.WHATSAPP_PAIR_INTERVAL_MS,
+    },
+    sms: {
+      mode: smsMode,
+      gatewayUrl: e.SMS_GATEWAY_URL ?? `${simulator}/sms`,
+      token: e.SMS_GATEWAY_TOKEN ?? (smsMode === 'simulator' ? 'local-sim-access-token' : ''),
+      senderId: e.SMS_SENDER_ID,
+      timeoutMs: e.SMS_TIMEOUT_MS,
+    },
+    atrLinkTtlHours: e.ATR_LINK_TTL_HOURS,
+    simulatorPort: e.SIMULATOR_PORT,
     logLevel: e.LOG_LEVEL,
   });
 }

@@ -10,6 +10,14 @@ import type { Closure, FeedbackChannel, FeedbackReason, Language } from './closu
 /** Task queue of the ATR workflow and its activities. */
 export const TASK_QUEUE = 'sampark-atr';
 
+/**
+ * The task queue of the activities that message citizens, next to a workflow's own queue. Its own queue
+ * gets a queue-wide rate limit (WhatsApp throughput) that the rest of the work must not share.
+ */
+export function messagingTaskQueue(workflowTaskQueue: string): string {
+  return `${workflowTaskQueue}-messaging`;
+}
+
 /** Workflow type name, fixed so that renaming the function never orphans histories in flight. */
 export const ATR_WORKFLOW_TYPE = 'atrWorkflow';
 
@@ -27,7 +35,7 @@ export const OUTCOMES = ['SATISFIED', 'ESCALATED', 'NO_RESPONSE', 'UNDELIVERABLE
 export type Outcome = (typeof OUTCOMES)[number];
 
 /** Where the ATR message stands with the messaging channel. Only ever moves forward (see DELIVERY_RANK). */
-export const DELIVERY_STATUSES = ['PENDING', 'SENT', 'DELIVERED', 'READ', 'FAILED', 'UNDELIVERABLE'] as const;
+export const DELIVERY_STATUSES = ['PENDING', 'SENT', 'DELIVERED', 'READ', 'FAILED', 'UNDELIVERABLE', 'SMS_FALLBACK'] as const;
 /** A delivery status. */
 export type DeliveryStatus = (typeof DELIVERY_STATUSES)[number];
 /** Statuses arrive out of order; a lower rank never overwrites a higher one. */
@@ -38,6 +46,8 @@ export const DELIVERY_RANK: Record<DeliveryStatus, number> = {
   READ: 3,
   FAILED: 4,
   UNDELIVERABLE: 5,
+  /** WhatsApp could not reach the citizen; the ATR link went by SMS. */
+  SMS_FALLBACK: 6,
 };
 
 /** The citizen's feedback as ops search for it. */
@@ -137,6 +147,8 @@ export interface AtrState {
     updatedAt?: string;
     errorCode?: number;
     reason?: string;
+    /** Set when WhatsApp failed and the ATR link went by SMS. */
+    fallback?: { channel: 'sms'; messageId: string; sentAt: string };
   };
   reminders: { number: number; dueAt: string; sentAt?: string; messageId?: string }[];
   feedbackWindowEndsAt?: string;

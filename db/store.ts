@@ -121,6 +121,25 @@ export function createPgStore(pool: Pool): Store {
       );
     },
 
+    async createAtrLink({ tokenHash, workflowId, expiresAt }) {
+      await pool.query('INSERT INTO atr_links (token_hash, workflow_id, expires_at) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING', [
+        tokenHash,
+        workflowId,
+        expiresAt,
+      ]);
+    },
+
+    async getAtrLink(tokenHash: string) {
+      const { rows } = await pool.query<{ workflow_id: string; closure: Closure; atr_id: string | null }>(
+        `SELECT l.workflow_id, c.closure, a.atr_id
+           FROM atr_links l JOIN closures c USING (workflow_id) LEFT JOIN atr_documents a USING (workflow_id)
+          WHERE l.token_hash = $1 AND l.expires_at > now()`,
+        [tokenHash],
+      );
+      const row = rows[0];
+      return row ? { workflowId: row.workflow_id, closure: row.closure, atrId: row.atr_id } : null;
+    },
+
     async recordOutcome(workflowId: string, outcome: Outcome, reason?: string) {
       await pool.query('UPDATE closures SET outcome = $2, outcome_reason = $3, completed_at = now() WHERE workflow_id = $1', [
         workflowId,

@@ -1,23 +1,45 @@
 /**
- * The worker: runs the ATR workflow and its activities on one task queue.
+ * The workers of one process: the ATR workflow with its activities on the main task queue, and the
+ * activities that message citizens on their own queue, where a queue-wide rate limit keeps the whole
+ * deployment under WhatsApp's throughput (80 messages/s by default) however many workers run.
  * createActivityDeps wires the real adapters; tests pass their own where a party is simulated.
  */
 import { Worker, type NativeConnection, type WorkerOptions } from '@temporalio/worker';
 import type { Pool } from 'pg';
 import { createActivities, type ActivityDeps } from '../activities';
+import type { Messenger, SmsSender } from '../activities/ports';
 import type { Config } from '../config';
+import { messagingTaskQueue } from '../contracts/workflow';
 import { createPgStore } from '../db/store';
 import type { Logger } from '../lib/log';
 import { createOutboxMessenger } from '../messaging/outbox';
 import { createAtrRenderer } from '../pdf/atr/render';
 import { AtrSealer } from '../pdf/seal';
 import { createPortalNotifier } from '../portal/callback';
+import { createSmsGateway } from '../sms/gateway';
+import { createCloudApi } from '../whatsapp/client';
+import { createWhatsAppMessenger } from '../whatsapp/messenger';
+
+/** The messenger the configuration asks for. */
+export function createMessenger(config: Readonly<Config>, pool: Pool): Messenger {
+  const wa = config.whatsapp;
+  if (wa.mode === 'outbox') return createOutboxMessenger(pool);
+  const api = createCloudApi({ baseUrl: wa.apiUrl, version: wa.apiVersion, phoneNumberId: wa.phoneNumberId, accessToken: wa.accessToken, timeoutMs: wa.timeoutMs });
+  // Wait out the pair-rate gap in the activity only briefly; longer waits go back to Temporal's retry.
+  return createWhatsAppMessenger({ pool, api, pacing: { minIntervalMs: wa.pairIntervalMs, maxWaitMs: 20_000 } });
+}
+
+/** The SMS sender the configuration asks for, if any. */
+export function createSmsSender(config: Readonly<Config>): SmsSender | undefined {
+  const { mode, gatewayUrl, token, senderId, timeoutMs } = config.sms;
+  return mode === 'off' ? undefined : createSmsGateway({ url: gatewayUrl, token, sender: senderId, timeoutMs });
+}
 
 /** The real adapters behind the activity ports. */
 export function createActivityDeps(config: Readonly<Config>, pool: Pool, log: Logger): ActivityDeps {
   return {
     store: createPgStore(pool),
-    messenger: createOutboxMessenger(pool),
+    messenger: createMessenger(config, pool),
     renderer: createAtrRenderer(),
     portal: createPortalNotifier({ url: config.portal.callbackUrl, token: config.portal.callbackToken, timeoutMs: config.portal.timeoutMs }),
     log: {
@@ -28,30 +50,78 @@ export function createActivityDeps(config: Readonly<Config>, pool: Pool, log: Lo
     defaultPolicy: config.defaultPolicy,
     sealer: new AtrSealer(config.sealKeys),
     publicBaseUrl: config.publicBaseUrl,
+    sms: createSmsSender(config),
+    atrLinkTtlHours: config.atrLinkTtlHours,
   };
 }
 
-/** What a worker needs. */
+/** What the workers need. */
 export interface AtrWorkerOptions {
   connection: NativeConnection;
   namespace: string;
   taskQueue: string;
   deps: ActivityDeps;
+  /** Messages per second across every worker of the messaging queue (enforced by the Temporal server). */
+  messagesPerSecond: number;
   /** A prebuilt bundle (tests build it once); by default the workflows are bundled at start. */
   workflowBundle?: WorkerOptions['workflowBundle'];
   tuning?: Pick<WorkerOptions, 'maxCachedWorkflows' | 'maxConcurrentActivityTaskExecutions' | 'maxConcurrentWorkflowTaskExecutions'>;
 }
 
-/** Creates the ATR worker. */
-export async function createAtrWorker({ connection, namespace, taskQueue, deps, workflowBundle, tuning }: AtrWorkerOptions): Promise<Worker> {
-  return Worker.create({
+/** The two workers of one process, run and stopped together. */
+export class AtrWorkers {
+  constructor(
+    readonly main: Worker,
+    readonly messaging: Worker,
+  ) {}
+
+  /** Runs both until shutdown() (or until one fails, which stops the other). */
+  async run(): Promise<void> {
+    const runs = [this.main.run(), this.messaging.run()];
+    try {
+      await Promise.race(runs);
+    } finally {
+      this.shutdown();
+      await Promise.allSettled(runs);
+    }
+    await Promise.all(runs);
+  }
+
+  /** Runs both while `body` runs, then drains them. */
+  async runUntil<T>(body: Promise<T>): Promise<T> {
+    const [result] = await Promise.all([this.main.runUntil(body), this.messaging.runUntil(body)]);
+    return result;
+  }
+
+  /** Starts draining both (in-flight activities get the grace time). */
+  shutdown(): void {
+    for (const w of [this.main, this.messaging]) if (w.getState() === 'RUNNING') w.shutdown();
+  }
+}
+
+/** Creates the workers for a task queue. */
+export async function createAtrWorkers({ connection, namespace, taskQueue, deps, messagesPerSecond, workflowBundle, tuning }: AtrWorkerOptions): Promise<AtrWorkers> {
+  const activities = createActivities(deps);
+  // Workflows started before the messaging queue existed still schedule their sends here: keep every activity on both.
+  const main = await Worker.create({
     connection,
     namespace,
     taskQueue,
-    activities: createActivities(deps),
+    activities,
     ...(workflowBundle ? { workflowBundle } : { workflowsPath: require.resolve('../workflows') }),
     // Let in-flight activities (a send, an insert) finish on Ctrl-C or a deploy.
     shutdownGraceTime: '20s',
     ...tuning,
   });
+  const messaging = await Worker.create({
+    connection,
+    namespace,
+    taskQueue: messagingTaskQueue(taskQueue),
+    activities,
+    maxTaskQueueActivitiesPerSecond: messagesPerSecond,
+    // Sends mostly wait on the network or on a number's 6-second gap: many may be in flight.
+    maxConcurrentActivityTaskExecutions: 200,
+    shutdownGraceTime: '20s',
+  });
+  return new AtrWorkers(main, messaging);
 }

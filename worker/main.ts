@@ -5,7 +5,7 @@ import { createPool } from '../db/pool';
 import { connectWorker } from '../infra/temporal';
 import { createLogger, type Logger } from '../lib/log';
 import { installTemporalRuntime } from '../lib/temporal-runtime';
-import { createActivityDeps, createAtrWorker } from '.';
+import { createActivityDeps, createAtrWorkers } from '.';
 
 /** Starts a worker on the configured cluster; resolves with a function that drains and stops it. */
 export async function startWorker(config: Readonly<Config>, log: Logger): Promise<{ stop(): Promise<void>; running: Promise<void> }> {
@@ -13,11 +13,12 @@ export async function startWorker(config: Readonly<Config>, log: Logger): Promis
   const pool = createPool(config.databaseUrl);
   await migrate(pool);
   const connection = await connectWorker(config.temporal);
-  const worker = await createAtrWorker({
+  const worker = await createAtrWorkers({
     connection,
     namespace: config.temporal.namespace,
     taskQueue: config.temporal.taskQueue,
     deps: createActivityDeps(config, pool, log.child({ component: 'activities' })),
+    messagesPerSecond: config.whatsapp.ratePerSecond,
   });
   const running = worker.run().finally(async () => {
     await connection.close();
@@ -27,7 +28,7 @@ export async function startWorker(config: Readonly<Config>, log: Logger): Promis
   return {
     running,
     async stop() {
-      if (worker.getState() === 'RUNNING') worker.shutdown();
+      worker.shutdown();
       await running;
     },
   };

@@ -8,8 +8,10 @@ import {
   ApplicationFailure,
   condition,
   log,
+  patched,
   proxyActivities,
   setHandler,
+  type ActivityOptions,
   sleep,
   upsertSearchAttributes,
   workflowInfo,
@@ -26,6 +28,7 @@ import {
   escalationLevelFor,
   feedbackDetailsSignal,
   feedbackSignal,
+  messagingTaskQueue,
   stateQuery,
   type AtrResult,
   type AtrState,
@@ -51,7 +54,7 @@ const renderer = proxyActivities<AtrActivities>({
 });
 
 /** The ATR itself: keep trying through channel outages (ops see the retries); permanent refusals end it. */
-const delivery = proxyActivities<AtrActivities>({
+const DELIVERY_OPTIONS: ActivityOptions = {
   startToCloseTimeout: '1m',
   retry: {
     initialInterval: '5s',
@@ -59,19 +62,34 @@ const delivery = proxyActivities<AtrActivities>({
     maximumInterval: '10m',
     nonRetryableErrorTypes: [FAILURES.invalidClosure, FAILURES.undeliverable, FAILURES.messagingRejected],
   },
-});
+};
 
-/** Reminders and acknowledgements: a reminder that cannot go out within two hours is stale, so give up on it. */
-const courtesy = proxyActivities<AtrActivities>({
-  startToCloseTimeout: '1m',
-  scheduleToCloseTimeout: '2h',
-  retry: {
-    initialInterval: '5s',
-    backoffCoefficient: 2,
-    maximumInterval: '10m',
-    nonRetryableErrorTypes: [FAILURES.invalidClosure, FAILURES.undeliverable, FAILURES.messagingRejected],
-  },
-});
+/** Reminders, acknowledgements, the not-satisfied dialogue: a message that cannot go out within two hours is stale. */
+const COURTESY_OPTIONS: ActivityOptions = { ...DELIVERY_OPTIONS, scheduleToCloseTimeout: '2h' };
+
+/** The activities that message the citizen, on the task queue this execution uses for them. */
+interface Channels {
+  delivery: ReturnType<typeof proxyActivities<AtrActivities>>;
+  courtesy: ReturnType<typeof proxyActivities<AtrActivities>>;
+}
+
+/** Workflows started before the messaging queue existed keep sending from their own queue. */
+function channelsOn(taskQueue?: string): Channels {
+  return {
+    delivery: proxyActivities<AtrActivities>({ ...DELIVERY_OPTIONS, ...(taskQueue ? { taskQueue } : {}) }),
+    courtesy: proxyActivities<AtrActivities>({ ...COURTESY_OPTIONS, ...(taskQueue ? { taskQueue } : {}) }),
+  };
+}
+
+/**
+ * Patch: the WhatsApp dialogue after "not satisfied" (a list of reasons, then an invitation to comment or
+ * send a voice note), the SMS fallback when WhatsApp cannot reach the citizen, and messages sent from the
+ * rate-limited messaging task queue. Histories from before it replay the old path (see test/replay).
+ */
+export const WHATSAPP_V2_PATCH = 'whatsapp-dialogue-sms-fallback-v2';
+
+/** A message that is not delivered within a day is assumed lost (phone off, not on WhatsApp): send the SMS. */
+const DELIVERY_DEADLINE_MS = 24 * HOUR_MS;
 
 /** The portal reopen callback: retried until the portal answers, however long it is down. */
 const portal = proxyActivities<AtrActivities>({
@@ -120,8 +138,10 @@ export async function atrWorkflow(closure: Closure): Promise<AtrResult> {
   await sleepUntil(nextSendableTime(Date.now(), policy.quietHours), 'quiet hours: ATR waits for daytime');
 
   state.stage = 'DELIVERING';
-  const sent = await deliverAtr(workflowId, state);
-  if (!sent) return finish(workflowId, state, 'UNDELIVERABLE', state.delivery.reason);
+  const v2 = patched(WHATSAPP_V2_PATCH);
+  const ch = channelsOn(v2 ? messagingTaskQueue(workflowInfo().taskQueue) : undefined);
+  const sent = await deliverAtr(ch, workflowId, state);
+  if (!sent && !(v2 && (await smsFallback(ch, workflowId, state)))) return finish(ch, workflowId, state, 'UNDELIVERABLE', state.delivery.reason);
 
   state.stage = 'AWAITING_FEEDBACK';
   const deliveredAt = Date.now();
@@ -130,22 +150,24 @@ export async function atrWorkflow(closure: Closure): Promise<AtrResult> {
   state.closesAt = iso(windowEnd + policy.lateFeedbackGraceHours * HOUR_MS);
   state.reminders = reminderTimes(deliveredAt, policy).map((at, i) => ({ number: i + 1, dueAt: iso(at) }));
 
-  const decisive = await awaitFeedback(workflowId, state, unprocessed, windowEnd);
-  if (isUndeliverable(state)) return finish(workflowId, state, 'UNDELIVERABLE', state.delivery.reason, windowEnd, unprocessed);
-  if (!decisive) return finish(workflowId, state, 'NO_RESPONSE', undefined, windowEnd, unprocessed);
+  const decisive = v2
+    ? await awaitFeedbackWithFallback(ch, workflowId, state, unprocessed, windowEnd, deliveredAt + DELIVERY_DEADLINE_MS)
+    : await awaitFeedback(ch, workflowId, state, unprocessed, windowEnd);
+  if (unreachable(state)) return finish(ch, workflowId, state, 'UNDELIVERABLE', state.delivery.reason, windowEnd, unprocessed);
+  if (!decisive) return finish(ch, workflowId, state, 'NO_RESPONSE', undefined, windowEnd, unprocessed);
 
   state.feedback = { ...decisive, decisive: true, late: false };
   if (decisive.rating === 'SATISFIED') {
     await store.recordFeedback({ workflowId, feedback: state.feedback, decisive: true, late: false });
-    await acknowledge(workflowId, decisive.messageId, 'SATISFIED');
-    return finish(workflowId, state, 'SATISFIED', undefined, windowEnd, unprocessed);
+    await acknowledge(ch, workflowId, decisive.messageId, 'SATISFIED');
+    return finish(ch, workflowId, state, 'SATISFIED', undefined, windowEnd, unprocessed);
   }
 
-  await awaitDetails(state, policy);
+  await (v2 ? awaitDetailsDialogue(ch, workflowId, state, policy) : awaitDetails(state, policy));
   await store.recordFeedback({ workflowId, feedback: state.feedback, decisive: true, late: false });
   await escalate(workflowId, state, closure.cycle);
-  await acknowledge(workflowId, decisive.messageId, 'ESCALATED');
-  return finish(workflowId, state, 'ESCALATED', undefined, windowEnd, unprocessed);
+  await acknowledge(ch, workflowId, decisive.messageId, 'ESCALATED');
+  return finish(ch, workflowId, state, 'ESCALATED', undefined, windowEnd, unprocessed);
 }
 
 /** Feedback and details that arrived but are not yet handled, in arrival order. */
@@ -172,7 +194,7 @@ function ensureSearchAttributes(closure: Closure): void {
 }
 
 /** Sends the ATR; false when the channel says it can never reach this citizen. */
-async function deliverAtr(workflowId: string, state: AtrState): Promise<boolean> {
+async function deliverAtr({ delivery }: Channels, workflowId: string, state: AtrState): Promise<boolean> {
   try {
     const { messageId } = await delivery.deliverAtr({ workflowId, atrId: state.atr!.atrId });
     state.delivery = { ...state.delivery, status: higher(state.delivery.status, 'SENT'), messageId, sentAt: iso(Date.now()) };
@@ -191,6 +213,7 @@ async function deliverAtr(workflowId: string, state: AtrState): Promise<boolean>
  * Returns undefined when the window closes in silence or delivery fails for good.
  */
 async function awaitFeedback(
+  { courtesy }: Channels,
   workflowId: string,
   state: AtrState,
   unprocessed: Unprocessed,
@@ -208,6 +231,106 @@ async function awaitFeedback(
   }
   await waitUntil(settled, windowEnd, 'feedback window');
   return isUndeliverable(state) ? undefined : unprocessed.feedback.shift()?.feedback;
+}
+
+/**
+ * Like awaitFeedback, and also: a permanent WhatsApp failure (131026) sends the SMS fallback at once, and
+ * so does a message still not delivered a day after sending. After the fallback no WhatsApp reminders go.
+ * Returns undefined when the window closes in silence, or when neither channel can reach the citizen.
+ */
+async function awaitFeedbackWithFallback(
+  ch: Channels,
+  workflowId: string,
+  state: AtrState,
+  unprocessed: Unprocessed,
+  windowEnd: number,
+  deliveryDeadline: number,
+): Promise<FeedbackSignal | undefined> {
+  type Due = { at: number; summary: string; run: () => Promise<void> };
+  const fallbackNeeded = () => isUndeliverable(state) && !state.delivery.fallback;
+  const settled = () => unprocessed.feedback.length > 0 || fallbackNeeded();
+  const timeline: Due[] = [
+    ...state.reminders.map((reminder) => ({
+      at: Date.parse(reminder.dueAt),
+      summary: `reminder ${reminder.number} due`,
+      run: async () => {
+        if (!state.delivery.fallback) await sendReminder(ch, workflowId, reminder);
+      },
+    })),
+    {
+      at: deliveryDeadline,
+      summary: 'delivery within 24 h',
+      run: async () => {
+        if (DELIVERY_RANK[state.delivery.status] < DELIVERY_RANK.DELIVERED && !state.delivery.fallback) await smsFallback(ch, workflowId, state);
+      },
+    },
+  ].sort((a, b) => a.at - b.at);
+
+  for (;;) {
+    if (fallbackNeeded() && !(await smsFallback(ch, workflowId, state))) return undefined;
+    if (unprocessed.feedback.length > 0) return unprocessed.feedback.shift()!.feedback;
+    const next = timeline[0];
+    if (!next || next.at >= windowEnd) {
+      if (!(await waitUntil(settled, windowEnd, 'feedback window'))) return undefined;
+      continue;
+    }
+    if (await waitUntil(settled, next.at, next.summary)) continue;
+    timeline.shift();
+    await next.run();
+  }
+}
+
+async function sendReminder({ courtesy }: Channels, workflowId: string, reminder: AtrState['reminders'][number]): Promise<void> {
+  try {
+    const { messageId } = await courtesy.sendReminder({ workflowId, number: reminder.number });
+    Object.assign(reminder, { sentAt: iso(Date.now()), messageId });
+  } catch (err) {
+    log.warn('reminder not sent', { workflowId, number: reminder.number, error: errorMessage(err) });
+  }
+}
+
+/** Sends the ATR link by SMS; false when that fails too (or no gateway is configured). */
+async function smsFallback({ delivery }: Channels, workflowId: string, state: AtrState): Promise<boolean> {
+  try {
+    const { messageId, sentAt } = await delivery.sendSmsFallback({ workflowId });
+    state.delivery = { ...state.delivery, fallback: { channel: 'sms', messageId, sentAt } };
+    upsertSearchAttributes([{ key: SA.deliveryStatus, value: 'SMS_FALLBACK' }]);
+    return true;
+  } catch (err) {
+    const reason = permanentReason(err);
+    if (!reason) throw err;
+    state.delivery = { ...state.delivery, status: 'UNDELIVERABLE', reason: `${state.delivery.reason ?? 'WhatsApp failed'}; SMS: ${reason}` };
+    return false;
+  }
+}
+
+/**
+ * After "not satisfied" on WhatsApp: offer the list of reasons, then invite a comment or voice note, each
+ * waited for up to the policy's details wait. From the helpline the reason and comment come with it.
+ */
+async function awaitDetailsDialogue(ch: Channels, workflowId: string, state: AtrState, policy: FeedbackPolicy): Promise<void> {
+  const fb = state.feedback!;
+  if (fb.channel !== 'whatsapp' || policy.detailsWaitMinutes <= 0) return;
+  state.stage = 'AWAITING_DETAILS';
+  const wait = policy.detailsWaitMinutes * 60_000;
+  if (!fb.reason) {
+    if (await askCitizen(ch, workflowId, 'askForReason')) await condition(() => Boolean(fb.reason), wait, { summary: 'reason from the citizen' });
+  }
+  if (!fb.comment && !fb.voiceMediaId) {
+    if (await askCitizen(ch, workflowId, 'askForComment')) {
+      await condition(() => Boolean(fb.comment || fb.voiceMediaId), wait, { summary: 'comment or voice note from the citizen' });
+    }
+  }
+}
+
+async function askCitizen({ courtesy }: Channels, workflowId: string, ask: 'askForReason' | 'askForComment'): Promise<boolean> {
+  try {
+    await courtesy[ask]({ workflowId });
+    return true;
+  } catch (err) {
+    log.warn('could not ask the citizen for details', { workflowId, ask, error: errorMessage(err) });
+    return false;
+  }
 }
 
 /** After "not satisfied" on WhatsApp, the reason and comment arrive as separate messages: give them time. */
@@ -235,7 +358,7 @@ async function escalate(workflowId: string, state: AtrState, cycle: number): Pro
 type Ack = 'SATISFIED' | 'ESCALATED' | 'LATE' | 'ALREADY_RECORDED';
 
 /** Acknowledgements are courtesy: a failure is logged and the grievance moves on. */
-async function acknowledge(workflowId: string, feedbackMessageId: string, ack: Ack): Promise<void> {
+async function acknowledge({ courtesy }: Channels, workflowId: string, feedbackMessageId: string, ack: Ack): Promise<void> {
   try {
     await courtesy.acknowledgeFeedback({ workflowId, feedbackMessageId, ack });
   } catch (err) {
@@ -248,6 +371,7 @@ async function acknowledge(workflowId: string, feedbackMessageId: string, ack: A
  * recording and acknowledging any further feedback without changing the outcome.
  */
 async function finish(
+  ch: Channels,
   workflowId: string,
   state: AtrState,
   outcome: Outcome,
@@ -273,7 +397,7 @@ async function finish(
         const entry: RecordedFeedback = { ...next.feedback, decisive: false, late };
         state.otherFeedback.push(entry);
         await store.recordFeedback({ workflowId, feedback: next.feedback, decisive: false, late });
-        await acknowledge(workflowId, next.feedback.messageId, late ? 'LATE' : 'ALREADY_RECORDED');
+        await acknowledge(ch, workflowId, next.feedback.messageId, late ? 'LATE' : 'ALREADY_RECORDED');
       }
       for (let details; (details = unprocessed.details.shift()); ) {
         await store.recordDetails({ workflowId, details, escalationId: state.escalation?.escalationId });
@@ -322,6 +446,11 @@ function higher(a: AtrState['delivery']['status'], b: AtrState['delivery']['stat
 
 function isUndeliverable(state: AtrState): boolean {
   return state.delivery.status === 'UNDELIVERABLE';
+}
+
+/** Neither WhatsApp nor the SMS fallback reaches the citizen. */
+function unreachable(state: AtrState): boolean {
+  return isUndeliverable(state) && !state.delivery.fallback;
 }
 
 /** The reason of a non-retryable channel failure, or undefined for anything else. */

@@ -27,6 +27,7 @@ function activities(overrides: Partial<ActivityDeps> = {}) {
     defaultPolicy: DEFAULT_POLICY,
     sealer: new AtrSealer(TEST_SEAL_KEYS),
     publicBaseUrl: 'https://sampark.example.in',
+    atrLinkTtlHours: 720,
     ...overrides,
   });
 }

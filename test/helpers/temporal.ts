@@ -9,7 +9,7 @@ import path from 'node:path';
 import { historyToJSON } from '@temporalio/common/lib/proto-utils';
 import { Client, Connection } from '@temporalio/client';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
-import { NativeConnection, type Worker } from '@temporalio/worker';
+import { NativeConnection } from '@temporalio/worker';
 import type { ActivityDeps } from '../../activities';
 import { AtrClient } from '../../client';
 import { loadConfig } from '../../config';
@@ -19,7 +19,7 @@ import { createOutboxMessenger } from '../../messaging/outbox';
 import { createAtrRenderer } from '../../pdf/atr/render';
 import { AtrSealer } from '../../pdf/seal';
 import { createPortalNotifier } from '../../portal/callback';
-import { createAtrWorker } from '../../worker';
+import { createAtrWorkers, type AtrWorkers } from '../../worker';
 import { testPool } from './db';
 
 /** ATR signing keys for tests. */
@@ -61,7 +61,7 @@ export interface WorkerContext {
   atr: AtrClient;
   client: Client;
   taskQueue: string;
-  worker: Worker;
+  worker: AtrWorkers;
   deps: ActivityDeps;
 }
 
@@ -85,15 +85,17 @@ export async function runWithWorker<T>(overrides: WorkerOverrides, body: (ctx: W
     defaultPolicy: DEFAULT_POLICY,
     sealer: new AtrSealer(TEST_SEAL_KEYS),
     publicBaseUrl: 'https://sampark.example.in',
+    atrLinkTtlHours: 720,
     ...depOverrides,
   };
   const bundlePath = process.env.TEST_WORKFLOW_BUNDLE;
   if (!bundlePath) throw new Error('TEST_WORKFLOW_BUNDLE is not set (global-setup bundles the workflows)');
-  const worker = await createAtrWorker({
+  const worker = await createAtrWorkers({
     connection: connection.nativeConnection,
     namespace: 'default',
     taskQueue,
     deps,
+    messagesPerSecond: 1_000,
     workflowBundle: { codePath: bundlePath },
   });
   const atr = new AtrClient(connection.client, taskQueue);

@@ -1,0 +1,95 @@
+/**
+ * A thin typed client for the WhatsApp Business Cloud API: media upload and message send, a timeout on
+ * every call, and Meta's error envelope turned into a CloudApiError that says how to handle it. Works the
+ * same against graph.facebook.com and the local simulator (only the base URL and token differ).
+ */
+import {
+  errorHandling,
+  type ErrorHandling,
+  type GraphErrorResponse,
+  type MediaUploadResponse,
+  type SendMessageRequest,
+  type SendMessageResponse,
+} from './protocol';
+
+/** Where and how to reach the Cloud API. */
+export interface CloudApiOptions {
+  /** https://graph.facebook.com, or the simulator's URL. */
+  baseUrl: string;
+  version: string;
+  phoneNumberId: string;
+  accessToken: string;
+  timeoutMs: number;
+}
+
+/** A Cloud API error answer, classified. */
+export class CloudApiError extends Error {
+  constructor(
+    readonly code: number,
+    readonly details: string,
+    readonly httpStatus: number,
+    readonly fbtraceId?: string,
+  ) {
+    super(`WhatsApp error ${code}: ${details}`);
+    this.name = 'CloudApiError';
+  }
+
+  /** What to do about it. */
+  get handling(): ErrorHandling {
+    return errorHandling(this.code);
+  }
+}
+
+/** The Cloud API operations we use. */
+export interface CloudApi {
+  uploadMedia(bytes: Uint8Array, fileName: string, mimeType: string): Promise<string>;
+  sendMessage(request: SendMessageRequest): Promise<{ wamid: string; waId: string }>;
+}
+
+/** Creates the client. Network failures and timeouts throw plain errors (retry); API errors throw CloudApiError. */
+export function createCloudApi(opts: CloudApiOptions): CloudApi {
+  const base = `${opts.baseUrl.replace(/\/$/, '')}/${opts.version}`;
+  const call = async <T>(path: string, init: RequestInit): Promise<T> => {
+    const res = await fetch(`${base}/${path}`, {
+      ...init,
+      headers: { authorization: `Bearer ${opts.accessToken}`, ...init.headers },
+      signal: AbortSignal.timeout(opts.timeoutMs),
+    });
+    const text = await res.text();
+    if (res.ok) return JSON.parse(text) as T;
+    throw toCloudApiError(res.status, text);
+  };
+
+  return {
+    async uploadMedia(bytes, fileName, mimeType) {
+      const form = new FormData();
+      form.set('messaging_product', 'whatsapp');
+      form.set('type', mimeType);
+      form.set('file', new Blob([bytes], { type: mimeType }), fileName);
+      const { id } = await call<MediaUploadResponse>(`${opts.phoneNumberId}/media`, { method: 'POST', body: form });
+      return id;
+    },
+
+    async sendMessage(request) {
+      const res = await call<SendMessageResponse>(`${opts.phoneNumberId}/messages`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(request),
+      });
+      const wamid = res.messages?.[0]?.id;
+      if (!wamid) throw new CloudApiError(1, 'send answered 200 without a message id', 200);
+      return { wamid, waId: res.contacts?.[0]?.wa_id ?? '' };
+    },
+  };
+}
+
+/** Meta's envelope when there is one; a bare 5xx counts as Meta's "temporarily unavailable" (code 2). */
+function toCloudApiError(status: number, body: string): CloudApiError {
+  try {
+    const { error } = JSON.parse(body) as GraphErrorResponse;
+    if (error && typeof error.code === 'number') return new CloudApiError(error.code, error.error_data?.details ?? error.message, status, error.fbtrace_id);
+  } catch {
+    // not JSON: fall through
+  }
+  return new CloudApiError(status >= 500 ? 2 : 100, `HTTP ${status} without a Graph error body`, status);
+}

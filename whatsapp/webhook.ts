@@ -1,0 +1,65 @@
+/**
+ * GET and POST /webhooks/whatsapp. GET answers Meta's verification handshake. POST checks
+ * X-Hub-Signature-256 (HMAC-SHA256 of the raw body with the app secret, compared in constant time),
+ * stores the payload in the inbox, and only then answers 200; the relay does the rest asynchronously,
+ * as Meta asks (answer fast, process later).
+ */
+import { createHmac, timingSafeEqual } from 'node:crypto';
+import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import type { Pool } from 'pg';
+import { z } from 'zod';
+import { storeWebhook } from './inbox';
+
+/** Webhook settings. */
+export interface WebhookOptions {
+  appSecret: string;
+  verifyToken: string;
+  pool: Pool;
+  /** Called after a webhook is stored, to wake the relay. */
+  onStored?: () => void;
+}
+
+/** Meta sends payloads up to 3 MB; leave room for headers and batching. */
+const BODY_LIMIT = 4 * 1024 * 1024;
+
+/** Whether `header` is `sha256=<hex>` of the raw body under `secret`. */
+export function validSignature(raw: Buffer, header: string | undefined, secret: string): boolean {
+  if (!header?.startsWith('sha256=')) return false;
+  const given = Buffer.from(header.slice(7), 'hex');
+  const expected = createHmac('sha256', secret).update(raw).digest();
+  return given.length === expected.length && timingSafeEqual(given, expected);
+}
+
+const VerifyQuery = z.object({
+  'hub.mode': z.string().optional(),
+  'hub.verify_token': z.string().optional(),
+  'hub.challenge': z.string().max(200).optional(),
+});
+const SignatureHeaders = z.object({ 'x-hub-signature-256': z.string().optional() }).passthrough();
+
+/** Registers the webhook routes (a plugin: its raw-body parser stays inside it). */
+export async function whatsappWebhook(app: FastifyInstance, { appSecret, verifyToken, pool, onStored }: WebhookOptions): Promise<void> {
+  // Only the raw bytes verify: re-serialised JSON would not match Meta's signature.
+  app.addContentTypeParser('application/json', { parseAs: 'buffer', bodyLimit: BODY_LIMIT }, (_req, body, done) => done(null, body));
+  const api = app.withTypeProvider<ZodTypeProvider>();
+  const expectedToken = Buffer.from(verifyToken);
+
+  api.get('/webhooks/whatsapp', { schema: { querystring: VerifyQuery } }, async (req, reply) => {
+    const token = Buffer.from(req.query['hub.verify_token'] ?? '');
+    const ok = req.query['hub.mode'] === 'subscribe' && token.length === expectedToken.length && timingSafeEqual(token, expectedToken);
+    if (!ok || !req.query['hub.challenge']) return reply.code(403).send({ error: 'forbidden', message: 'verification failed' });
+    return reply.type('text/plain').send(req.query['hub.challenge']);
+  });
+
+  api.post('/webhooks/whatsapp', { schema: { headers: SignatureHeaders }, bodyLimit: BODY_LIMIT }, async (req, reply) => {
+    const raw = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
+    if (!validSignature(raw, req.headers['x-hub-signature-256'], appSecret)) {
+      return reply.code(401).send({ error: 'unauthorized', message: 'missing or invalid X-Hub-Signature-256' });
+    }
+    const stored = await storeWebhook(pool, raw);
+    req.log.info({ eventId: stored.eventId, messages: stored.messages, statuses: stored.statuses, duplicates: stored.duplicates, malformed: stored.malformed }, 'webhook stored');
+    onStored?.();
+    return reply.type('text/plain').send('EVENT_RECEIVED');
+  });
+}
