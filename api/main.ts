@@ -1,19 +1,26 @@
-/** Runs the HTTP API on its own: `node dist/api/main.js`. */
+/** Runs the HTTP API on its own (`node dist/api/main.js`), with the WhatsApp webhook inbox and its relay. */
 import { AtrClient } from '../client';
 import { loadConfig, type Config } from '../config';
+import { ensureDatabase, migrate } from '../db/migrate';
 import { createPool } from '../db/pool';
 import { createPgStore } from '../db/store';
-import { AtrSealer } from '../pdf/seal';
 import { connectClient } from '../infra/temporal';
 import { createLogger, type Logger } from '../lib/log';
+import { AtrSealer } from '../pdf/seal';
+import { WebhookRelay } from '../whatsapp/relay';
 import { buildApi } from './server';
 
-/** Starts the API; resolves once it listens, with a function that closes it. */
+/** Starts the API and the relay; resolves once it listens, with a function that closes both. */
 export async function startApi(config: Readonly<Config>, log: Logger): Promise<{ url: string; stop(): Promise<void> }> {
   const apiKey = config.http.apiKey;
   if (!apiKey) throw new Error('PORTAL_API_KEY is required to serve the API');
+  await ensureDatabase(config.databaseUrl);
+  const pool = createPool(config.databaseUrl, { max: 10 });
+  // The webhook inbox writes before the worker may have started: make sure the tables exist.
+  await migrate(pool);
   const temporal = await connectClient(config.temporal);
-  const pool = createPool(config.databaseUrl, { max: 4 });
+  const store = createPgStore(pool);
+  const relay = new WebhookRelay({ pool, temporal, log: log.child({ component: 'relay' }) });
   const app = await buildApi({
     atr: new AtrClient(temporal, config.temporal.taskQueue),
     apiKey,
@@ -22,13 +29,17 @@ export async function startApi(config: Readonly<Config>, log: Logger): Promise<{
       temporal: () => temporal.workflowService.getSystemInfo({}),
       database: () => pool.query('SELECT 1'),
     },
-    verification: { sealer: new AtrSealer(config.sealKeys), store: createPgStore(pool) },
+    verification: { sealer: new AtrSealer(config.sealKeys), store },
+    whatsapp: { appSecret: config.whatsapp.appSecret, verifyToken: config.whatsapp.verifyToken, pool, onStored: () => relay.wake() },
+    atrLinks: store,
   });
   await app.listen({ host: config.http.host, port: config.http.port });
+  relay.start();
   return {
     url: `http://${config.http.host === '0.0.0.0' ? '127.0.0.1' : config.http.host}:${config.http.port}`,
     async stop() {
       await app.close();
+      await relay.stop();
       await temporal.connection.close();
       await pool.end();
     },

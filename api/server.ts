@@ -9,7 +9,13 @@ import { hasZodFastifySchemaValidationErrors, serializerCompiler, validatorCompi
 import { z } from 'zod';
 import { AtrClient, FeedbackClosedError, GrievanceNotFoundError, ValidationError } from '../client';
 import { ClosureSchema, FeedbackRequestSchema, GrievanceIdSchema, toFieldErrors } from '../contracts/closure';
+import { randomBytes } from 'node:crypto';
+import formbody from '@fastify/formbody';
+import type { Pool } from 'pg';
+import { atrLinkHash } from '../activities';
 import type { Store } from '../activities/ports';
+import { whatsappWebhook } from '../whatsapp/webhook';
+import { atrPage, resultPage } from './atr-page';
 import type { Logger } from '../lib/log';
 import type { AtrSealer } from '../pdf/seal';
 import { SealQuery, verificationPage, verifySeal } from './verify';
@@ -25,12 +31,16 @@ export interface ApiOptions {
   health: Record<string, HealthCheck>;
   /** ATR verification (the QR code's link); without it those routes answer 404. */
   verification?: { sealer: AtrSealer; store: Pick<Store, 'getAtrSeal' | 'getAtr'> };
+  /** The WhatsApp webhook (signed inbox); without it the route answers 404. */
+  whatsapp?: { appSecret: string; verifyToken: string; pool: Pool; onStored?: () => void };
+  /** The ATR pages the SMS fallback links to. */
+  atrLinks?: Pick<Store, 'getAtrLink' | 'getAtr'>;
 }
 
 const HEALTH_TIMEOUT_MS = 2_000;
 
 /** Builds the API (not listening yet). */
-export async function buildApi({ atr, apiKey, logger, health, verification }: ApiOptions) {
+export async function buildApi({ atr, apiKey, logger, health, verification, whatsapp, atrLinks }: ApiOptions) {
   const app = Fastify({ loggerInstance: logger, bodyLimit: 1024 * 1024, requestTimeout: 30_000 });
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
@@ -79,7 +89,50 @@ export async function buildApi({ atr, apiKey, logger, health, verification }: Ap
     });
   }
 
+  if (whatsapp) await app.register(whatsappWebhook, whatsapp);
+  if (atrLinks) await app.register(atrLinkRoutes, { atr, store: atrLinks });
+
   return app;
+}
+
+const TokenParams = z.object({ token: z.string().regex(/^[A-Za-z0-9_-]{22}$/, 'is not an ATR link') });
+const LinkFeedback = z.object({
+  rating: z.enum(['SATISFIED', 'NOT_SATISFIED']),
+  reason: z.string().optional(),
+  comment: z.string().max(2000).optional(),
+  nonce: z.string().regex(/^[A-Za-z0-9_-]{16,64}$/),
+});
+
+/** The SMS fallback's ATR pages. The token is a capability: its routes do not log URLs. */
+async function atrLinkRoutes(app: import('fastify').FastifyInstance, { atr, store }: { atr: AtrClient; store: Pick<Store, 'getAtrLink' | 'getAtr'> }) {
+  await app.register(formbody);
+  const api = app.withTypeProvider<ZodTypeProvider>();
+  const quiet = { logLevel: 'warn' as const };
+  const link = (token: string) => store.getAtrLink(atrLinkHash(token));
+
+  api.get('/atr/:token', { ...quiet, schema: { params: TokenParams } }, async (req, reply) => {
+    const found = await link(req.params.token);
+    if (!found) return reply.code(404).type('text/html; charset=utf-8').send(resultPage('hi', 'expired'));
+    return reply.type('text/html; charset=utf-8').send(atrPage(found.closure, req.params.token, randomBytes(16).toString('base64url')));
+  });
+
+  api.get('/atr/:token/pdf', { ...quiet, schema: { params: TokenParams } }, async (req, reply) => {
+    const found = await link(req.params.token);
+    const doc = found?.atrId ? await store.getAtr(found.atrId) : null;
+    if (!found || !doc) return reply.code(404).type('text/html; charset=utf-8').send(resultPage('hi', 'expired'));
+    return reply.type('application/pdf').header('content-disposition', `inline; filename="ATR-${found.closure.grievanceId}.pdf"`).send(Buffer.from(doc.bytes));
+  });
+
+  api.post('/atr/:token/feedback', { ...quiet, schema: { params: TokenParams, body: LinkFeedback } }, async (req, reply) => {
+    const found = await link(req.params.token);
+    if (!found) return reply.code(404).type('text/html; charset=utf-8').send(resultPage('hi', 'expired'));
+    const { grievanceId, cycle, citizen } = found.closure;
+    const { rating, reason, comment, nonce } = req.body;
+    const outcome = await atr
+      .submitFeedback(grievanceId, { rating, channel: 'sms-link', messageId: `sms-link-${nonce}`, ...(reason ? { reason } : {}), ...(comment?.trim() ? { comment } : {}) }, cycle)
+      .then(() => 'recorded' as const, (err) => (err instanceof FeedbackClosedError ? ('closed' as const) : Promise.reject(err)));
+    return reply.code(outcome === 'recorded' ? 200 : 409).type('text/html; charset=utf-8').send(resultPage(citizen.language, outcome));
+  });
 }
 
 const GrievanceParams = z.object({ grievanceId: GrievanceIdSchema });

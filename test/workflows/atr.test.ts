@@ -5,7 +5,15 @@
  */
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { FeedbackSignal } from '../../contracts/workflow';
-import { deliveryStatusSignal, feedbackDetailsSignal, feedbackSignal, stateQuery, type AtrResult } from '../../contracts/workflow';
+import {
+  deliveryStatusSignal,
+  feedbackDetailsSignal,
+  feedbackSignal,
+  stateQuery,
+  type AtrResult,
+  type AtrState,
+  type DeliveryStatusSignal,
+} from '../../contracts/workflow';
 import { closeTestPool, testPool } from '../helpers/db';
 import { makeClosure } from '../helpers/fixtures';
 import { startFakePortal, type FakePortal } from '../helpers/portal';
@@ -32,6 +40,16 @@ function feedback(rating: FeedbackSignal['rating'], extra: Partial<FeedbackSigna
   return { messageId: `wamid.${Math.random().toString(36).slice(2)}`, rating, channel: 'helpline', receivedAt: new Date().toISOString(), ...extra };
 }
 
+/** Reports the ATR delivered, as WhatsApp's status webhook (through the relay) would. */
+async function markDelivered(handle: { query: (q: typeof stateQuery) => Promise<AtrState>; signal: (s: typeof deliveryStatusSignal, a: DeliveryStatusSignal) => Promise<void> }) {
+  for (let i = 0; i < 200; i++) {
+    const { delivery } = await handle.query(stateQuery);
+    if (delivery.messageId) return handle.signal(deliveryStatusSignal, { messageId: delivery.messageId, status: 'DELIVERED', at: new Date().toISOString() });
+    await new Promise((r) => setTimeout(r, 25));
+  }
+  throw new Error('the ATR was never sent');
+}
+
 async function outbox(workflowId: string) {
   const { rows } = await testPool().query<{ purpose: string; body: { text: string } }>(
     'SELECT purpose, body FROM outbound_messages WHERE workflow_id = $1 ORDER BY created_at',
@@ -46,6 +64,7 @@ describe('atrWorkflow', () => {
     await withWorker(async ({ atr, client }) => {
       const { workflowId } = await atr.closeGrievance(makeClosure());
       const handle = client.workflow.getHandle(workflowId);
+      await markDelivered(handle);
       const result: AtrResult = await handle.result();
       expect(result.outcome).toBe('NO_RESPONSE');
       const state = await handle.query(stateQuery);
@@ -58,7 +77,7 @@ describe('atrWorkflow', () => {
       expect((await outbox(workflowId)).map((m) => m.purpose)).toEqual(['ATR', 'REMINDER', 'REMINDER']);
       const { rows } = await testPool().query('SELECT outcome FROM closures WHERE workflow_id = $1', [workflowId]);
       expect(rows[0].outcome).toBe('NO_RESPONSE');
-      await captureHistory(handle, 'v1-no-response-two-reminders');
+      await captureHistory(handle, 'v2-no-response-two-reminders');
     });
   });
 
@@ -70,7 +89,7 @@ describe('atrWorkflow', () => {
       await handle.result();
       const state = await handle.query(stateQuery);
       expect(istClock(state.delivery.sentAt!)).toBe('09:00');
-      await captureHistory(handle, 'v1-quiet-hours-hold');
+      await captureHistory(handle, 'v2-quiet-hours-hold');
     });
   });
 
@@ -80,6 +99,7 @@ describe('atrWorkflow', () => {
       // A department that reminds at 24 h and 74 h: delivered 20:00, the second falls at 22:00.
       const { workflowId } = await atr.closeGrievance(makeClosure({ feedbackPolicy: { reminderOffsetsHours: [24, 74] } }));
       const handle = client.workflow.getHandle(workflowId);
+      await markDelivered(handle);
       await handle.result();
       const state = await handle.query(stateQuery);
       const sentAt = Date.parse(state.delivery.sentAt!);
@@ -119,6 +139,7 @@ describe('atrWorkflow', () => {
     await withWorker(async ({ atr, client }) => {
       const { workflowId } = await atr.closeGrievance(makeClosure());
       const handle = client.workflow.getHandle(workflowId);
+      await markDelivered(handle);
       await env.sleep(30 * HOUR); // after the first reminder
       await handle.signal(feedbackSignal, feedback('SATISFIED', { channel: 'whatsapp' }));
       const result: AtrResult = await handle.result();
@@ -128,7 +149,7 @@ describe('atrWorkflow', () => {
       expect((await outbox(workflowId)).map((m) => m.purpose)).toEqual(['ATR', 'REMINDER', 'ACKNOWLEDGEMENT']);
       const { rows } = await testPool().query('SELECT rating, decisive, late FROM feedback WHERE workflow_id = $1', [workflowId]);
       expect(rows).toEqual([{ rating: 'SATISFIED', decisive: true, late: false }]);
-      await captureHistory(handle, 'v1-satisfied-after-reminder');
+      await captureHistory(handle, 'v2-satisfied-after-reminder');
     });
   });
 
@@ -147,7 +168,7 @@ describe('atrWorkflow', () => {
       const call = portal.calls.find((c) => c.body.grievanceId === closure.grievanceId);
       expect(call?.body).toMatchObject({ event: 'grievance.reopen', cycle: 1, level: 1, reason: 'NOT_RESOLVED' });
       expect(call?.headers['idempotency-key']).toBe(rows[0].escalation_id);
-      await captureHistory(handle, 'v1-escalated-department');
+      await captureHistory(handle, 'v2-escalated-department');
     });
   });
 
@@ -179,7 +200,7 @@ describe('atrWorkflow', () => {
       expect((await handle.result()).outcome).toBe('ESCALATED');
       const { rows } = await testPool().query('SELECT reason, comment FROM escalations WHERE workflow_id = $1', [workflowId]);
       expect(rows).toEqual([{ reason: 'NO_CONTACT', comment: 'कोई अधिकारी नहीं आया' }]);
-      await captureHistory(handle, 'v1-escalated-after-details');
+      await captureHistory(handle, 'v2-escalated-after-details');
     });
   });
 
@@ -229,7 +250,7 @@ describe('atrWorkflow', () => {
           expect(refusing.calls).toHaveLength(1);
           const state = await handle.query(stateQuery);
           expect(state.escalation).toMatchObject({ portalCallback: 'REJECTED', portalCallbackError: 'portal callback refused with HTTP 422' });
-      await captureHistory(handle, 'v1-portal-rejected');
+      await captureHistory(handle, 'v2-portal-rejected');
           const { rows } = await testPool().query('SELECT portal_callback FROM escalations WHERE workflow_id = $1', [workflowId]);
           expect(rows[0].portal_callback).toBe('REJECTED');
         },
@@ -281,6 +302,7 @@ describe('atrWorkflow', () => {
     await withWorker(async ({ atr, client }) => {
       const { workflowId } = await atr.closeGrievance(makeClosure());
       const handle = client.workflow.getHandle(workflowId);
+      await markDelivered(handle);
       await env.sleep(170 * HOUR); // window of 168 h has closed
       expect((await handle.query(stateQuery)).outcome).toBe('NO_RESPONSE');
       await handle.signal(feedbackSignal, feedback('NOT_SATISFIED', { reason: 'DELAY' }));
@@ -290,7 +312,7 @@ describe('atrWorkflow', () => {
       expect(rows).toEqual([{ decisive: false, late: true }]);
       expect((await outbox(workflowId)).at(-1)?.purpose).toBe('ACKNOWLEDGEMENT');
       expect((await testPool().query('SELECT 1 FROM escalations WHERE workflow_id = $1', [workflowId])).rowCount).toBe(0);
-      await captureHistory(handle, 'v1-late-feedback');
+      await captureHistory(handle, 'v2-late-feedback');
     });
   });
 
@@ -310,11 +332,12 @@ describe('atrWorkflow', () => {
         errorTitle: 'Message undeliverable',
         at: new Date().toISOString(),
       });
-      expect(await handle.result()).toMatchObject({ outcome: 'UNDELIVERABLE', reason: 'Message undeliverable' });
+      // No SMS gateway in this test: the fallback cannot help either, and the reason says both.
+      expect(await handle.result()).toMatchObject({ outcome: 'UNDELIVERABLE', reason: expect.stringMatching(/^Message undeliverable; SMS: .*no SMS gateway/) });
       const state = await handle.query(stateQuery);
       expect(state.delivery).toMatchObject({ status: 'UNDELIVERABLE', errorCode: 131026 });
       expect(state.reminders.filter((r) => r.sentAt)).toEqual([]);
-      await captureHistory(handle, 'v1-undeliverable');
+      await captureHistory(handle, 'v2-undeliverable');
     });
   });
 
