@@ -78,8 +78,9 @@ describe('WhatsApp webhook', () => {
     const before = stored;
     expect(await post(body)).toEqual({ status: 200, text: 'EVENT_RECEIVED' });
     expect(stored).toBe(before + 1);
-    const { rows } = await testPool().query('SELECT type, context_wamid, relay_state FROM inbound_messages WHERE wamid = $1', [id]);
-    expect(rows).toEqual([{ type: 'button', context_wamid: 'wamid.OURS1', relay_state: 'pending' }]);
+    // (Not its relay state: the relay test in a parallel jest worker may already have taken it.)
+    const { rows } = await testPool().query('SELECT type, context_wamid FROM inbound_messages WHERE wamid = $1', [id]);
+    expect(rows).toEqual([{ type: 'button', context_wamid: 'wamid.OURS1' }]);
   });
 
   test('refuses a wrong or missing signature with 401 and stores nothing', async () => {

@@ -1,0 +1,149 @@
+/**
+ * The relay on the run's dev server: inbox rows reach the right workflow as signals, by payload, by
+ * context or by an awaited comment, never by guessing; strangers are ignored; nothing is lost while
+ * Temporal is unreachable.
+ */
+import { Client, Connection } from '@temporalio/client';
+import type { NativeConnection } from '@temporalio/worker';
+import { stateQuery, type AtrState } from '../../contracts/workflow';
+import { createLogger } from '../../lib/log';
+import { storeWebhook } from '../../whatsapp/inbox';
+import { feedbackPayload, type InboundMessage, type StatusUpdate, type WebhookPayload } from '../../whatsapp/protocol';
+import { WebhookRelay } from '../../whatsapp/relay';
+import { closeTestPool, testPool } from '../helpers/db';
+import { makeClosure } from '../helpers/fixtures';
+import { connectDevServer, runWithWorker, type WorkerContext } from '../helpers/temporal';
+
+let dev: { client: Client; nativeConnection: NativeConnection; close(): Promise<void> };
+beforeAll(async () => {
+  dev = await connectDevServer();
+});
+afterAll(async () => {
+  await dev?.close();
+  await closeTestPool();
+});
+
+const CITIZEN = '919876543210';
+let seq = 0;
+const wamid = () => `wamid.RELAY${Date.now().toString(36)}${(seq++).toString(36)}`;
+const log = createLogger('silent');
+
+async function inbox(value: { messages?: InboundMessage[]; statuses?: StatusUpdate[] }): Promise<void> {
+  const payload: WebhookPayload = {
+    object: 'whatsapp_business_account',
+    entry: [{ id: 'WABA', changes: [{ field: 'messages', value: { messaging_product: 'whatsapp', metadata: { display_phone_number: '1', phone_number_id: '1' }, ...value } }] }],
+  };
+  await storeWebhook(testPool(), Buffer.from(JSON.stringify(payload)));
+}
+
+const now = () => String(Math.floor(Date.now() / 1000));
+
+/** Starts a closure (quiet hours off) and waits until its ATR is sent; returns its handle and ATR message id. */
+async function started(ctx: WorkerContext) {
+  const { workflowId } = await ctx.atr.closeGrievance(makeClosure({ feedbackPolicy: { quietHours: null } }));
+  const handle = ctx.client.workflow.getHandle(workflowId);
+  for (let i = 0; i < 400; i++) {
+    const s: AtrState = await handle.query(stateQuery);
+    if (s.delivery.messageId) return { workflowId, handle, atrMessageId: s.delivery.messageId };
+    await new Promise((r) => setTimeout(r, 25));
+  }
+  throw new Error('ATR not sent');
+}
+
+async function until<T>(fn: () => Promise<T | undefined>): Promise<T> {
+  for (let i = 0; i < 400; i++) {
+    const v = await fn();
+    if (v !== undefined) return v;
+    await new Promise((r) => setTimeout(r, 25));
+  }
+  throw new Error('condition not met');
+}
+
+const relayState = async (table: string, id: string) =>
+  (await testPool().query(`SELECT relay_state, relay_note, attempts FROM ${table} WHERE wamid = $1`, [id])).rows[0];
+
+describe('webhook relay', () => {
+  test('moves the ATR status forward in the workflow and its search attributes', async () => {
+    await runWithWorker({ connection: dev }, async (ctx) => {
+      const { handle, atrMessageId } = await started(ctx);
+      await inbox({ statuses: [{ id: atrMessageId, status: 'delivered', timestamp: now(), recipient_id: CITIZEN }] });
+      await new WebhookRelay({ pool: testPool(), temporal: dev.client, log }).relayOnce();
+      expect(await relayState('message_statuses', atrMessageId)).toMatchObject({ relay_state: 'delivered' });
+      await until(async () => ((await handle.query(stateQuery)).delivery.status === 'DELIVERED' ? true : undefined));
+      const desc = await handle.describe();
+      expect(desc.typedSearchAttributes.get({ name: 'DeliveryStatus', type: 'KEYWORD' })).toBe('DELIVERED');
+      await handle.terminate('test done');
+    });
+  });
+
+  test('turns a quick-reply tap into feedback, by its payload', async () => {
+    await runWithWorker({ connection: dev }, async (ctx) => {
+      const { workflowId, handle, atrMessageId } = await started(ctx);
+      const tap = wamid();
+      await inbox({ messages: [{ from: CITIZEN, id: tap, timestamp: now(), type: 'button', context: { id: atrMessageId }, button: { payload: feedbackPayload(workflowId, 'SATISFIED'), text: 'संतुष्ट' } }] });
+      await new WebhookRelay({ pool: testPool(), temporal: dev.client, log }).relayOnce();
+      const state = await until(async () => {
+        const s = await handle.query(stateQuery);
+        return s.outcome ? s : undefined;
+      });
+      expect(state).toMatchObject({ outcome: 'SATISFIED', feedback: { rating: 'SATISFIED', channel: 'whatsapp', messageId: tap } });
+      await handle.terminate('test done');
+    });
+  });
+
+  test('routes a tap whose payload is only the button label by the message it answered', async () => {
+    await runWithWorker({ connection: dev }, async (ctx) => {
+      const { handle, atrMessageId } = await started(ctx);
+      await inbox({ messages: [{ from: CITIZEN, id: wamid(), timestamp: now(), type: 'button', context: { id: atrMessageId }, button: { payload: 'Not satisfied', text: 'Not satisfied' } }] });
+      await new WebhookRelay({ pool: testPool(), temporal: dev.client, log }).relayOnce();
+      await until(async () => ((await handle.query(stateQuery)).feedback?.rating === 'NOT_SATISFIED' ? true : undefined));
+      await handle.terminate('test done');
+    });
+  });
+
+  test("ignores a reply from a number that is not the grievance's citizen", async () => {
+    await runWithWorker({ connection: dev }, async (ctx) => {
+      const { workflowId, handle, atrMessageId } = await started(ctx);
+      const stranger = wamid();
+      await inbox({ messages: [{ from: '919999999999', id: stranger, timestamp: now(), type: 'button', context: { id: atrMessageId }, button: { payload: feedbackPayload(workflowId, 'NOT_SATISFIED'), text: 'x' } }] });
+      await new WebhookRelay({ pool: testPool(), temporal: dev.client, log }).relayOnce();
+      expect(await relayState('inbound_messages', stranger)).toMatchObject({ relay_state: 'ignored', relay_note: 'reply from a number that is not the grievance citizen' });
+      expect((await handle.query(stateQuery)).feedback).toBeUndefined();
+      await handle.terminate('test done');
+    });
+  });
+
+  test('does not guess where a message without payload, context or awaited comment belongs', async () => {
+    const lost = wamid();
+    await inbox({ messages: [{ from: '917777777777', id: lost, timestamp: now(), type: 'text', text: { body: 'hello' } }] });
+    await new WebhookRelay({ pool: testPool(), temporal: dev.client, log }).relayOnce();
+    expect(await relayState('inbound_messages', lost)).toMatchObject({ relay_state: 'unroutable' });
+  });
+
+  test('keeps events while Temporal is unreachable and delivers them once it is back', async () => {
+    await runWithWorker({ connection: dev }, async (ctx) => {
+      const { handle, atrMessageId } = await started(ctx);
+      await inbox({ statuses: [{ id: atrMessageId, status: 'read', timestamp: now(), recipient_id: CITIZEN }] });
+      const down = await Connection.connect({ address: process.env.TEST_TEMPORAL_ADDRESS! });
+      await down.close(); // every call through it fails, as during an outage
+      await new WebhookRelay({ pool: testPool(), temporal: new Client({ connection: down }), log }).relayOnce();
+      expect(await relayState('message_statuses', atrMessageId)).toMatchObject({ relay_state: 'pending', attempts: 1 });
+      // The retry is due later; make it due now instead of waiting out the backoff.
+      await testPool().query('UPDATE message_statuses SET next_attempt_at = now() WHERE wamid = $1', [atrMessageId]);
+      await new WebhookRelay({ pool: testPool(), temporal: dev.client, log }).relayOnce();
+      expect(await relayState('message_statuses', atrMessageId)).toMatchObject({ relay_state: 'delivered', attempts: 2 });
+      await until(async () => ((await handle.query(stateQuery)).delivery.status === 'READ' ? true : undefined));
+      await handle.terminate('test done');
+    });
+  });
+
+  test('marks an event for a workflow that has ended as closed instead of retrying it', async () => {
+    await runWithWorker({ connection: dev }, async (ctx) => {
+      const { handle, atrMessageId } = await started(ctx);
+      await handle.terminate('feedback period over');
+      await inbox({ statuses: [{ id: atrMessageId, status: 'delivered', timestamp: now(), recipient_id: CITIZEN }] });
+      await new WebhookRelay({ pool: testPool(), temporal: dev.client, log }).relayOnce();
+      expect(await relayState('message_statuses', atrMessageId)).toMatchObject({ relay_state: 'closed' });
+    });
+  });
+});
