@@ -145,6 +145,8 @@ describe('WhatsApp webhook', () => {
     expect(Buffer.byteLength(body)).toBeGreaterThan(2.5 * 1024 * 1024);
     expect((await post(body)).status).toBe(200);
     expect(await count("SELECT count(*) AS n FROM message_statuses WHERE wamid LIKE 'wamid.BULK%'", [])).toBeGreaterThanOrEqual(9000);
+    // These belong to no workflow: keep them out of the relay tests' way.
+    await testPool().query("UPDATE message_statuses SET relay_state = 'ignored' WHERE wamid LIKE 'wamid.BULK%'");
     const huge = Buffer.alloc(5 * 1024 * 1024, 0x20);
     expect((await post(huge)).status).toBe(413);
   });
