@@ -1,0 +1,101 @@
+/**
+ * The full WhatsApp loop for integration tests: the simulator (the only stand-in, speaking Meta's HTTP
+ * protocol), our API with its signed webhook inbox and relay, and a worker whose messenger and SMS sender
+ * talk to the simulator over real HTTP.
+ */
+import type { Client } from '@temporalio/client';
+import type { NativeConnection } from '@temporalio/worker';
+import { buildApi } from '../../api/server';
+import { createPgStore } from '../../db/store';
+import { createLogger } from '../../lib/log';
+import { AtrSealer } from '../../pdf/seal';
+import { buildSimulator, type Simulator, type SimulatorOptions } from '../../simulator/server';
+import { createSmsGateway } from '../../sms/gateway';
+import { createCloudApi } from '../../whatsapp/client';
+import { createWhatsAppMessenger } from '../../whatsapp/messenger';
+import { WebhookRelay } from '../../whatsapp/relay';
+import { freePort } from '../setup/global-setup';
+import { testPool } from './db';
+import { TEST_SEAL_KEYS, runWithWorker, type WorkerContext } from './temporal';
+
+const CREDENTIALS = { appSecret: 'e2e-app-secret', accessToken: 'e2e-access-token', phoneNumberId: '100000000000001' };
+
+/** Everything a WhatsApp test talks to. */
+export interface WhatsAppLoop extends WorkerContext {
+  sim: Simulator;
+  simUrl: string;
+  apiUrl: string;
+  /** GET/POST on the simulator's control and Graph routes. */
+  simCall<T>(method: 'GET' | 'POST', path: string, body?: unknown): Promise<T>;
+}
+
+/** A fresh Indian mobile number per test, so pair rates and conversations never mix. */
+export function uniqueMobile(): string {
+  return `+919${String(Date.now() % 1e6).padStart(6, '0')}${String(Math.floor(Math.random() * 1000)).padStart(3, '0')}`;
+}
+
+/** Runs `body` with the simulator, the API (webhook, relay, ATR pages) and a worker on a fresh task queue. */
+export async function withWhatsApp<T>(
+  connection: { client: Client; nativeConnection: NativeConnection },
+  body: (loop: WhatsAppLoop) => Promise<T>,
+  simOptions: Partial<SimulatorOptions> = {},
+): Promise<T> {
+  const pool = testPool();
+  const apiPort = await freePort();
+  const sim = await buildSimulator({ ...CREDENTIALS, webhookUrl: `http://127.0.0.1:${apiPort}/webhooks/whatsapp`, statusDelaysMs: { sent: 20, delivered: 60, read: 60 }, ...simOptions });
+  const simUrl = await sim.app.listen({ host: '127.0.0.1', port: 0 });
+  const api = createCloudApi({ baseUrl: simUrl, version: 'v25.0', phoneNumberId: CREDENTIALS.phoneNumberId, accessToken: CREDENTIALS.accessToken, timeoutMs: 5_000 });
+  const log = createLogger('silent');
+  const relay = new WebhookRelay({ pool, temporal: connection.client, log, pollMs: 100 });
+  try {
+    return await runWithWorker(
+      {
+        connection,
+        // Tests keep the pair-rate gap short; the production default (6 s) is tested on the messenger alone.
+        messenger: createWhatsAppMessenger({ pool, api, pacing: { minIntervalMs: 100, maxWaitMs: 5_000 } }),
+        sms: createSmsGateway({ url: `${simUrl}/sms`, token: CREDENTIALS.accessToken, sender: 'RJSMPK', timeoutMs: 5_000 }),
+      },
+      async (ctx) => {
+        const app = await buildApi({
+          atr: ctx.atr,
+          apiKey: 'e2e-portal-key-0123456789',
+          logger: log,
+          health: {},
+          verification: { sealer: new AtrSealer(TEST_SEAL_KEYS), store: createPgStore(pool) },
+          whatsapp: { appSecret: CREDENTIALS.appSecret, verifyToken: 'e2e-verify', pool, onStored: () => relay.wake() },
+          atrLinks: createPgStore(pool),
+        });
+        const apiUrl = await app.listen({ host: '127.0.0.1', port: apiPort });
+        relay.start();
+        try {
+          const simCall = async <R>(method: 'GET' | 'POST', path: string, payload?: unknown): Promise<R> => {
+            const res = await fetch(`${simUrl}${path}`, {
+              method,
+              headers: payload === undefined ? {} : { 'content-type': 'application/json' },
+              body: payload === undefined ? undefined : JSON.stringify(payload),
+            });
+            if (!res.ok) throw new Error(`simulator ${method} ${path} answered ${res.status}: ${await res.text()}`);
+            return (await res.json()) as R;
+          };
+          return await body({ ...ctx, sim, simUrl, apiUrl, simCall });
+        } finally {
+          await relay.stop();
+          await app.close();
+        }
+      },
+    );
+  } finally {
+    await sim.close();
+  }
+}
+
+/** Polls until `fn` gives a value. */
+export async function eventually<T>(fn: () => Promise<T | undefined>, timeoutMs = 30_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const v = await fn();
+    if (v !== undefined) return v;
+    if (Date.now() > deadline) throw new Error('condition not met in time');
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
