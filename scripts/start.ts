@@ -13,6 +13,7 @@ import { requireTemporalCli } from '../infra/temporal-binaries';
 import { createLogger } from '../lib/log';
 import { DATA_DIR } from '../lib/paths';
 import { installTemporalRuntime } from '../lib/temporal-runtime';
+import { startSimulator } from '../simulator/main';
 import { startWorker } from '../worker/main';
 import { setup } from './setup';
 
@@ -47,6 +48,22 @@ async function main(): Promise<void> {
       uiPort: config.devServer.uiPort,
     });
   }
+  // The WhatsApp simulator, with the same local credentials the config defaults to, posting to our webhook.
+  const simulator =
+    config.whatsapp.mode === 'simulator'
+      ? await startSimulator(
+          {
+            SIMULATOR_PORT: String(config.simulatorPort),
+            SIMULATOR_WEBHOOK_URL: `http://127.0.0.1:${config.http.port}/webhooks/whatsapp`,
+            WHATSAPP_APP_SECRET: config.whatsapp.appSecret,
+            WHATSAPP_ACCESS_TOKEN: config.whatsapp.accessToken,
+            WHATSAPP_PHONE_NUMBER_ID: config.whatsapp.phoneNumberId,
+            SMS_GATEWAY_TOKEN: config.sms.token,
+            LOG_LEVEL: config.logLevel,
+          },
+          log.child({ component: 'simulator' }),
+        )
+      : undefined;
   const worker = await startWorker(config, log);
   const api = await startApi(config, log);
 
@@ -57,6 +74,7 @@ async function main(): Promise<void> {
     `  Health         ${api.url}/healthz`,
     ...(devServer?.uiUrl ? [`  Temporal UI    ${devServer.uiUrl}`] : []),
     `  Temporal gRPC  ${config.temporal.address} (namespace ${config.temporal.namespace})`,
+    ...(simulator ? [`  WhatsApp sim   ${simulator.url}  (a citizen's phone: ${simulator.url}/phone/+919876543210)`] : [`  WhatsApp       ${config.whatsapp.mode} (${config.whatsapp.apiUrl})`]),
     `  PostgreSQL     ${redactUrl(config.databaseUrl)}`,
     'Press Ctrl-C to stop.',
     '',
@@ -70,6 +88,7 @@ async function main(): Promise<void> {
     console.log('Stopping: API, worker, then Temporal...');
     await api.stop().catch((err) => log.error({ err }, 'API stop failed'));
     await worker.stop().catch((err) => log.error({ err }, 'worker stop failed'));
+    await simulator?.stop();
     await devServer?.stop();
     console.log('Stopped.');
   };
