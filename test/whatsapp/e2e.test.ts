@@ -52,7 +52,10 @@ describe('WhatsApp end to end', () => {
 
       const row = await eventually(async () => (await testPool().query('SELECT level, reason, comment FROM escalations WHERE workflow_id = $1', [workflowId])).rows[0]);
       expect(row).toEqual({ level: 1, reason: 'NO_CONTACT', comment: 'कोई अधिकारी नहीं आया, नाली अब भी भरी है' });
-      const state = await handle.query(stateQuery);
+      const state = await eventually(async () => {
+        const s = await handle.query(stateQuery);
+        return s.outcome ? s : undefined;
+      });
       expect(state).toMatchObject({ outcome: 'ESCALATED', feedback: { rating: 'NOT_SATISFIED', channel: 'whatsapp' } });
       await handle.terminate('test done');
     });
