@@ -167,7 +167,7 @@ export function createActivities({ store, messenger, renderer, portal, log, defa
      * WhatsApp cannot reach the citizen: texts them a link to a page with the ATR and the feedback buttons.
      * The link is unguessable (128 random bits) and expires; only its hash is stored.
      */
-    async sendSmsFallback({ workflowId }: { workflowId: string }): Promise<{ messageId: string; sentAt: string }> {
+    async sendSmsFallback({ workflowId }: { workflowId: string }): Promise<{ messageId: string }> {
       if (!sms) throw ApplicationFailure.nonRetryable('no SMS gateway is configured (SMS_MODE=off)', FAILURES.undeliverable);
       const closure = await loadClosure(workflowId);
       const token = randomBytes(16).toString('base64url');
@@ -177,7 +177,7 @@ export function createActivities({ store, messenger, renderer, portal, log, defa
         sms.send({ reference: `${workflowId}:sms`, to: closure.citizen.phone, text: smsText(closure.grievanceId, closure.citizen.language, link) }),
       );
       log.info({ workflowId, messageId }, 'SMS fallback sent');
-      return { messageId, sentAt: new Date().toISOString() };
+      return { messageId };
     },
 
     /** Records a feedback, decisive or not, exactly once per message id. */

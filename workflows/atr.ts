@@ -292,8 +292,8 @@ async function sendReminder({ courtesy }: Channels, workflowId: string, reminder
 /** Sends the ATR link by SMS; false when that fails too (or no gateway is configured). */
 async function smsFallback({ delivery }: Channels, workflowId: string, state: AtrState): Promise<boolean> {
   try {
-    const { messageId, sentAt } = await delivery.sendSmsFallback({ workflowId });
-    state.delivery = { ...state.delivery, fallback: { channel: 'sms', messageId, sentAt } };
+    const { messageId } = await delivery.sendSmsFallback({ workflowId });
+    state.delivery = { ...state.delivery, fallback: { channel: 'sms', messageId, sentAt: iso(Date.now()) } };
     upsertSearchAttributes([{ key: SA.deliveryStatus, value: 'SMS_FALLBACK' }]);
     return true;
   } catch (err) {

@@ -99,7 +99,21 @@ export async function runWithWorker<T>(overrides: WorkerOverrides, body: (ctx: W
     workflowBundle: { codePath: bundlePath },
   });
   const atr = new AtrClient(connection.client, taskQueue);
-  return worker.runUntil(body({ atr, client: connection.client, taskQueue, worker, deps }));
+  // A test that fails midway must not leave workflows running: on the time-skipping server a pending
+  // activity with no worker stops time for every test after it.
+  const started: string[] = [];
+  const closeGrievance = atr.closeGrievance.bind(atr);
+  atr.closeGrievance = async (input) => {
+    const result = await closeGrievance(input);
+    started.push(result.workflowId);
+    return result;
+  };
+  try {
+    return await worker.runUntil(body({ atr, client: connection.client, taskQueue, worker, deps }));
+  } catch (err) {
+    for (const id of started) await connection.client.workflow.getHandle(id).terminate('test failed').catch(() => undefined);
+    throw err;
+  }
 }
 
 /** Moves a time-skipping server forward to the next time the IST clock shows hh:mm. */

@@ -14,6 +14,8 @@ import {
   type AtrState,
   type DeliveryStatusSignal,
 } from '../../contracts/workflow';
+import { buildSimulator } from '../../simulator/server';
+import { createSmsGateway } from '../../sms/gateway';
 import { closeTestPool, testPool } from '../helpers/db';
 import { makeClosure } from '../helpers/fixtures';
 import { startFakePortal, type FakePortal } from '../helpers/portal';
@@ -200,6 +202,8 @@ describe('atrWorkflow', () => {
       expect((await handle.result()).outcome).toBe('ESCALATED');
       const { rows } = await testPool().query('SELECT reason, comment FROM escalations WHERE workflow_id = $1', [workflowId]);
       expect(rows).toEqual([{ reason: 'NO_CONTACT', comment: 'कोई अधिकारी नहीं आया' }]);
+      // The dialogue: the list of reasons, then the invitation to comment, then the acknowledgement.
+      expect((await outbox(workflowId)).map((m) => m.purpose)).toEqual(['ATR', 'REASON_LIST', 'COMMENT_PROMPT', 'ACKNOWLEDGEMENT']);
       await captureHistory(handle, 'v2-escalated-after-details');
     });
   });
@@ -339,6 +343,34 @@ describe('atrWorkflow', () => {
       expect(state.reminders.filter((r) => r.sentAt)).toEqual([]);
       await captureHistory(handle, 'v2-undeliverable');
     });
+  });
+
+  test('sends the ATR link by SMS when WhatsApp has not delivered it within 24 h, and stops WhatsApp reminders', async () => {
+    const sim = await buildSimulator({ appSecret: 's', accessToken: 'sms-token', phoneNumberId: '100000000000001' });
+    const simUrl = await sim.app.listen({ host: '127.0.0.1', port: 0 });
+    try {
+      await skipToIst(env, '10:00');
+      await runWithWorker(
+        { connection: env, portalUrl: portal.url, sms: createSmsGateway({ url: `${simUrl}/sms`, token: 'sms-token', sender: 'RJSMPK', timeoutMs: 5_000 }) },
+        async ({ atr, client }) => {
+          const phone = '+919812300077';
+          const { workflowId } = await atr.closeGrievance(makeClosure({ citizen: { name: 'राधा', phone, language: 'hi' } }));
+          const handle = client.workflow.getHandle(workflowId);
+          await env.sleep(25 * HOUR); // the ATR was accepted but no "delivered" came
+          const state = await handle.query(stateQuery);
+          expect(state.delivery).toMatchObject({ status: 'SENT', fallback: { channel: 'sms' } });
+          expect(Date.parse(state.delivery.fallback!.sentAt) - Date.parse(state.delivery.sentAt!)).toBeGreaterThanOrEqual(24 * HOUR);
+          expect(sim.state.smsFor(phone)).toHaveLength(1);
+          await handle.signal(feedbackSignal, feedback('SATISFIED', { channel: 'sms-link' }));
+          expect((await handle.result()).outcome).toBe('SATISFIED');
+          expect((await handle.describe()).typedSearchAttributes.get({ name: 'DeliveryStatus', type: 'KEYWORD' })).toBe('SMS_FALLBACK');
+          // The 24 h reminder went on WhatsApp before the fallback; the 72 h one did not.
+          expect((await handle.query(stateQuery)).reminders.map((r) => Boolean(r.sentAt))).toEqual([true, false]);
+        },
+      );
+    } finally {
+      await sim.close();
+    }
   });
 
   test('never lets a late "sent" status overwrite "read"', async () => {
