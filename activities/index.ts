@@ -125,6 +125,22 @@ export function createActivities({ store, messenger, renderer, portal, log, defa
       return result;
     },
 
+    /** Sends the ATR again on an operator's request (the n-th resend is its own message). */
+    async resendAtr({ workflowId, atrId, number }: { workflowId: string; atrId: string; number: number }): Promise<{ messageId: string }> {
+      const atr = await store.getAtr(atrId);
+      if (!atr) throw ApplicationFailure.nonRetryable(`ATR ${atrId} is not stored`, FAILURES.invalidClosure);
+      const result = await sendToCitizen(workflowId, `${workflowId}:atr:resend:${number}`, (c) => ({
+        kind: 'ATR',
+        grievanceId: c.grievanceId,
+        departmentName: c.citizen.language === 'hi' ? (c.department.nameHi ?? c.department.nameEn) : c.department.nameEn,
+        atrId,
+        fileName: `ATR-${c.grievanceId}.pdf`,
+        pdf: atr.bytes,
+      }));
+      log.info({ workflowId, number, messageId: result.messageId }, 'ATR sent again');
+      return result;
+    },
+
     /** Reminds the citizen that their feedback is awaited. */
     async sendReminder({ workflowId, number }: { workflowId: string; number: number }): Promise<{ messageId: string }> {
       const result = await sendToCitizen(workflowId, `${workflowId}:reminder:${number}`, (c) => ({

@@ -7,6 +7,7 @@ import { randomUUID } from 'node:crypto';
 import {
   WorkflowExecutionAlreadyStartedError,
   WorkflowNotFoundError,
+  WorkflowUpdateFailedError,
   type Client,
   type WorkflowExecutionInfo,
 } from '@temporalio/client';
@@ -25,6 +26,7 @@ import {
   atrWorkflowId,
   feedbackSignal,
   initialSearchAttributes,
+  resendAtrUpdate,
   stateQuery,
   type AtrResult,
   type AtrState,
@@ -53,6 +55,14 @@ export class FeedbackClosedError extends Error {
   constructor(readonly workflowId: string) {
     super(`the feedback period for ${workflowId} has ended; feedback can no longer be recorded against it`);
     this.name = 'FeedbackClosedError';
+  }
+}
+
+/** The workflow refused an operation; `message` says why. */
+export class OperationRefusedError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'OperationRefusedError';
   }
 }
 
@@ -166,6 +176,23 @@ export class AtrClient {
       throw err;
     }
     return { workflowId, messageId: feedback.messageId };
+  }
+
+  /**
+   * Sends the latest closure's ATR to the citizen again. Throws the workflow's reason when it refuses
+   * (not sent yet, quiet hours, WhatsApp cannot reach the citizen, already complete).
+   */
+  async resendAtr(grievanceIdInput: string, requestedBy: string): Promise<{ workflowId: string; messageId: string; resends: number }> {
+    const grievanceId = parse(GrievanceIdSchema, grievanceIdInput);
+    const { workflowId, status } = await this.latestExecution(grievanceId);
+    if (status.name !== 'RUNNING') throw new FeedbackClosedError(workflowId);
+    try {
+      const result = await this.temporal.workflow.getHandle(workflowId).executeUpdate(resendAtrUpdate, { args: [{ requestedBy }] });
+      return { workflowId, ...result };
+    } catch (err) {
+      if (err instanceof WorkflowUpdateFailedError) throw new OperationRefusedError((err.cause as Error | undefined)?.message ?? err.message);
+      throw err;
+    }
   }
 
   private async latestExecution(grievanceId: string): Promise<WorkflowExecutionInfo> {

@@ -3,7 +3,7 @@
  * task queues, workflow ids, messages (signals, queries), search attributes and the unions
  * that name every status and outcome. Node-free, so the workflow sandbox can import it.
  */
-import { defineQuery, defineSignal } from '@temporalio/workflow';
+import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import { defineSearchAttributeKey, type SearchAttributePair } from '@temporalio/common';
 import type { Closure, FeedbackChannel, FeedbackReason, Language } from './closure';
 
@@ -151,6 +151,8 @@ export interface AtrState {
     fallback?: { channel: 'sms'; messageId: string; sentAt: string };
   };
   reminders: { number: number; dueAt: string; sentAt?: string; messageId?: string }[];
+  /** ATRs sent again on request (resendAtr). */
+  resends?: { messageId: string; sentAt: string; requestedBy: string }[];
   feedbackWindowEndsAt?: string;
   closesAt?: string;
   feedback?: RecordedFeedback;
@@ -184,6 +186,8 @@ export const feedbackDetailsSignal = defineSignal<[FeedbackDetailsSignal]>('feed
 export const deliveryStatusSignal = defineSignal<[DeliveryStatusSignal]>('deliveryStatus');
 /** The live state, for the API, the CLI and the Web UI. */
 export const stateQuery = defineQuery<AtrState>('state');
+/** Ops: send the ATR to the citizen again (they lost it, changed phones). Rejected before the first send, in quiet hours, or once WhatsApp has failed for good. */
+export const resendAtrUpdate = defineUpdate<{ messageId: string; resends: number }, [{ requestedBy: string }]>('resendAtr');
 
 /** Search attributes: ops find any grievance in the Web UI by these. No personal data, ever. */
 export const SA = {

@@ -29,6 +29,7 @@ import {
   feedbackDetailsSignal,
   feedbackSignal,
   messagingTaskQueue,
+  resendAtrUpdate,
   stateQuery,
   type AtrResult,
   type AtrState,
@@ -126,6 +127,24 @@ export async function atrWorkflow(closure: Closure): Promise<AtrResult> {
     if (!mergeDetails(state, details)) unprocessed.details.push(details);
   });
   setHandler(deliveryStatusSignal, (report) => applyDeliveryStatus(state, report));
+  const sending: { channels?: Channels } = {}; // known once the ATR is on its way
+  setHandler(
+    resendAtrUpdate,
+    async ({ requestedBy }) => {
+      const resends = (state.resends ??= []);
+      const { messageId } = await sending.channels!.delivery.resendAtr({ workflowId, atrId: state.atr!.atrId, number: resends.length + 1 });
+      resends.push({ messageId, sentAt: iso(Date.now()), requestedBy });
+      return { messageId, resends: resends.length };
+    },
+    {
+      validator: (_request) => {
+        if (!sending.channels || !state.delivery.messageId) throw new Error('the ATR has not been sent yet');
+        if (state.stage === 'COMPLETED') throw new Error('this closure is complete');
+        if (unreachable(state)) throw new Error('WhatsApp cannot reach this citizen (see the delivery reason)');
+        if (nextSendableTime(Date.now(), state.policy?.quietHours ?? null) !== Date.now()) throw new Error('quiet hours: no messages to citizens now; try after they end');
+      },
+    },
+  );
 
   ensureSearchAttributes(closure);
   const { policy } = await store.recordClosure({ workflowId, closure });
@@ -140,6 +159,7 @@ export async function atrWorkflow(closure: Closure): Promise<AtrResult> {
   state.stage = 'DELIVERING';
   const v2 = patched(WHATSAPP_V2_PATCH);
   const ch = channelsOn(v2 ? messagingTaskQueue(workflowInfo().taskQueue) : undefined);
+  sending.channels = ch;
   const sent = await deliverAtr(ch, workflowId, state);
   if (!sent && !(v2 && (await smsFallback(ch, workflowId, state)))) return finish(ch, workflowId, state, 'UNDELIVERABLE', state.delivery.reason);
 

@@ -9,6 +9,7 @@ import {
   deliveryStatusSignal,
   feedbackDetailsSignal,
   feedbackSignal,
+  resendAtrUpdate,
   stateQuery,
   type AtrResult,
   type AtrState,
@@ -371,6 +372,24 @@ describe('atrWorkflow', () => {
     } finally {
       await sim.close();
     }
+  });
+
+  test('sends the ATR again on an operator request, and refuses in quiet hours', async () => {
+    await skipToIst(env, '10:00');
+    await withWorker(async ({ atr, client }) => {
+      const { workflowId } = await atr.closeGrievance(makeClosure());
+      const handle = client.workflow.getHandle(workflowId);
+      await markDelivered(handle);
+      const first = await handle.executeUpdate(resendAtrUpdate, { args: [{ requestedBy: 'ops:test' }] });
+      expect(first).toMatchObject({ resends: 1, messageId: expect.stringMatching(/^outbox-/) });
+      expect((await outbox(workflowId)).map((m) => m.purpose)).toEqual(['ATR', 'ATR']);
+      await skipToIst(env, '22:00');
+      const refused = await handle.executeUpdate(resendAtrUpdate, { args: [{ requestedBy: 'ops:test' }] }).catch((e) => e);
+      expect(refused.cause?.message).toMatch(/^quiet hours/);
+      await handle.signal(feedbackSignal, feedback('SATISFIED'));
+      await handle.result();
+      expect((await handle.query(stateQuery)).resends).toEqual([{ messageId: first.messageId, sentAt: expect.any(String), requestedBy: 'ops:test' }]);
+    });
   });
 
   test('never lets a late "sent" status overwrite "read"', async () => {
