@@ -4,6 +4,7 @@ import { loadConfig, type Config } from '../config';
 import { ensureDatabase, migrate } from '../db/migrate';
 import { createPool } from '../db/pool';
 import { createPgStore } from '../db/store';
+import { createDataConverter } from '../codec/data-converter';
 import { connectClient } from '../infra/temporal';
 import { createLogger, type Logger } from '../lib/log';
 import { AtrSealer } from '../pdf/seal';
@@ -18,7 +19,7 @@ export async function startApi(config: Readonly<Config>, log: Logger): Promise<{
   const pool = createPool(config.databaseUrl, { max: 10 });
   // The webhook inbox writes before the worker may have started: make sure the tables exist.
   await migrate(pool);
-  const temporal = await connectClient(config.temporal);
+  const temporal = await connectClient(config.temporal, createDataConverter(config.payloadKeys));
   const store = createPgStore(pool);
   const relay = new WebhookRelay({ pool, temporal, log: log.child({ component: 'relay' }) });
   const app = await buildApi({

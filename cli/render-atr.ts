@@ -1,21 +1,17 @@
 /** `sampark-atr render-atr <closure.json> -o <out.pdf>`: renders one ATR from a closure in the POST /v1/closures shape. */
-import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import path from 'node:path';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { AtrClient, ValidationError } from '../client';
 import { loadConfig } from '../config';
 import { atrWorkflowId } from '../contracts/workflow';
-import { DATA_DIR } from '../lib/paths';
+import { localSecrets } from '../lib/local-secrets';
 import { renderAtrPdf } from '../pdf/atr/render';
 import { AtrSealer, verificationUrl, type SealKey } from '../pdf/seal';
 
 /** The configured signing keys, or this machine's local key (the one `npm start` uses). */
 export function signingKeys(configured: SealKey[]): SealKey[] {
   if (configured.length) return configured;
-  mkdirSync(DATA_DIR, { recursive: true });
-  const file = path.join(DATA_DIR, 'atr-signing-key');
-  if (!existsSync(file)) writeFileSync(file, randomBytes(32).toString('base64url'), { mode: 0o600 });
-  return [{ id: 'local', secret: readFileSync(file, 'utf8').trim() }];
+  const [id, ...secret] = localSecrets().ATR_SIGNING_KEYS.split(':');
+  return [{ id: id!, secret: secret.join(':') }];
 }
 
 /** Renders the closure in `input` to `output`; returns a one-line summary. Throws ValidationError on bad input. */

@@ -4,6 +4,7 @@
  * variables, never NODE_ENV.
  */
 import { z } from 'zod';
+import { parseCodecKeys, type CodecKey } from '../codec/aes-gcm';
 import { FeedbackPolicyOverrideSchema } from '../contracts/closure';
 import { TASK_QUEUE, type FeedbackPolicy } from '../contracts/workflow';
 import { DEFAULT_DATABASE_URL } from '../db/pool';
@@ -63,6 +64,23 @@ const EnvSchema = z.object({
   SMS_TIMEOUT_MS: intIn(500, 60_000).default(10_000),
   ATR_LINK_TTL_HOURS: intIn(1, 24 * 365).default(720),
   SIMULATOR_PORT: intIn(1, 65535).default(3001),
+  PAYLOAD_CODEC_KEYS: z
+    .string()
+    .transform((spec, ctx) => {
+      try {
+        return parseCodecKeys(spec);
+      } catch (err) {
+        ctx.addIssue({ code: 'custom', message: (err as Error).message });
+        return z.NEVER;
+      }
+    })
+    .optional(),
+  CODEC_AUTH_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
+  CODEC_SERVER_PORT: intIn(1, 65535).default(8888),
+  CODEC_UI_ORIGINS: z
+    .string()
+    .default('http://127.0.0.1:8233,http://localhost:8233')
+    .transform((s) => s.split(',').map((o) => o.trim()).filter(Boolean)),
 
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
@@ -119,10 +137,11 @@ export type Role = 'all' | 'api' | 'worker' | 'cli';
 
 const API_KEY = { name: 'PORTAL_API_KEY', why: 'the key the portal sends in the Authorization header' } as const;
 const SIGNING_KEYS = { name: 'ATR_SIGNING_KEYS', why: 'id:secret[,id:secret...]; the first signs new ATRs' } as const;
-const REQUIRED: Record<Role, readonly (typeof API_KEY | typeof SIGNING_KEYS)[]> = {
-  all: [API_KEY, SIGNING_KEYS],
-  api: [API_KEY, SIGNING_KEYS],
-  worker: [SIGNING_KEYS],
+const CODEC_KEYS = { name: 'PAYLOAD_CODEC_KEYS', why: 'id:base64key[,id:base64key...]; 32-byte AES keys, the first encrypts' } as const;
+const REQUIRED: Record<Role, readonly { name: 'PORTAL_API_KEY' | 'ATR_SIGNING_KEYS' | 'PAYLOAD_CODEC_KEYS'; why: string }[]> = {
+  all: [API_KEY, SIGNING_KEYS, CODEC_KEYS],
+  api: [API_KEY, SIGNING_KEYS, CODEC_KEYS],
+  worker: [SIGNING_KEYS, CODEC_KEYS],
   cli: [],
 };
 
@@ -163,6 +182,10 @@ export interface Config {
   atrLinkTtlHours: number;
   /** `npm start` only: where the embedded simulator listens. */
   simulatorPort: number;
+  /** Payload encryption keys; the first encrypts, all decrypt. Empty only for the 'cli' role without keys. */
+  payloadKeys: CodecKey[];
+  /** The codec server (for the Web UI and CLI). */
+  codecServer: { port: number; token?: string; allowedOrigins: string[] };
   logLevel: z.infer<typeof EnvSchema>['LOG_LEVEL'];
 }
 
@@ -245,12 +268,15 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     },
     atrLinkTtlHours: e.ATR_LINK_TTL_HOURS,
     simulatorPort: e.SIMULATOR_PORT,
+    payloadKeys: e.PAYLOAD_CODEC_KEYS ?? [],
+    codecServer: { port: e.CODEC_SERVER_PORT, ...(e.CODEC_AUTH_TOKEN ? { token: e.CODEC_AUTH_TOKEN } : {}), allowedOrigins: e.CODEC_UI_ORIGINS },
     logLevel: e.LOG_LEVEL,
   });
 }
 
 function deepFreeze<T>(value: T): T {
-  if (value && typeof value === 'object') {
+  // Keys are Buffers; typed arrays with contents cannot be frozen.
+  if (value && typeof value === 'object' && !ArrayBuffer.isView(value)) {
     for (const v of Object.values(value)) deepFreeze(v);
     Object.freeze(value);
   }

@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import { Client, Connection, type ConnectionOptions } from '@temporalio/client';
 import { NativeConnection } from '@temporalio/worker';
 import { temporal } from '@temporalio/proto';
-import type { SearchAttributeType } from '@temporalio/common';
+import type { DataConverter, SearchAttributeType } from '@temporalio/common';
 import type { Config } from '../config';
 import { SEARCH_ATTRIBUTES } from '../contracts/workflow';
 
@@ -30,10 +30,10 @@ function connectionOptions(cfg: TemporalConfig): ConnectionOptions {
   };
 }
 
-/** A client connection (API, CLI, tests). */
-export async function connectClient(cfg: TemporalConfig): Promise<Client> {
+/** A client connection (API, CLI, tests), encrypting payloads with `dataConverter`. */
+export async function connectClient(cfg: TemporalConfig, dataConverter?: DataConverter): Promise<Client> {
   const connection = await Connection.connect(connectionOptions(cfg));
-  return new Client({ connection, namespace: cfg.namespace });
+  return new Client({ connection, namespace: cfg.namespace, ...(dataConverter ? { dataConverter } : {}) });
 }
 
 /** A worker connection. */

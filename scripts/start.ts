@@ -3,15 +3,16 @@
  * server (SQLite under .data/, Web UI on 8233), migrates PostgreSQL, runs the worker and the API, and
  * prints the URLs. Ctrl-C stops it all in order; the next start resumes every workflow in flight.
  */
-import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { loadConfig } from '../config';
 import { startApi } from '../api/main';
 import { startDevServer, type DevServer } from '../infra/dev-server';
 import { requireTemporalCli } from '../infra/temporal-binaries';
 import { createLogger } from '../lib/log';
+import { localSecrets } from '../lib/local-secrets';
 import { DATA_DIR } from '../lib/paths';
+import { startCodecServer } from '../codec/main';
 import { installTemporalRuntime } from '../lib/temporal-runtime';
 import { startSimulator } from '../simulator/main';
 import { startWorker } from '../worker/main';
@@ -22,20 +23,15 @@ const LOCAL_DEFAULTS = {
   PORTAL_API_KEY: 'local-dev-portal-key',
 };
 
-/** A signing key for this machine's ATRs, kept under .data so ATRs stay verifiable across restarts. */
-function localSigningKeys(): string {
-  const file = path.join(DATA_DIR, 'atr-signing-key');
-  if (!existsSync(file)) writeFileSync(file, randomBytes(32).toString('base64url'), { mode: 0o600 });
-  return `local:${readFileSync(file, 'utf8').trim()}`;
-}
-
 async function main(): Promise<void> {
   for (const line of setup()) console.log(`[setup] ${line}`);
   mkdirSync(DATA_DIR, { recursive: true });
-  const config = loadConfig({ ...LOCAL_DEFAULTS, ATR_SIGNING_KEYS: process.env.ATR_SIGNING_KEYS || localSigningKeys(), ...process.env });
+  const config = loadConfig({ ...LOCAL_DEFAULTS, ...localSecrets(), ...definedOnly(process.env) });
   const log = createLogger(config.logLevel, { process: 'start' });
   installTemporalRuntime(log);
 
+  // The codec server first: the dev server's Web UI is pointed at it, with its token in the path.
+  const codec = await startCodecServer(config, log.child({ component: 'codec' }));
   let devServer: DevServer | undefined;
   if (config.devServer.mode === 'embedded') {
     const [host, port] = config.temporal.address.split(':');
@@ -46,6 +42,7 @@ async function main(): Promise<void> {
       namespace: config.temporal.namespace,
       dbFile: path.join(DATA_DIR, 'temporal.sqlite'),
       uiPort: config.devServer.uiPort,
+      uiCodecEndpoint: codec.uiEndpoint,
     });
   }
   // The WhatsApp simulator, with the same local credentials the config defaults to, posting to our webhook.
@@ -75,6 +72,7 @@ async function main(): Promise<void> {
     ...(devServer?.uiUrl ? [`  Temporal UI    ${devServer.uiUrl}`] : []),
     `  Temporal gRPC  ${config.temporal.address} (namespace ${config.temporal.namespace})`,
     ...(simulator ? [`  WhatsApp sim   ${simulator.url}  (a citizen's phone: ${simulator.url}/phone/+919876543210)`] : [`  WhatsApp       ${config.whatsapp.mode} (${config.whatsapp.apiUrl})`]),
+    `  Codec server   ${codec.url}  (the Web UI decrypts through it; CLI: temporal workflow show --codec-endpoint ${codec.url} --codec-auth "Bearer <CODEC_AUTH_TOKEN>")`,
     `  PostgreSQL     ${redactUrl(config.databaseUrl)}`,
     'Press Ctrl-C to stop.',
     '',
@@ -90,6 +88,7 @@ async function main(): Promise<void> {
     await worker.stop().catch((err) => log.error({ err }, 'worker stop failed'));
     await simulator?.stop();
     await devServer?.stop();
+    await codec.stop();
     console.log('Stopped.');
   };
   process.once('SIGINT', () => void stop());
@@ -99,6 +98,11 @@ async function main(): Promise<void> {
     await stop();
     process.exitCode = 1;
   });
+}
+
+/** Environment entries that are set (an empty variable must not hide a local default). */
+function definedOnly(env: NodeJS.ProcessEnv): Record<string, string> {
+  return Object.fromEntries(Object.entries(env).filter((kv): kv is [string, string] => Boolean(kv[1])));
 }
 
 function redactUrl(url: string): string {

@@ -4,6 +4,7 @@
  * deployment under WhatsApp's throughput (80 messages/s by default) however many workers run.
  * createActivityDeps wires the real adapters; tests pass their own where a party is simulated.
  */
+import type { DataConverter } from '@temporalio/common';
 import { Worker, type NativeConnection, type WorkerOptions } from '@temporalio/worker';
 import type { Pool } from 'pg';
 import { createActivities, type ActivityDeps } from '../activities';
@@ -63,6 +64,8 @@ export interface AtrWorkerOptions {
   deps: ActivityDeps;
   /** Messages per second across every worker of the messaging queue (enforced by the Temporal server). */
   messagesPerSecond: number;
+  /** Encrypts every payload (codec/). */
+  dataConverter: DataConverter;
   /** A prebuilt bundle (tests build it once); by default the workflows are bundled at start. */
   workflowBundle?: WorkerOptions['workflowBundle'];
   tuning?: Pick<WorkerOptions, 'maxCachedWorkflows' | 'maxConcurrentActivityTaskExecutions' | 'maxConcurrentWorkflowTaskExecutions'>;
@@ -100,7 +103,7 @@ export class AtrWorkers {
 }
 
 /** Creates the workers for a task queue. */
-export async function createAtrWorkers({ connection, namespace, taskQueue, deps, messagesPerSecond, workflowBundle, tuning }: AtrWorkerOptions): Promise<AtrWorkers> {
+export async function createAtrWorkers({ connection, namespace, taskQueue, deps, messagesPerSecond, dataConverter, workflowBundle, tuning }: AtrWorkerOptions): Promise<AtrWorkers> {
   const activities = createActivities(deps);
   // Workflows started before the messaging queue existed still schedule their sends here: keep every activity on both.
   const main = await Worker.create({
@@ -108,6 +111,7 @@ export async function createAtrWorkers({ connection, namespace, taskQueue, deps,
     namespace,
     taskQueue,
     activities,
+    dataConverter,
     ...(workflowBundle ? { workflowBundle } : { workflowsPath: require.resolve('../workflows') }),
     // Let in-flight activities (a send, an insert) finish on Ctrl-C or a deploy.
     shutdownGraceTime: '20s',
@@ -118,6 +122,7 @@ export async function createAtrWorkers({ connection, namespace, taskQueue, deps,
     namespace,
     taskQueue: messagingTaskQueue(taskQueue),
     activities,
+    dataConverter,
     maxTaskQueueActivitiesPerSecond: messagesPerSecond,
     // Sends mostly wait on the network or on a number's 6-second gap: many may be in flight.
     maxConcurrentActivityTaskExecutions: 200,

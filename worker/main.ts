@@ -2,6 +2,7 @@
 import { loadConfig, type Config } from '../config';
 import { ensureDatabase, migrate } from '../db/migrate';
 import { createPool } from '../db/pool';
+import { createDataConverter } from '../codec/data-converter';
 import { connectWorker } from '../infra/temporal';
 import { createLogger, type Logger } from '../lib/log';
 import { installTemporalRuntime } from '../lib/temporal-runtime';
@@ -19,6 +20,7 @@ export async function startWorker(config: Readonly<Config>, log: Logger): Promis
     taskQueue: config.temporal.taskQueue,
     deps: createActivityDeps(config, pool, log.child({ component: 'activities' })),
     messagesPerSecond: config.whatsapp.ratePerSecond,
+    dataConverter: createDataConverter(config.payloadKeys),
   });
   const running = worker.run().finally(async () => {
     await connection.close();

@@ -1,7 +1,7 @@
 /** loadConfig: defaults, and every problem listed at once. */
 import { ConfigError, loadConfig } from '../../config';
 
-const KEY = { PORTAL_API_KEY: 'k'.repeat(20), ATR_SIGNING_KEYS: `k1:${'s'.repeat(32)}` };
+const KEY = { PORTAL_API_KEY: 'k'.repeat(20), ATR_SIGNING_KEYS: `k1:${'s'.repeat(32)}`, PAYLOAD_CODEC_KEYS: `c1:${Buffer.alloc(32, 3).toString('base64')}` };
 
 describe('loadConfig', () => {
   test('gives the documented defaults', () => {
@@ -26,6 +26,11 @@ describe('loadConfig', () => {
     const config = loadConfig(KEY);
     expect(Object.isFrozen(config)).toBe(true);
     expect(Object.isFrozen(config.defaultPolicy.reminderOffsetsHours)).toBe(true);
+    expect(config.payloadKeys[0]!.key).toHaveLength(32);
+  });
+
+  test('refuses a payload key that is not 32 bytes, naming it', () => {
+    expect(() => loadConfig({ ...KEY, PAYLOAD_CODEC_KEYS: 'c1:c2hvcnQ=' })).toThrow(/PAYLOAD_CODEC_KEYS: key c1 must be 32 bytes/);
   });
 
   test('lists every problem at once, naming each variable', () => {
@@ -37,14 +42,16 @@ describe('loadConfig', () => {
     }
     expect(error).toBeInstanceOf(ConfigError);
     const text = (error as ConfigError).problems.join('\n');
-    for (const name of ['PORTAL_API_KEY', 'ATR_SIGNING_KEYS', 'PORT', 'DATABASE_URL', 'QUIET_HOURS', 'TEMPORAL_TLS_KEY_PATH']) expect(text).toContain(name);
+    for (const name of ['PORTAL_API_KEY', 'ATR_SIGNING_KEYS', 'PAYLOAD_CODEC_KEYS', 'PORT', 'DATABASE_URL', 'QUIET_HOURS', 'TEMPORAL_TLS_KEY_PATH']) expect(text).toContain(name);
   });
 
   test('requires of each process only what it uses', () => {
     expect(() => loadConfig({}, 'cli')).not.toThrow();
-    expect(() => loadConfig({ ATR_SIGNING_KEYS: KEY.ATR_SIGNING_KEYS }, 'worker')).not.toThrow();
-    expect(() => loadConfig({ ATR_SIGNING_KEYS: KEY.ATR_SIGNING_KEYS }, 'api')).toThrow(/PORTAL_API_KEY: is required/);
+    const { PORTAL_API_KEY: _api, ...worker } = KEY;
+    expect(() => loadConfig(worker, 'worker')).not.toThrow();
+    expect(() => loadConfig(worker, 'api')).toThrow(/PORTAL_API_KEY: is required/);
     expect(() => loadConfig({ PORTAL_API_KEY: KEY.PORTAL_API_KEY }, 'worker')).toThrow(/ATR_SIGNING_KEYS: is required/);
+    expect(() => loadConfig({ ...worker, PAYLOAD_CODEC_KEYS: undefined }, 'worker')).toThrow(/PAYLOAD_CODEC_KEYS: is required/);
   });
 
   test('checks the ATR signing keys', () => {

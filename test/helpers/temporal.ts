@@ -12,6 +12,7 @@ import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { NativeConnection } from '@temporalio/worker';
 import type { ActivityDeps } from '../../activities';
 import { AtrClient } from '../../client';
+import { createDataConverter } from '../../codec/data-converter';
 import { loadConfig } from '../../config';
 import { createPgStore } from '../../db/store';
 import { registerSearchAttributes } from '../../infra/temporal';
@@ -22,11 +23,20 @@ import { createPortalNotifier } from '../../portal/callback';
 import { createAtrWorkers, type AtrWorkers } from '../../worker';
 import { testPool } from './db';
 
+/** Payload encryption keys for tests (histories captured by tests are encrypted with these). */
+export const TEST_CODEC_KEYS = [{ id: 'test1', key: Buffer.from('c2FtcGFyay1hdHItdGVzdC1wYXlsb2FkLWtleS0zMmI=', 'base64') }];
+/** The data converter every test client and worker uses, as production does. */
+export const TEST_DATA_CONVERTER = createDataConverter(TEST_CODEC_KEYS);
+
 /** ATR signing keys for tests. */
 export const TEST_SEAL_KEYS = [{ id: 't1', secret: 'test-signing-secret-0123456789abcdef' }];
 
 /** The configuration production would read from an environment with only the required variables. */
-export const TEST_ENV = { PORTAL_API_KEY: 'x'.repeat(16), ATR_SIGNING_KEYS: TEST_SEAL_KEYS.map((k) => `${k.id}:${k.secret}`).join(',') };
+export const TEST_ENV = {
+  PORTAL_API_KEY: 'x'.repeat(16),
+  ATR_SIGNING_KEYS: TEST_SEAL_KEYS.map((k) => `${k.id}:${k.secret}`).join(','),
+  PAYLOAD_CODEC_KEYS: TEST_CODEC_KEYS.map((k) => `${k.id}:${k.key.toString('base64')}`).join(','),
+};
 
 /** The state-wide defaults exactly as production reads them (24 h and 72 h reminders, 7 days, 21:00-09:00). */
 export const DEFAULT_POLICY = loadConfig(TEST_ENV).defaultPolicy;
@@ -35,7 +45,10 @@ export const DEFAULT_POLICY = loadConfig(TEST_ENV).defaultPolicy;
 export async function createTimeSkippingEnv(): Promise<TestWorkflowEnvironment> {
   const executable = process.env.TEMPORAL_TEST_SERVER_PATH;
   if (!executable) throw new Error('TEMPORAL_TEST_SERVER_PATH is not set (global-setup sets it)');
-  const env = await TestWorkflowEnvironment.createTimeSkipping({ server: { executable: { type: 'existing-path', path: executable } } });
+  const env = await TestWorkflowEnvironment.createTimeSkipping({
+    server: { executable: { type: 'existing-path', path: executable } },
+    client: { dataConverter: TEST_DATA_CONVERTER },
+  });
   await registerSearchAttributes(env.connection, env.namespace ?? 'default');
   return env;
 }
@@ -47,7 +60,7 @@ export async function connectDevServer(): Promise<{ client: Client; nativeConnec
   const connection = await Connection.connect({ address });
   const nativeConnection = await NativeConnection.connect({ address });
   return {
-    client: new Client({ connection, namespace: 'default' }),
+    client: new Client({ connection, namespace: 'default', dataConverter: TEST_DATA_CONVERTER }),
     nativeConnection,
     close: async () => {
       await connection.close();
@@ -96,6 +109,7 @@ export async function runWithWorker<T>(overrides: WorkerOverrides, body: (ctx: W
     taskQueue,
     deps,
     messagesPerSecond: 1_000,
+    dataConverter: TEST_DATA_CONVERTER,
     workflowBundle: { codePath: bundlePath },
   });
   const atr = new AtrClient(connection.client, taskQueue);
