@@ -1,4 +1,5 @@
 /** Runs the HTTP API on its own (`node dist/api/main.js`), with the WhatsApp webhook inbox and its relay. */
+import type { Pool } from 'pg';
 import { AtrClient } from '../client';
 import { loadConfig, type Config } from '../config';
 import { ensureDatabase, migrate } from '../db/migrate';
@@ -11,12 +12,12 @@ import { AtrSealer } from '../pdf/seal';
 import { WebhookRelay } from '../whatsapp/relay';
 import { buildApi } from './server';
 
-/** Starts the API and the relay; resolves once it listens, with a function that closes both. */
-export async function startApi(config: Readonly<Config>, log: Logger): Promise<{ url: string; stop(): Promise<void> }> {
+/** Starts the API and the relay; resolves once it listens, with a function that closes both. `shared`: see startWorker. */
+export async function startApi(config: Readonly<Config>, log: Logger, shared?: Pool): Promise<{ url: string; stop(): Promise<void> }> {
   const apiKey = config.http.apiKey;
   if (!apiKey) throw new Error('PORTAL_API_KEY is required to serve the API');
-  await ensureDatabase(config.databaseUrl);
-  const pool = createPool(config.databaseUrl, { max: 10 });
+  if (!shared) await ensureDatabase(config.databaseUrl);
+  const pool = shared ?? createPool(config.databaseUrl, { max: 10 });
   // The webhook inbox writes before the worker may have started: make sure the tables exist.
   await migrate(pool);
   const temporal = await connectClient(config.temporal, createDataConverter(config.payloadKeys));
@@ -42,7 +43,7 @@ export async function startApi(config: Readonly<Config>, log: Logger): Promise<{
       await app.close();
       await relay.stop();
       await temporal.connection.close();
-      await pool.end();
+      if (!shared) await pool.end();
     },
   };
 }

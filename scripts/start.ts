@@ -5,7 +5,10 @@
  */
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
+import { Client } from 'pg';
 import { loadConfig } from '../config';
+import { spawnEmbeddedPostgres, type EmbeddedPostgres } from '../db/embedded';
+import { DEFAULT_DATABASE_URL, createPool } from '../db/pool';
 import { startApi } from '../api/main';
 import { startDevServer, type DevServer } from '../infra/dev-server';
 import { requireTemporalCli } from '../infra/temporal-binaries';
@@ -26,7 +29,9 @@ const LOCAL_DEFAULTS = {
 async function main(): Promise<void> {
   for (const line of setup()) console.log(`[setup] ${line}`);
   mkdirSync(DATA_DIR, { recursive: true });
-  const config = loadConfig({ ...LOCAL_DEFAULTS, ...localSecrets(), ...definedOnly(process.env) });
+  const env: Record<string, string> = { ...LOCAL_DEFAULTS, ...localSecrets(), ...definedOnly(process.env) };
+  const database = await chooseDatabase(env.DATABASE_URL);
+  const config = loadConfig({ ...env, DATABASE_URL: database.url });
   const log = createLogger(config.logLevel, { process: 'start' });
   installTemporalRuntime(log);
 
@@ -61,8 +66,10 @@ async function main(): Promise<void> {
           log.child({ component: 'simulator' }),
         )
       : undefined;
-  const worker = await startWorker(config, log);
-  const api = await startApi(config, log);
+  // Embedded PGlite has one session: the worker and the API share one single-connection pool.
+  const shared = database.embedded ? createPool(config.databaseUrl, { max: 1 }) : undefined;
+  const worker = await startWorker(config, log, shared);
+  const api = await startApi(config, log, shared);
 
   const lines = [
     '',
@@ -73,7 +80,7 @@ async function main(): Promise<void> {
     `  Temporal gRPC  ${config.temporal.address} (namespace ${config.temporal.namespace})`,
     ...(simulator ? [`  WhatsApp sim   ${simulator.url}  (a citizen's phone: ${simulator.url}/phone/+919876543210)`] : [`  WhatsApp       ${config.whatsapp.mode} (${config.whatsapp.apiUrl})`]),
     `  Codec server   ${codec.url}  (the Web UI decrypts through it; CLI: temporal workflow show --codec-endpoint ${codec.url} --codec-auth "Bearer <CODEC_AUTH_TOKEN>")`,
-    `  PostgreSQL     ${redactUrl(config.databaseUrl)}`,
+    `  PostgreSQL     ${redactUrl(config.databaseUrl)}${database.embedded ? '  (embedded PGlite, data in .data/pglite)' : ''}`,
     'Press Ctrl-C to stop.',
     '',
   ];
@@ -89,6 +96,8 @@ async function main(): Promise<void> {
     await simulator?.stop();
     await devServer?.stop();
     await codec.stop();
+    await shared?.end();
+    await database.embedded?.stop();
     console.log('Stopped.');
   };
   process.once('SIGINT', () => void stop());
@@ -98,6 +107,25 @@ async function main(): Promise<void> {
     await stop();
     process.exitCode = 1;
   });
+}
+
+/**
+ * DATABASE_URL if set; else the local server if it answers; else embedded PGlite (data under .data/), so a
+ * laptop without PostgreSQL still runs everything with one command.
+ */
+async function chooseDatabase(configured: string | undefined): Promise<{ url: string; embedded?: EmbeddedPostgres }> {
+  if (configured) return { url: configured };
+  const probe = new Client({ connectionString: DEFAULT_DATABASE_URL.replace(/\/[^/]*$/, '/postgres'), connectionTimeoutMillis: 2_000 });
+  try {
+    await probe.connect();
+    return { url: DEFAULT_DATABASE_URL };
+  } catch {
+    console.log('[start] no PostgreSQL at 127.0.0.1:5432: starting embedded PGlite');
+    const embedded = await spawnEmbeddedPostgres({ dataDir: path.join(DATA_DIR, 'pglite'), port: Number(process.env.EMBEDDED_PG_PORT ?? 54329) });
+    return { url: embedded.url, embedded };
+  } finally {
+    await probe.end().catch(() => undefined);
+  }
 }
 
 /** Environment entries that are set (an empty variable must not hide a local default). */

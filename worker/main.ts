@@ -1,4 +1,5 @@
 /** Runs a worker process on its own (docker compose scales these): `node dist/worker/main.js`. */
+import type { Pool } from 'pg';
 import { loadConfig, type Config } from '../config';
 import { ensureDatabase, migrate } from '../db/migrate';
 import { createPool } from '../db/pool';
@@ -8,10 +9,13 @@ import { createLogger, type Logger } from '../lib/log';
 import { installTemporalRuntime } from '../lib/temporal-runtime';
 import { createActivityDeps, createAtrWorkers } from '.';
 
-/** Starts a worker on the configured cluster; resolves with a function that drains and stops it. */
-export async function startWorker(config: Readonly<Config>, log: Logger): Promise<{ stop(): Promise<void>; running: Promise<void> }> {
-  await ensureDatabase(config.databaseUrl);
-  const pool = createPool(config.databaseUrl);
+/**
+ * Starts a worker on the configured cluster; resolves with a function that drains and stops it. `shared` is a
+ * pool owned by the caller (npm start's single-connection pool for embedded PostgreSQL).
+ */
+export async function startWorker(config: Readonly<Config>, log: Logger, shared?: Pool): Promise<{ stop(): Promise<void>; running: Promise<void> }> {
+  if (!shared) await ensureDatabase(config.databaseUrl);
+  const pool = shared ?? createPool(config.databaseUrl);
   await migrate(pool);
   const connection = await connectWorker(config.temporal);
   const worker = await createAtrWorkers({
@@ -24,7 +28,7 @@ export async function startWorker(config: Readonly<Config>, log: Logger): Promis
   });
   const running = worker.run().finally(async () => {
     await connection.close();
-    await pool.end();
+    if (!shared) await pool.end();
   });
   log.info({ taskQueue: config.temporal.taskQueue, namespace: config.temporal.namespace }, 'worker started');
   return {
