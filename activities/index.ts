@@ -16,7 +16,7 @@ import {
 import { PermanentError } from '../lib/errors';
 import { smsText } from '../messaging/texts';
 import { verificationUrl, type AtrSealer } from '../pdf/seal';
-import type { AtrRenderer, CitizenMessage, Log, Messenger, PortalNotifier, SmsSender, Store } from './ports';
+import type { AtrRenderer, CitizenMessage, Log, Messenger, Metrics, PortalNotifier, SmsSender, Store } from './ports';
 
 export type * from './ports';
 
@@ -27,6 +27,7 @@ export interface ActivityDeps {
   renderer: AtrRenderer;
   portal: PortalNotifier;
   log: Log;
+  metrics: Metrics;
   /** The state-wide default feedback policy (from configuration). */
   defaultPolicy: FeedbackPolicy;
   /** Seals each ATR so its QR code can prove it genuine. */
@@ -55,7 +56,7 @@ async function permanentAsNonRetryable<T>(fn: () => Promise<T>): Promise<T> {
 }
 
 /** Builds the activities over their ports. */
-export function createActivities({ store, messenger, renderer, portal, log, defaultPolicy, sealer, publicBaseUrl, sms, atrLinkTtlHours }: ActivityDeps) {
+export function createActivities({ store, messenger, renderer, portal, log, metrics, defaultPolicy, sealer, publicBaseUrl, sms, atrLinkTtlHours }: ActivityDeps) {
   async function loadClosure(workflowId: string): Promise<Closure> {
     const closure = await store.getClosure(workflowId);
     if (!closure) throw ApplicationFailure.nonRetryable(`no closure recorded for ${workflowId}`, FAILURES.invalidClosure);
@@ -64,15 +65,12 @@ export function createActivities({ store, messenger, renderer, portal, log, defa
 
   async function sendToCitizen(workflowId: string, idempotencyKey: string, build: (c: Closure) => CitizenMessage) {
     const closure = await loadClosure(workflowId);
-    return permanentAsNonRetryable(() =>
-      messenger.send({
-        idempotencyKey,
-        workflowId,
-        to: closure.citizen.phone,
-        language: closure.citizen.language,
-        message: build(closure),
-      }),
+    const message = build(closure);
+    const result = await permanentAsNonRetryable(() =>
+      messenger.send({ idempotencyKey, workflowId, to: closure.citizen.phone, language: closure.citizen.language, message }),
     );
+    metrics.increment('messages_sent', { purpose: message.kind, department: closure.department.code });
+    return result;
   }
 
   return {
@@ -193,12 +191,14 @@ export function createActivities({ store, messenger, renderer, portal, log, defa
         sms.send({ reference: `${workflowId}:sms`, to: closure.citizen.phone, text: smsText(closure.grievanceId, closure.citizen.language, link) }),
       );
       log.info({ workflowId, messageId }, 'SMS fallback sent');
+      metrics.increment('sms_fallbacks', { department: closure.department.code });
       return { messageId };
     },
 
     /** Records a feedback, decisive or not, exactly once per message id. */
     async recordFeedback(input: { workflowId: string; feedback: FeedbackSignal; decisive: boolean; late: boolean }): Promise<{ inserted: boolean }> {
       const result = await store.recordFeedback(input);
+      if (result.inserted) metrics.increment('feedback', { rating: input.feedback.rating, channel: input.feedback.channel, decisive: String(input.decisive), late: String(input.late) });
       log.info(
         { workflowId: input.workflowId, rating: input.feedback.rating, channel: input.feedback.channel, decisive: input.decisive, late: input.late },
         'feedback recorded',
@@ -238,6 +238,7 @@ export function createActivities({ store, messenger, renderer, portal, log, defa
         voiceMediaId: feedback.voiceMediaId,
       });
       log.info({ workflowId, escalationId, level, created }, 'escalated');
+      if (created) metrics.increment('escalations', { level: String(level), department: closure.department.code, district: closure.district.code });
       return { escalationId };
     },
 
@@ -277,6 +278,7 @@ export function createActivities({ store, messenger, renderer, portal, log, defa
     /** Records how the closure ended, for reports. */
     async recordOutcome({ workflowId, outcome, reason }: { workflowId: string; outcome: Outcome; reason?: string }): Promise<{ recorded: true }> {
       await store.recordOutcome(workflowId, outcome, reason);
+      metrics.increment('outcomes', { outcome });
       log.info({ workflowId, outcome }, 'outcome recorded');
       return { recorded: true };
     },

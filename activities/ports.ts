@@ -94,6 +94,17 @@ export interface PortalNotifier {
   }): Promise<{ status: 'DONE' | 'NOT_CONFIGURED' }>;
 }
 
+/** The business counters ops watch (exported to Prometheus). Labels are codes, never personal data. */
+export interface Metrics {
+  increment(name: MetricName, labels?: Record<string, string>): void;
+}
+
+/** Counter names. */
+export type MetricName = 'messages_sent' | 'feedback' | 'escalations' | 'sms_fallbacks' | 'outcomes';
+
+/** Counts nothing (tests that do not look at metrics). */
+export const NO_METRICS: Metrics = { increment: () => undefined };
+
 /** Structured logging. Never pass personal data (names, phones, comments). */
 export interface Log {
   info(fields: Record<string, unknown>, msg: string): void;

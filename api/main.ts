@@ -10,6 +10,7 @@ import { connectClient } from '../infra/temporal';
 import { createLogger, type Logger } from '../lib/log';
 import { AtrSealer } from '../pdf/seal';
 import { WebhookRelay } from '../whatsapp/relay';
+import { createApiMetrics } from './metrics';
 import { buildApi } from './server';
 
 /** Starts the API and the relay; resolves once it listens, with a function that closes both. `shared`: see startWorker. */
@@ -22,7 +23,8 @@ export async function startApi(config: Readonly<Config>, log: Logger, shared?: P
   await migrate(pool);
   const temporal = await connectClient(config.temporal, createDataConverter(config.payloadKeys));
   const store = createPgStore(pool);
-  const relay = new WebhookRelay({ pool, temporal, log: log.child({ component: 'relay' }) });
+  const metrics = createApiMetrics();
+  const relay = new WebhookRelay({ pool, temporal, log: log.child({ component: 'relay' }), metrics });
   const app = await buildApi({
     atr: new AtrClient(temporal, config.temporal.taskQueue),
     apiKey,
@@ -34,6 +36,7 @@ export async function startApi(config: Readonly<Config>, log: Logger, shared?: P
     verification: { sealer: new AtrSealer(config.sealKeys), store },
     whatsapp: { appSecret: config.whatsapp.appSecret, verifyToken: config.whatsapp.verifyToken, pool, onStored: () => relay.wake() },
     atrLinks: store,
+    metrics,
   });
   await app.listen({ host: config.http.host, port: config.http.port });
   relay.start();

@@ -15,6 +15,7 @@ import type { Pool } from 'pg';
 import { atrLinkHash } from '../activities';
 import type { Store } from '../activities/ports';
 import { whatsappWebhook } from '../whatsapp/webhook';
+import type { ApiMetrics } from './metrics';
 import { atrPage, resultPage } from './atr-page';
 import type { Logger } from '../lib/log';
 import type { AtrSealer } from '../pdf/seal';
@@ -35,18 +36,29 @@ export interface ApiOptions {
   whatsapp?: { appSecret: string; verifyToken: string; pool: Pool; onStored?: () => void };
   /** The ATR pages the SMS fallback links to. */
   atrLinks?: Pick<Store, 'getAtrLink' | 'getAtr'>;
+  /** Prometheus metrics, served at GET /metrics. */
+  metrics?: ApiMetrics;
 }
 
 const HEALTH_TIMEOUT_MS = 2_000;
 
 /** Builds the API (not listening yet). */
-export async function buildApi({ atr, apiKey, logger, health, verification, whatsapp, atrLinks }: ApiOptions) {
+export async function buildApi({ atr, apiKey, logger, health, verification, whatsapp, atrLinks, metrics }: ApiOptions) {
   const app = Fastify({ loggerInstance: logger, bodyLimit: 1024 * 1024, requestTimeout: 30_000 });
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   app.setErrorHandler(errorHandler);
   const api = app.withTypeProvider<ZodTypeProvider>();
   const requireKey = apiKeyGuard(apiKey);
+
+  if (metrics) {
+    app.addHook('onResponse', async (req, reply) => {
+      const route = req.routeOptions.url ?? 'unmatched';
+      metrics.httpDuration.observe({ method: req.method, route, status: String(reply.statusCode) }, reply.elapsedTime / 1000);
+    });
+    // Codes and counts only, no personal data; keep it on the internal network like /healthz.
+    api.get('/metrics', { logLevel: 'warn' }, async (_req, reply) => reply.type(metrics.registry.contentType).send(await metrics.registry.metrics()));
+  }
 
   api.get('/healthz', { schema: { response: { 200: HealthSchema, 503: HealthSchema } } }, async (_req, reply) => {
     const checks = await runHealthChecks(health);
@@ -89,7 +101,7 @@ export async function buildApi({ atr, apiKey, logger, health, verification, what
     });
   }
 
-  if (whatsapp) await app.register(whatsappWebhook, whatsapp);
+  if (whatsapp) await app.register(whatsappWebhook, { ...whatsapp, ...(metrics ? { metrics } : {}) });
   if (atrLinks) await app.register(atrLinkRoutes, { atr, store: atrLinks });
 
   return app;

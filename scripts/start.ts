@@ -33,7 +33,7 @@ async function main(): Promise<void> {
   const database = await chooseDatabase(env.DATABASE_URL);
   const config = loadConfig({ ...env, DATABASE_URL: database.url });
   const log = createLogger(config.logLevel, { process: 'start' });
-  installTemporalRuntime(log);
+  installTemporalRuntime(log, config.workerMetricsAddress);
 
   // The codec server first: the dev server's Web UI is pointed at it, with its token in the path.
   const codec = await startCodecServer(config, log.child({ component: 'codec' }));
@@ -76,6 +76,7 @@ async function main(): Promise<void> {
     'Sampark ATR is running.',
     `  API            ${api.url}  (Authorization: Bearer ${config.http.apiKey === LOCAL_DEFAULTS.PORTAL_API_KEY ? LOCAL_DEFAULTS.PORTAL_API_KEY : '<PORTAL_API_KEY>'})`,
     `  Health         ${api.url}/healthz`,
+    `  Metrics        ${api.url}/metrics (API, relay), http://${config.workerMetricsAddress}/metrics (worker, Temporal SDK)`,
     ...(devServer?.uiUrl ? [`  Temporal UI    ${devServer.uiUrl}`] : []),
     `  Temporal gRPC  ${config.temporal.address} (namespace ${config.temporal.namespace})`,
     ...(simulator ? [`  WhatsApp sim   ${simulator.url}  (a citizen's phone: ${simulator.url}/phone/+919876543210)`] : [`  WhatsApp       ${config.whatsapp.mode} (${config.whatsapp.apiUrl})`]),

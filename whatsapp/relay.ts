@@ -33,6 +33,10 @@ export interface RelayOptions {
   pollMs?: number;
   /** A claimed row is retried after this lease if its relay died. */
   leaseSeconds?: number;
+  metrics?: {
+    relayed: { inc(labels: { kind: string; state: string }): void };
+    statuses: { inc(labels: { status: string; purpose: string }): void };
+  };
 }
 
 /** How long to wait before retrying a row whose workflow could not be signalled (Temporal down). */
@@ -100,10 +104,16 @@ export class WebhookRelay {
   /** One pass over pending rows; returns how many it handled. */
   async relayOnce(): Promise<number> {
     const messages = await this.claim('inbound_messages', 'sent_at');
-    for (const row of messages) await this.finish('inbound_messages', 'wamid = $1', [row.wamid], await this.safely(() => this.routeMessage(row)), row.attempts);
+    for (const row of messages) {
+      const outcome = await this.safely(() => this.routeMessage(row));
+      await this.finish('inbound_messages', 'wamid = $1', [row.wamid], outcome, row.attempts);
+      this.opts.metrics?.relayed.inc({ kind: 'message', state: outcome?.state ?? 'retry' });
+    }
     const statuses = await this.claim('message_statuses', 'status_at');
     for (const row of statuses) {
-      await this.finish('message_statuses', 'wamid = $1 AND status = $2', [row.wamid, row.status], await this.safely(() => this.routeStatus(row)), row.attempts);
+      const outcome = await this.safely(() => this.routeStatus(row));
+      await this.finish('message_statuses', 'wamid = $1 AND status = $2', [row.wamid, row.status], outcome, row.attempts);
+      this.opts.metrics?.relayed.inc({ kind: 'status', state: outcome?.state ?? 'retry' });
     }
     return messages.length + statuses.length;
   }
@@ -147,14 +157,19 @@ export class WebhookRelay {
   }
 
   private async workflowOfWamid(wamid: string | null | undefined): Promise<string | undefined> {
+    return (await this.ourMessage(wamid))?.workflowId;
+  }
+
+  private async ourMessage(wamid: string | null | undefined): Promise<{ workflowId: string; purpose: string } | undefined> {
     if (!wamid) return undefined;
-    const { rows } = await this.opts.pool.query<{ workflow_id: string }>('SELECT workflow_id FROM outbound_messages WHERE message_id = $1', [wamid]);
-    return rows[0]?.workflow_id;
+    const { rows } = await this.opts.pool.query<{ workflow_id: string; purpose: string }>('SELECT workflow_id, purpose FROM outbound_messages WHERE message_id = $1', [wamid]);
+    return rows[0] ? { workflowId: rows[0].workflow_id, purpose: rows[0].purpose } : undefined;
   }
 
   private async routeStatus(row: ClaimedRow): Promise<Outcome> {
-    const workflowId = await this.workflowOfWamid(row.wamid);
-    if (!workflowId) return { state: 'unroutable', note: 'status of a message we have no record of' };
+    const ours = await this.ourMessage(row.wamid);
+    if (!ours) return { state: 'unroutable', note: 'status of a message we have no record of' };
+    const { workflowId, purpose } = ours;
     const status = row.status!.toUpperCase();
     if (!['SENT', 'DELIVERED', 'READ', 'FAILED'].includes(status)) return { state: 'ignored', note: `status ${row.status} is not tracked`, workflowId };
     const error = (row.errors as WebhookError[] | null)?.[0];
@@ -165,6 +180,7 @@ export class WebhookRelay {
       ...(error ? { errorCode: error.code, errorTitle: error.title ?? error.message ?? `error ${error.code}`, permanent: errorHandling(error.code) === 'undeliverable' } : {}),
     };
     await this.opts.temporal.workflow.getHandle(workflowId).signal(deliveryStatusSignal, signal);
+    this.opts.metrics?.statuses.inc({ status: row.status!, purpose });
     return { state: 'delivered', workflowId };
   }
 

@@ -18,6 +18,7 @@ export interface WebhookOptions {
   pool: Pool;
   /** Called after a webhook is stored, to wake the relay. */
   onStored?: () => void;
+  metrics?: { webhooks: { inc(labels: { result: string }): void } };
 }
 
 /** Meta sends payloads up to 3 MB; leave room for headers and batching. */
@@ -39,7 +40,7 @@ const VerifyQuery = z.object({
 const SignatureHeaders = z.object({ 'x-hub-signature-256': z.string().optional() }).passthrough();
 
 /** Registers the webhook routes (a plugin: its raw-body parser stays inside it). */
-export async function whatsappWebhook(app: FastifyInstance, { appSecret, verifyToken, pool, onStored }: WebhookOptions): Promise<void> {
+export async function whatsappWebhook(app: FastifyInstance, { appSecret, verifyToken, pool, onStored, metrics }: WebhookOptions): Promise<void> {
   // Only the raw bytes verify: re-serialised JSON would not match Meta's signature.
   app.addContentTypeParser('application/json', { parseAs: 'buffer', bodyLimit: BODY_LIMIT }, (_req, body, done) => done(null, body));
   const api = app.withTypeProvider<ZodTypeProvider>();
@@ -55,10 +56,12 @@ export async function whatsappWebhook(app: FastifyInstance, { appSecret, verifyT
   api.post('/webhooks/whatsapp', { schema: { headers: SignatureHeaders }, bodyLimit: BODY_LIMIT }, async (req, reply) => {
     const raw = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
     if (!validSignature(raw, req.headers['x-hub-signature-256'], appSecret)) {
+      metrics?.webhooks.inc({ result: 'bad_signature' });
       return reply.code(401).send({ error: 'unauthorized', message: 'missing or invalid X-Hub-Signature-256' });
     }
     const stored = await storeWebhook(pool, raw);
     req.log.info({ eventId: stored.eventId, messages: stored.messages, statuses: stored.statuses, duplicates: stored.duplicates, malformed: stored.malformed }, 'webhook stored');
+    metrics?.webhooks.inc({ result: stored.malformed ? 'malformed' : 'stored' });
     onStored?.();
     return reply.type('text/plain').send('EVENT_RECEIVED');
   });

@@ -15,6 +15,7 @@ import { createPgStore } from '../db/store';
 import type { Logger } from '../lib/log';
 import { createOutboxMessenger } from '../messaging/outbox';
 import { createAtrRenderer } from '../pdf/atr/render';
+import { createRuntimeMetrics } from './metrics';
 import { AtrSealer } from '../pdf/seal';
 import { createPortalNotifier } from '../portal/callback';
 import { createSmsGateway } from '../sms/gateway';
@@ -48,6 +49,7 @@ export function createActivityDeps(config: Readonly<Config>, pool: Pool, log: Lo
       warn: (fields, msg) => log.warn(fields, msg),
       error: (fields, msg) => log.error(fields, msg),
     },
+    metrics: createRuntimeMetrics(),
     defaultPolicy: config.defaultPolicy,
     sealer: new AtrSealer(config.sealKeys),
     publicBaseUrl: config.publicBaseUrl,

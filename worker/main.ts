@@ -43,7 +43,7 @@ export async function startWorker(config: Readonly<Config>, log: Logger, shared?
 if (require.main === module) {
   const config = loadConfig(process.env, 'worker');
   const log = createLogger(config.logLevel, { process: 'worker' });
-  installTemporalRuntime(log);
+  installTemporalRuntime(log, config.workerMetricsAddress);
   startWorker(config, log)
     .then(({ stop, running }) => {
       for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => void stop());

@@ -2,6 +2,7 @@
 import { ApplicationFailure } from '@temporalio/common';
 import { PDFDocument } from 'pdf-lib';
 import { createActivities, type ActivityDeps } from '../../activities';
+import { NO_METRICS } from '../../activities/ports';
 import { ClosureSchema } from '../../contracts/closure';
 import { atrWorkflowId, type FeedbackSignal } from '../../contracts/workflow';
 import { createPgStore } from '../../db/store';
@@ -24,6 +25,7 @@ function activities(overrides: Partial<ActivityDeps> = {}) {
     renderer: createAtrRenderer(),
     portal: createPortalNotifier({ timeoutMs: 2_000 }),
     log: silent,
+    metrics: NO_METRICS,
     defaultPolicy: DEFAULT_POLICY,
     sealer: new AtrSealer(TEST_SEAL_KEYS),
     publicBaseUrl: 'https://sampark.example.in',

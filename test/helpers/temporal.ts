@@ -11,6 +11,7 @@ import { Client, Connection } from '@temporalio/client';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { NativeConnection } from '@temporalio/worker';
 import type { ActivityDeps } from '../../activities';
+import { NO_METRICS } from '../../activities/ports';
 import { AtrClient } from '../../client';
 import { createDataConverter } from '../../codec/data-converter';
 import { loadConfig } from '../../config';
@@ -95,6 +96,7 @@ export async function runWithWorker<T>(overrides: WorkerOverrides, body: (ctx: W
     renderer: createAtrRenderer(),
     portal: createPortalNotifier({ url: portalUrl, timeoutMs: 5_000 }),
     log: { info: () => undefined, warn: () => undefined, error: () => undefined },
+    metrics: NO_METRICS,
     defaultPolicy: DEFAULT_POLICY,
     sealer: new AtrSealer(TEST_SEAL_KEYS),
     publicBaseUrl: 'https://sampark.example.in',

@@ -1,0 +1,31 @@
+/**
+ * The business counters on the worker, recorded through the Temporal runtime's metric meter so they are
+ * exported on the same Prometheus endpoint as the SDK's own metrics (WORKER_METRICS_PORT).
+ */
+import { Runtime } from '@temporalio/worker';
+import type { MetricCounter } from '@temporalio/common';
+import type { MetricName, Metrics } from '../activities/ports';
+
+const DESCRIPTIONS: Record<MetricName, string> = {
+  messages_sent: 'Messages accepted by the channel, by purpose (ATR, REMINDER, ...) and department',
+  feedback: 'Feedback recorded, by rating, channel, decisive and late',
+  escalations: 'Escalations created, by level, department and district',
+  sms_fallbacks: 'ATR links sent by SMS because WhatsApp could not reach the citizen',
+  outcomes: 'Closures ended, by outcome',
+};
+
+/** Counters on the runtime's meter (call after the runtime is installed). */
+export function createRuntimeMetrics(): Metrics {
+  const meter = Runtime.instance().metricMeter;
+  const counters = new Map<MetricName, MetricCounter>();
+  return {
+    increment(name, labels = {}) {
+      let counter = counters.get(name);
+      if (!counter) {
+        counter = meter.createCounter(`sampark_atr_${name}`, undefined, DESCRIPTIONS[name]);
+        counters.set(name, counter);
+      }
+      counter.add(1, labels);
+    },
+  };
+}
