@@ -286,3 +286,6 @@ function deepFreeze<T>(value: T): T {
   }
   return value;
 }
+
+/** Every environment variable loadConfig reads (the compose file is checked against it). */
+export const CONFIG_VARIABLES: readonly string[] = [...Object.keys(EnvSchema.shape), ...Object.keys(PolicyEnvSchema.shape)];

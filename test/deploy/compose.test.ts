@@ -1,0 +1,89 @@
+/**
+ * docker-compose.yml cannot run here (no Docker engine), so its promises are checked as data: official
+ * pinned images, health-gated start-up, scalable workers, every app variable one that loadConfig knows, and
+ * every file and command it points at present in the repository and the build.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { parse } from 'yaml';
+import { CONFIG_VARIABLES } from '../../config';
+import { PROJECT_ROOT } from '../../lib/paths';
+
+interface Service {
+  image?: string;
+  build?: string;
+  command?: string[];
+  entrypoint?: string[];
+  environment?: Record<string, string | number>;
+  depends_on?: Record<string, { condition: string }>;
+  healthcheck?: { test: string[] };
+  ports?: string[];
+  volumes?: string[];
+  deploy?: { replicas?: number };
+}
+
+const compose = parse(readFileSync(path.join(PROJECT_ROOT, 'docker-compose.yml'), 'utf8'), { merge: true }) as { services: Record<string, Service> };
+const services = compose.services;
+const APP = ['api', 'worker', 'codec'];
+
+describe('docker-compose.yml', () => {
+  test('has the whole stack: PostgreSQL, Temporal with its UI, and our worker, API, codec server and simulator', () => {
+    expect(Object.keys(services).sort()).toEqual(['api', 'codec', 'postgres', 'simulator', 'temporal', 'temporal-schema', 'temporal-setup', 'temporal-ui', 'worker'].sort());
+  });
+
+  test('uses official images with pinned versions for everything we do not build', () => {
+    const images = Object.values(services).filter((s) => s.image).map((s) => s.image!);
+    for (const image of images) {
+      expect(image).toMatch(/^(postgres|temporalio\/(server|admin-tools|ui)):\d[\w.-]*$/);
+    }
+    for (const name of [...APP, 'simulator']) expect(services[name]!.build).toBe('.');
+  });
+
+  test('starts each service only once what it depends on is healthy or done', () => {
+    for (const [name, service] of Object.entries(services)) {
+      for (const [dep, { condition }] of Object.entries(service.depends_on ?? {})) {
+        expect({ name, dep, condition }).toEqual({ name, dep, condition: expect.stringMatching(/^service_(healthy|completed_successfully)$/) });
+        if (condition === 'service_healthy') expect(services[dep]!.healthcheck).toBeDefined();
+      }
+    }
+    expect(services.temporal!.depends_on).toEqual({ 'temporal-schema': { condition: 'service_completed_successfully' } });
+    expect(services.worker!.depends_on!['temporal-setup']).toEqual({ condition: 'service_completed_successfully' });
+  });
+
+  test('runs several workers', () => {
+    expect(services.worker!.deploy!.replicas).toBeGreaterThanOrEqual(2);
+    expect(services.worker!.ports).toBeUndefined(); // replicas cannot share a published port
+  });
+
+  test('passes our services only variables that loadConfig reads', () => {
+    for (const name of APP) {
+      for (const variable of Object.keys(services[name]!.environment ?? {})) {
+        expect({ service: name, variable, known: CONFIG_VARIABLES.includes(variable) }).toEqual({ service: name, variable, known: true });
+      }
+    }
+  });
+
+  test('points the UI at the codec server, and the simulator at our webhook', () => {
+    expect(services['temporal-ui']!.environment!.TEMPORAL_CODEC_ENDPOINT).toMatch(/^http:\/\/localhost:8888\/t\//);
+    expect(services.codec!.environment!.CODEC_UI_ORIGINS).toBe('http://localhost:8233');
+    expect(services.simulator!.environment!.SIMULATOR_WEBHOOK_URL).toBe('http://api:3000/webhooks/whatsapp');
+  });
+
+  test('publishes the API, simulator, Web UI, codec server and Temporal frontend', () => {
+    const published = Object.values(services).flatMap((s) => s.ports ?? []);
+    expect(published.sort()).toEqual(['3000:3000', '3001:3001', '7233:7233', '8233:8080', '8888:8888'].sort());
+  });
+
+  test('refers only to files that exist, and commands the build produces', () => {
+    for (const service of Object.values(services)) {
+      for (const volume of service.volumes ?? []) {
+        const host = volume.split(':')[0]!;
+        if (host.startsWith('./')) expect(existsSync(path.join(PROJECT_ROOT, host))).toBe(true);
+      }
+      const script = service.command?.[1];
+      if (service.build && script) expect(existsSync(path.join(PROJECT_ROOT, script))).toBe(true);
+    }
+    expect(existsSync(path.join(PROJECT_ROOT, 'Dockerfile'))).toBe(true);
+    expect(existsSync(path.join(PROJECT_ROOT, 'deploy/temporal/setup-postgres.sh'))).toBe(true);
+  });
+});
