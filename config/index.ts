@@ -77,6 +77,7 @@ const EnvSchema = z.object({
     .optional(),
   CODEC_AUTH_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
   CODEC_SERVER_PORT: intIn(1, 65535).default(8888),
+  EMBEDDED_POSTGRES_PORT: intIn(1, 65535).default(54329),
   WORKER_METRICS_ADDRESS: z.string().regex(/^[\w.-]+:\d+$/, 'must be host:port').default('127.0.0.1:9464'),
   CODEC_UI_ORIGINS: z
     .string()
@@ -185,6 +186,8 @@ export interface Config {
   simulatorPort: number;
   /** Payload encryption keys; the first encrypts, all decrypt. Empty only for the 'cli' role without keys. */
   payloadKeys: CodecKey[];
+  /** `npm start` only: where embedded PGlite listens when no PostgreSQL answers. */
+  embeddedPostgresPort: number;
   /** Where the worker serves Prometheus metrics (the Temporal SDK's and ours). */
   workerMetricsAddress: string;
   /** The codec server (for the Web UI and CLI). */
@@ -273,6 +276,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     simulatorPort: e.SIMULATOR_PORT,
     payloadKeys: e.PAYLOAD_CODEC_KEYS ?? [],
     workerMetricsAddress: e.WORKER_METRICS_ADDRESS,
+    embeddedPostgresPort: e.EMBEDDED_POSTGRES_PORT,
     codecServer: { port: e.CODEC_SERVER_PORT, ...(e.CODEC_AUTH_TOKEN ? { token: e.CODEC_AUTH_TOKEN } : {}), allowedOrigins: e.CODEC_UI_ORIGINS },
     logLevel: e.LOG_LEVEL,
   });

@@ -30,7 +30,7 @@ async function main(): Promise<void> {
   for (const line of setup()) console.log(`[setup] ${line}`);
   mkdirSync(DATA_DIR, { recursive: true });
   const env: Record<string, string> = { ...LOCAL_DEFAULTS, ...localSecrets(), ...definedOnly(process.env) };
-  const database = await chooseDatabase(env.DATABASE_URL);
+  const database = await chooseDatabase(env.DATABASE_URL, loadConfig(env).embeddedPostgresPort);
   const config = loadConfig({ ...env, DATABASE_URL: database.url });
   const log = createLogger(config.logLevel, { process: 'start' });
   installTemporalRuntime(log, config.workerMetricsAddress);
@@ -114,7 +114,7 @@ async function main(): Promise<void> {
  * DATABASE_URL if set; else the local server if it answers; else embedded PGlite (data under .data/), so a
  * laptop without PostgreSQL still runs everything with one command.
  */
-async function chooseDatabase(configured: string | undefined): Promise<{ url: string; embedded?: EmbeddedPostgres }> {
+async function chooseDatabase(configured: string | undefined, embeddedPort: number): Promise<{ url: string; embedded?: EmbeddedPostgres }> {
   if (configured) return { url: configured };
   const probe = new Client({ connectionString: DEFAULT_DATABASE_URL.replace(/\/[^/]*$/, '/postgres'), connectionTimeoutMillis: 2_000 });
   try {
@@ -122,7 +122,7 @@ async function chooseDatabase(configured: string | undefined): Promise<{ url: st
     return { url: DEFAULT_DATABASE_URL };
   } catch {
     console.log('[start] no PostgreSQL at 127.0.0.1:5432: starting embedded PGlite');
-    const embedded = await spawnEmbeddedPostgres({ dataDir: path.join(DATA_DIR, 'pglite'), port: Number(process.env.EMBEDDED_PG_PORT ?? 54329) });
+    const embedded = await spawnEmbeddedPostgres({ dataDir: path.join(DATA_DIR, 'pglite'), port: embeddedPort });
     return { url: embedded.url, embedded };
   } finally {
     await probe.end().catch(() => undefined);
