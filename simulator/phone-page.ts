@@ -38,7 +38,7 @@ export function renderPhonePage({ number, conversation: c, businessName, undeliv
 <body>
 <header data-testid="chat-header"><div class="avatar">स</div><div><div class="name">${esc(businessName)}</div><div class="sub">Business account · you are ${esc(e164)}</div></div></header>
 ${undeliverable ? '<div class="banner" data-testid="not-on-whatsapp">This number is not on WhatsApp (simulated): WhatsApp messages to it fail with 131026. SMS still arrive.</div>' : ''}
-<main id="chat" data-testid="chat">
+<main id="chat" data-testid="chat" data-version="${c?.version ?? 0}">
 ${rendered || '<p class="empty" data-testid="empty">No messages yet.</p>'}
 </main>
 <form id="composer" data-testid="composer" autocomplete="off">
