@@ -2,12 +2,25 @@
 /** The ops command line: `npx sampark-atr <command>`. */
 import { Command } from 'commander';
 import { ValidationError } from '../client';
+import { DELIVERY_STATUSES } from '../contracts/workflow';
+import { backfillExitCode, parseRate, printBackfill, runBackfill } from './backfill';
+import { CSV_COLUMNS } from './closures-csv';
+import { withContext } from './context';
+import { LIST_OUTCOMES, parseListOptions, printList, runList, type RawListOptions } from './list';
+import { parseReportOptions, printReport, runReport } from './report';
+import { defaultRequester, parseRequester, printResend, runResend } from './resend';
 import { renderAtrCommand } from './render-atr';
+import { parseGrievanceId, printStatus, runStatus } from './status';
 
 const program = new Command()
   .name('sampark-atr')
   .description('Sampark ATR: render, inspect and operate Action Taken Report workflows')
-  .showHelpAfterError();
+  .option('--verbose', 'print stack traces with errors')
+  .showHelpAfterError()
+  .addHelpText(
+    'after',
+    '\nConnections come from the environment: TEMPORAL_ADDRESS, TEMPORAL_NAMESPACE, TEMPORAL_TASK_QUEUE (and TLS/API key), DATABASE_URL.',
+  );
 
 program
   .command('render-atr')
@@ -18,12 +31,102 @@ program
     console.log(await renderAtrCommand(input, opts.output));
   });
 
+program
+  .command('status')
+  .description("the latest closure's live state, the messages sent and the escalation (no personal data)")
+  .argument('<grievanceId>', 'the portal grievance number')
+  .option('--json', 'print JSON')
+  .action(async (grievanceId: string, opts: { json?: boolean }) => {
+    parseGrievanceId(grievanceId);
+    await withContext(async (ctx) => {
+      const report = await runStatus({ atr: await ctx.atr(), pool: await ctx.pool() }, grievanceId);
+      printStatus(report, process.stdout, opts.json);
+    });
+  });
+
+program
+  .command('list')
+  .description("ATR workflows found by their search attributes through Temporal's visibility API")
+  .option('--department <code>', 'department code, e.g. LSG')
+  .option('--district <code>', 'district code, e.g. JPR')
+  .option('--outcome <outcome>', `${LIST_OUTCOMES.join(' | ')} (OPEN: running, no outcome yet)`)
+  .option('--delivery-status <status>', DELIVERY_STATUSES.join(' | '))
+  .option('--limit <n>', 'at most this many rows (1-1000)', '50')
+  .option('--json', 'print JSON')
+  .action(async (opts: RawListOptions & { json?: boolean }) => {
+    const options = parseListOptions(opts);
+    await withContext(async (ctx) => printList(await runList({ client: await ctx.temporal() }, options), process.stdout, opts.json));
+  });
+
+program
+  .command('resend')
+  .description("send the latest closure's ATR to the citizen again; prints the new message id")
+  .argument('<grievanceId>', 'the portal grievance number')
+  .option('--by <name>', 'who asks, recorded in the workflow (default ops:$USER)')
+  .option('--json', 'print JSON')
+  .action(async (grievanceId: string, opts: { by?: string; json?: boolean }) => {
+    parseGrievanceId(grievanceId);
+    const by = parseRequester(opts.by ?? defaultRequester());
+    await withContext(async (ctx) => printResend(await runResend({ atr: await ctx.atr() }, grievanceId, by), process.stdout, opts.json));
+  });
+
+program
+  .command('backfill')
+  .description('start ATR workflows for past closures from a CSV file (idempotent: a re-run starts nothing twice)')
+  .argument('<closures.csv>', 'one closure per row, header row first, UTF-8')
+  .option('--rate <n>', 'workflow starts per second', '20')
+  .option('--dry-run', 'validate every row, start nothing')
+  .option('--json', 'print the result as JSON')
+  .addHelpText(
+    'after',
+    `\nCSV columns (* must have a value; others may be empty or left out):\n  ${CSV_COLUMNS.map((c) => `${c.name}${c.required ? '*' : ''}`).join(', ')}\n` +
+      'Dates are ISO 8601 (2026-11-27T16:40:00+05:30); without an offset they are IST. citizenLanguage is hi (default) or en.\n' +
+      'Example: examples/closures.csv. Exit code 1 if any row was invalid or failed.',
+  )
+  .action(async (file: string, opts: { rate: string; dryRun?: boolean; json?: boolean }) => {
+    const ratePerSecond = parseRate(opts.rate);
+    const options = { file, ratePerSecond, dryRun: Boolean(opts.dryRun) };
+    const deps = { out: opts.json ? undefined : process.stdout, progress: process.stderr };
+    const result = options.dryRun
+      ? await runBackfill(deps, options)
+      : await withContext(async (ctx) => runBackfill({ ...deps, atr: await ctx.atr() }, options));
+    printBackfill(result, process.stdout, opts.json);
+    process.exitCode = backfillExitCode(result);
+  });
+
+program
+  .command('report')
+  .description('per department and district: closures, ATRs sent, delivered, read, feedback, satisfaction, escalations, SMS fallbacks')
+  .option('--from <YYYY-MM-DD>', 'closures disposed of on or after this IST date')
+  .option('--to <YYYY-MM-DD>', 'closures disposed of on or before this IST date')
+  .option('--json', 'print JSON')
+  .action(async (opts: { from?: string; to?: string; json?: boolean }) => {
+    const options = parseReportOptions(opts);
+    await withContext(async (ctx) => printReport(await runReport({ pool: await ctx.pool() }, options), options, process.stdout, opts.json));
+  });
+
 program.parseAsync().catch((err: unknown) => {
-  if (err instanceof ValidationError) {
+  process.exitCode = 1;
+  if (program.opts<{ verbose?: boolean }>().verbose) {
+    console.error(describeVerbose(err));
+  } else if (err instanceof ValidationError) {
     console.error('The closure is not valid:');
     for (const f of err.fields) console.error(`  ${f.field}: ${f.message}`);
   } else {
-    console.error(err instanceof Error ? err.message : String(err));
+    console.error(err instanceof Error ? oneLine(err) : String(err));
   }
-  process.exitCode = 1;
 });
+
+/** An unexpected error in one line: its message and its cause's (gRPC and pg errors hide the useful part there). */
+function oneLine(err: Error): string {
+  const cause = err.cause instanceof Error && !err.message.includes(err.cause.message) ? `: ${err.cause.message}` : '';
+  return `${err.message}${cause}`.replace(/\s*\n\s*/g, ' ');
+}
+
+function describeVerbose(err: unknown): string {
+  const parts: string[] = [];
+  for (let e: unknown = err, depth = 0; e !== undefined && depth < 5; e = e instanceof Error ? e.cause : undefined, depth++) {
+    parts.push(depth ? `caused by: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}` : e instanceof Error ? (e.stack ?? e.message) : String(e));
+  }
+  return parts.join('\n');
+}

@@ -1,0 +1,285 @@
+/**
+ * `sampark-atr status <grievanceId>`: the latest closure's live state from its workflow, plus what
+ * PostgreSQL recorded (messages sent, the escalation row). Built field by field from the state, never
+ * dumped whole: the state carries the citizen's comment, which ops output must not show.
+ */
+import type { Client } from '@temporalio/client';
+import type { Pool } from 'pg';
+import type { AtrClient, GrievanceStatus } from '../client';
+import { GrievanceIdSchema } from '../contracts/closure';
+import { CliError, formatTable, istTime, writeJson, type Writer } from './output';
+
+/** One message we sent the citizen, without its recipient or text. */
+export interface SentMessage {
+  purpose: string;
+  channel: string;
+  /** Our side: sending, accepted (the channel took it) or failed. */
+  state: string;
+  /** The channel's furthest report (SENT, DELIVERED, READ, FAILED), if any came. */
+  delivery: string | null;
+  messageId: string | null;
+  attempts: number;
+  createdAt: string;
+  updatedAt: string;
+}
+
+/** The escalation row in the department's inbox. */
+export interface EscalationRow {
+  escalationId: string;
+  level: number;
+  levelName: string;
+  reason: string | null;
+  portalCallback: string;
+  portalCallbackError: string | null;
+  portalCallbackAt: string | null;
+  createdAt: string;
+}
+
+/** What `status` shows: no names, phones or comments. */
+export interface StatusReport {
+  grievanceId: string;
+  cycle: number;
+  workflowId: string;
+  /** Temporal's execution status (RUNNING, COMPLETED, TERMINATED, ...). */
+  execution: string;
+  /** False when the workflow could not answer the state query (no worker); the rest comes from search attributes. */
+  live: boolean;
+  stage: string | null;
+  delivery: {
+    status: string | null;
+    channel: string | null;
+    messageId: string | null;
+    sentAt: string | null;
+    updatedAt: string | null;
+    errorCode: number | null;
+    reason: string | null;
+    fallback: { channel: string; messageId: string; sentAt: string } | null;
+  };
+  reminders: { number: number; dueAt: string; sentAt: string | null }[];
+  resends: { sentAt: string; requestedBy: string; messageId: string }[];
+  feedbackWindowEndsAt: string | null;
+  closesAt: string | null;
+  feedbackOutcome: string | null;
+  feedback: { rating: string; reason: string | null; channel: string; receivedAt: string } | null;
+  /** Feedback after the decisive one (repeats, late replies): only counted. */
+  laterFeedback: number;
+  escalation: { level: number; levelName: string | null; portalCallback: string | null; portalCallbackError: string | null } | null;
+  outcome: string | null;
+  outcomeReason: string | null;
+  messages: SentMessage[];
+  escalationRow: EscalationRow | null;
+}
+
+/** What `status` needs. */
+export interface StatusDeps {
+  atr: Pick<AtrClient, 'getStatus'> & { temporal?: Pick<Client, 'connection'> };
+  pool: Pool;
+  /** How long the workflow may take to answer; past it, status shows the search attributes. */
+  answerTimeoutMs?: number;
+}
+
+/**
+ * A closed workflow answers the state query only through a worker replaying it; with none polling, the
+ * query waits on the server for half a minute. An operator should get the search attributes sooner.
+ */
+export const DEFAULT_ANSWER_TIMEOUT_MS = 10_000;
+
+/** Checks a grievance id before it reaches Temporal, with a message that names the argument. */
+export function parseGrievanceId(raw: string): string {
+  const parsed = GrievanceIdSchema.safeParse(raw);
+  if (!parsed.success) throw new CliError(`grievance id ${JSON.stringify(raw)} ${parsed.error.issues[0]?.message ?? 'is not valid'}`);
+  return parsed.data;
+}
+
+/** The latest closure of a grievance; GrievanceNotFoundError when it was never closed through us. */
+export async function runStatus(deps: StatusDeps, grievanceIdInput: string): Promise<StatusReport> {
+  const grievanceId = parseGrievanceId(grievanceIdInput);
+  const connection = deps.atr.temporal?.connection;
+  const ask = () => deps.atr.getStatus(grievanceId);
+  const status = connection ? await connection.withDeadline(Date.now() + (deps.answerTimeoutMs ?? DEFAULT_ANSWER_TIMEOUT_MS), ask) : await ask();
+  const [messages, escalationRow] = await Promise.all([sentMessages(deps.pool, status.workflowId), escalationOf(deps.pool, status.workflowId)]);
+  return { ...fromWorkflow(status, messages), messages, escalationRow };
+}
+
+function fromWorkflow(status: GrievanceStatus, messages: SentMessage[]): Omit<StatusReport, 'messages' | 'escalationRow'> {
+  const { state, summary, result } = status;
+  const d = state?.delivery;
+  const channel = d?.messageId ? (messages.find((m) => m.messageId === d.messageId)?.channel ?? null) : null;
+  const later = state?.otherFeedback ?? [];
+  return {
+    grievanceId: status.grievanceId,
+    cycle: status.cycle,
+    workflowId: status.workflowId,
+    execution: status.execution,
+    live: Boolean(state),
+    stage: state?.stage ?? null,
+    delivery: {
+      status: d?.status ?? summary.deliveryStatus ?? null,
+      channel,
+      messageId: d?.messageId ?? null,
+      sentAt: d?.sentAt ?? null,
+      updatedAt: d?.updatedAt ?? null,
+      errorCode: d?.errorCode ?? null,
+      reason: d?.reason ?? null,
+      fallback: d?.fallback ? { ...d.fallback } : null,
+    },
+    reminders: (state?.reminders ?? []).map((r) => ({ number: r.number, dueAt: r.dueAt, sentAt: r.sentAt ?? null })),
+    resends: (state?.resends ?? []).map((r) => ({ sentAt: r.sentAt, requestedBy: r.requestedBy, messageId: r.messageId })),
+    feedbackWindowEndsAt: state?.feedbackWindowEndsAt ?? null,
+    closesAt: state?.closesAt ?? null,
+    feedbackOutcome: summary.feedbackOutcome ?? null,
+    feedback: state?.feedback
+      ? { rating: state.feedback.rating, reason: state.feedback.reason ?? null, channel: state.feedback.channel, receivedAt: state.feedback.receivedAt }
+      : null,
+    laterFeedback: later.length,
+    escalation: state?.escalation
+      ? {
+          level: state.escalation.level,
+          levelName: state.escalation.levelName,
+          portalCallback: state.escalation.portalCallback,
+          portalCallbackError: state.escalation.portalCallbackError ?? null,
+        }
+      : summary.escalationLevel
+        ? { level: summary.escalationLevel, levelName: null, portalCallback: null, portalCallbackError: null }
+        : null,
+    outcome: state?.outcome ?? result?.outcome ?? summary.outcome ?? null,
+    outcomeReason: state?.outcomeReason ?? result?.reason ?? null,
+  };
+}
+
+/** Rank of a channel report: statuses arrive out of order, the furthest one is what happened. */
+const STATUS_RANK_SQL = `CASE lower(ms.status) WHEN 'failed' THEN 4 WHEN 'read' THEN 3 WHEN 'played' THEN 3 WHEN 'delivered' THEN 2 WHEN 'sent' THEN 1 ELSE 0 END`;
+
+async function sentMessages(pool: Pool, workflowId: string): Promise<SentMessage[]> {
+  const { rows } = await pool.query<{
+    purpose: string;
+    channel: string;
+    state: string;
+    delivery: string | null;
+    message_id: string | null;
+    attempts: number;
+    created_at: Date;
+    updated_at: Date;
+  }>(
+    `SELECT o.purpose, o.channel, o.status AS state, s.status AS delivery, o.message_id, o.attempts, o.created_at, o.updated_at
+       FROM outbound_messages o
+       LEFT JOIN LATERAL (
+         SELECT upper(ms.status) AS status FROM message_statuses ms
+          WHERE ms.wamid = o.message_id
+          ORDER BY ${STATUS_RANK_SQL} DESC, ms.status_at DESC LIMIT 1
+       ) s ON true
+      WHERE o.workflow_id = $1
+      ORDER BY o.created_at, o.idempotency_key`,
+    [workflowId],
+  );
+  return rows.map((r) => ({
+    purpose: r.purpose,
+    channel: r.channel,
+    state: r.state,
+    delivery: r.delivery,
+    messageId: r.message_id,
+    attempts: r.attempts,
+    createdAt: r.created_at.toISOString(),
+    updatedAt: r.updated_at.toISOString(),
+  }));
+}
+
+async function escalationOf(pool: Pool, workflowId: string): Promise<EscalationRow | null> {
+  const { rows } = await pool.query<{
+    escalation_id: string;
+    level: number;
+    level_name: string;
+    reason: string | null;
+    portal_callback: string;
+    portal_callback_error: string | null;
+    portal_callback_at: Date | null;
+    created_at: Date;
+  }>(
+    `SELECT escalation_id, level, level_name, reason, portal_callback, portal_callback_error, portal_callback_at, created_at
+       FROM escalations WHERE workflow_id = $1`,
+    [workflowId],
+  );
+  const r = rows[0];
+  return r
+    ? {
+        escalationId: r.escalation_id,
+        level: r.level,
+        levelName: r.level_name,
+        reason: r.reason,
+        portalCallback: r.portal_callback,
+        portalCallbackError: r.portal_callback_error,
+        portalCallbackAt: r.portal_callback_at?.toISOString() ?? null,
+        createdAt: r.created_at.toISOString(),
+      }
+    : null;
+}
+
+/** Prints a status report for a person, or as JSON. */
+export function printStatus(report: StatusReport, out: Writer, json = false): void {
+  if (json) return writeJson(out, report);
+  const r = report;
+  const lines: [string, string][] = [
+    ['workflow', `${r.workflowId} (${r.execution})`],
+    ['stage', r.stage ?? '(no answer from the workflow: is a worker running? showing search attributes)'],
+    ['delivery', deliveryLine(r)],
+  ];
+  if (r.delivery.reason) lines.push(['  reason', r.delivery.reason]);
+  if (r.delivery.fallback) lines.push(['  fallback', `${r.delivery.fallback.channel.toUpperCase()} sent ${istTime(r.delivery.fallback.sentAt)}`]);
+  if (r.reminders.length) {
+    lines.push(['reminders', r.reminders.map((m) => `#${m.number} ${m.sentAt ? `sent ${istTime(m.sentAt)}` : `due ${istTime(m.dueAt)}`}`).join('; ')]);
+  }
+  if (r.resends.length) lines.push(['resends', r.resends.map((s) => `${istTime(s.sentAt)} by ${s.requestedBy}`).join('; ')]);
+  if (r.feedbackWindowEndsAt) lines.push(['window ends', istTime(r.feedbackWindowEndsAt)]);
+  lines.push(['feedback', feedbackLine(r)]);
+  if (r.escalation) {
+    const e = r.escalation;
+    const callback = e.portalCallback ? `, portal callback ${e.portalCallback}${e.portalCallbackError ? ` (${e.portalCallbackError})` : ''}` : '';
+    lines.push(['escalation', `level ${e.level}${e.levelName ? ` (${e.levelName})` : ''}${callback}`]);
+  }
+  lines.push(['outcome', r.outcome ? `${r.outcome}${r.outcomeReason ? ` (${r.outcomeReason})` : ''}` : r.execution === 'RUNNING' ? 'OPEN' : '-']);
+  if (r.closesAt) lines.push(['closes', istTime(r.closesAt)]);
+
+  const width = Math.max(...lines.map(([k]) => k.length));
+  out.write(`Grievance ${r.grievanceId}, cycle ${r.cycle}\n`);
+  for (const [k, v] of lines) out.write(`  ${k.padEnd(width)}  ${v}\n`);
+
+  out.write('\nMessages sent\n');
+  if (!r.messages.length) out.write('  (none yet)\n');
+  else {
+    const rows = r.messages.map((m) => [istTime(m.createdAt), m.purpose, m.channel, m.state, m.delivery ?? '-', m.attempts > 1 ? String(m.attempts) : '']);
+    out.write(indent(formatTable([{ header: 'TIME' }, { header: 'PURPOSE' }, { header: 'CHANNEL' }, { header: 'STATE' }, { header: 'DELIVERY' }, { header: 'ATTEMPTS', align: 'right' }], rows)));
+  }
+
+  out.write('\nEscalation row\n');
+  const e = r.escalationRow;
+  out.write(
+    e
+      ? `  ${e.escalationId}: level ${e.level} (${e.levelName})${e.reason ? `, reason ${e.reason}` : ''}, created ${istTime(e.createdAt)}; portal callback ${e.portalCallback}${e.portalCallbackAt ? ` at ${istTime(e.portalCallbackAt)}` : ''}\n`
+      : '  (none)\n',
+  );
+}
+
+function deliveryLine(r: StatusReport): string {
+  const d = r.delivery;
+  if (!d.status) return '-';
+  const parts = [d.status];
+  if (d.channel) parts.push(`via ${d.channel}`);
+  if (d.sentAt) parts.push(`sent ${istTime(d.sentAt)}`);
+  if (d.updatedAt) parts.push(`updated ${istTime(d.updatedAt)}`);
+  if (d.errorCode !== null) parts.push(`error ${d.errorCode}`);
+  return parts.join(', ');
+}
+
+function feedbackLine(r: StatusReport): string {
+  const f = r.feedback;
+  const later = r.laterFeedback ? `; ${r.laterFeedback} later feedback recorded` : '';
+  if (!f) return `${r.feedbackOutcome ?? '-'}${later}`;
+  return `${f.rating}${f.reason ? `, reason ${f.reason}` : ''}, via ${f.channel} at ${istTime(f.receivedAt)}${later}`;
+}
+
+function indent(text: string): string {
+  return text
+    .split('\n')
+    .map((l) => (l ? `  ${l}` : l))
+    .join('\n');
+}
