@@ -7,7 +7,7 @@ import tseslint from 'typescript-eslint';
 const nodeBuiltins = builtinModules.filter((m) => !m.startsWith('_')).flatMap((m) => [m, `node:${m}`]);
 
 export default tseslint.config(
-  { ignores: ['dist/', 'node_modules/', '.tools/', '.data/', 'coverage/', 'test/.artifacts/', 'eslint.config.mjs', 'jest.config.js'] },
+  { ignores: ['dist/', 'node_modules/', '.tools/', '.data/', 'coverage/', 'test/.artifacts/', 'eslint.config.mjs', 'jest.config.js', 'jest.chaos.config.js'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

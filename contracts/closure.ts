@@ -87,7 +87,8 @@ export const FeedbackPolicyOverrideSchema = z
       .array(z.number().positive('must be more than 0').max(24 * 30, 'must be at most 720 hours'))
       .max(5, 'at most 5 reminders')
       .refine((a) => a.every((v, i) => i === 0 || v > a[i - 1]!), 'must be in increasing order'),
-    feedbackWindowHours: z.number().min(1, 'must be at least 1 hour').max(24 * 30, 'must be at most 720 hours'),
+    // Minutes-long windows are for drills and tests; the state default is seven days.
+    feedbackWindowHours: z.number().min(1 / 60, 'must be at least 1 minute (0.0167 hours)').max(24 * 30, 'must be at most 720 hours'),
     quietHours: z
       .object({
         start: z.string().regex(HH_MM, 'must be HH:MM (24 h, IST)'),

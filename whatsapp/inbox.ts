@@ -52,9 +52,9 @@ export async function storeWebhook(pool: Pool, raw: Buffer): Promise<StoredWebho
     }
     for (const s of statuses) {
       const { rowCount } = await client.query(
-        `INSERT INTO message_statuses (wamid, status, event_id, status_at, errors)
-         VALUES ($1, $2, $3, $4, $5) ON CONFLICT (wamid, status) DO NOTHING`,
-        [s.id, s.status, eventId, toDate(s.timestamp), s.errors ? JSON.stringify(s.errors) : null],
+        `INSERT INTO message_statuses (wamid, status, event_id, status_at, errors, callback_data)
+         VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (wamid, status) DO NOTHING`,
+        [s.id, s.status, eventId, toDate(s.timestamp), s.errors ? JSON.stringify(s.errors) : null, s.biz_opaque_callback_data ?? null],
       );
       added += rowCount ?? 0;
     }

@@ -32,6 +32,11 @@ export interface WhatsAppMessengerOptions {
 const MEDIA_REUSE_DAYS = 29;
 /** How long a citizen's plain-text reply counts as the comment we asked for. */
 const COMMENT_REPLY_WINDOW_HOURS = 24;
+/**
+ * After an attempt whose outcome is unknown (it timed out, or the worker died mid-call), wait this long for
+ * Meta's status webhook — which echoes our key — before concluding the message never left and sending again.
+ */
+const AMBIGUOUS_SEND_WAIT_MS = 30_000;
 
 /** Creates the WhatsApp messenger. */
 export function createWhatsAppMessenger({ pool, api, pacing }: WhatsAppMessengerOptions): Messenger {
@@ -65,17 +70,36 @@ export function createWhatsAppMessenger({ pool, api, pacing }: WhatsAppMessenger
 
   return {
     async send({ idempotencyKey, workflowId, to, language, message }) {
-      const { rows } = await pool.query<{ status: string; message_id: string | null }>(
-        `INSERT INTO outbound_messages (idempotency_key, workflow_id, channel, purpose, recipient, language, body, status)
-         VALUES ($1, $2, 'whatsapp', $3, $4, $5, '{}', 'sending')
-         ON CONFLICT (idempotency_key) DO UPDATE SET attempts = outbound_messages.attempts + 1, updated_at = now()
-         RETURNING status, message_id`,
+      const { rows } = await pool.query<{ status: string; message_id: string | null; since_ms: number | null }>(
+        `SELECT status, message_id, (EXTRACT(EPOCH FROM (now() - attempt_started_at)) * 1000)::float8 AS since_ms
+           FROM outbound_messages WHERE idempotency_key = $1`,
+        [idempotencyKey],
+      );
+      const previous = rows[0];
+      if (previous?.status === 'accepted' && previous.message_id) return { messageId: previous.message_id };
+      if (previous?.status === 'sending') {
+        // The last attempt may have reached Meta: find its message by our key in the status webhooks.
+        const { rows: seen } = await pool.query<{ wamid: string }>('SELECT wamid FROM message_statuses WHERE callback_data = $1 LIMIT 1', [idempotencyKey]);
+        if (seen[0]) {
+          await pool.query(`UPDATE outbound_messages SET status = 'accepted', message_id = $2, updated_at = now() WHERE idempotency_key = $1`, [idempotencyKey, seen[0].wamid]);
+          return { messageId: seen[0].wamid };
+        }
+        if ((previous.since_ms ?? Infinity) < AMBIGUOUS_SEND_WAIT_MS) {
+          throw new Error('the previous attempt may have been sent; waiting for its status before sending again');
+        }
+      }
+      await pool.query(
+        `INSERT INTO outbound_messages (idempotency_key, workflow_id, channel, purpose, recipient, language, body, status, attempt_started_at)
+         VALUES ($1, $2, 'whatsapp', $3, $4, $5, '{}', 'sending', now())
+         ON CONFLICT (idempotency_key) DO UPDATE
+           SET status = 'sending', attempts = outbound_messages.attempts + 1, attempt_started_at = now(), updated_at = now()`,
         [idempotencyKey, workflowId, message.kind, to, language],
       );
-      if (rows[0]!.status === 'accepted' && rows[0]!.message_id) return { messageId: rows[0]!.message_id };
 
-      const request = await buildRequest(to, language, workflowId, message, mediaFor);
+      // Meta echoes biz_opaque_callback_data in status webhooks; our key there lets anyone match a send to its activity.
+      const request = { ...(await buildRequest(to, language, workflowId, message, mediaFor)), biz_opaque_callback_data: idempotencyKey };
       await pace(to);
+      await pool.query('UPDATE outbound_messages SET attempt_started_at = now() WHERE idempotency_key = $1', [idempotencyKey]);
       try {
         const { wamid } = await api.sendMessage(request);
         await pool.query(
@@ -93,9 +117,10 @@ export function createWhatsAppMessenger({ pool, api, pacing }: WhatsAppMessenger
       } catch (err) {
         if (!(err instanceof CloudApiError)) throw err;
         const permanent = err.handling === 'undeliverable' || err.handling === 'needs_template' || err.handling === 'permanent';
+        // Meta answered: this attempt certainly did not send (timeouts and network errors never get here).
         await pool.query(`UPDATE outbound_messages SET status = $2, error = $3, updated_at = now() WHERE idempotency_key = $1`, [
           idempotencyKey,
-          permanent ? 'failed' : 'sending',
+          permanent ? 'failed' : 'retry',
           { code: err.code, details: err.details, httpStatus: err.httpStatus },
         ]);
         if (err.handling === 'undeliverable') throw new PermanentError(FAILURES.undeliverable, `WhatsApp ${err.code}: ${err.details}`, { code: err.code });

@@ -8,6 +8,7 @@ import { buildSimulator, type Simulator } from '../../simulator/server';
 import { createSmsGateway } from '../../sms/gateway';
 import { CloudApiError, createCloudApi } from '../../whatsapp/client';
 import { createWhatsAppMessenger } from '../../whatsapp/messenger';
+import { storeWebhook } from '../../whatsapp/inbox';
 import { TEMPLATES } from '../../whatsapp/protocol';
 import { closeTestPool, testPool } from '../helpers/db';
 import { uniqueMobile } from '../helpers/whatsapp';
@@ -158,6 +159,41 @@ describe('Cloud API client', () => {
     const e2 = await failure(api({ timeoutMs: 300 }).sendMessage({ messaging_product: 'whatsapp', to, type: 'template', template: { name: TEMPLATES.atrReminder.name, language: { code: 'hi' } } }));
     expect((e2 as Error).name).toBe('TimeoutError');
     expect(e2).not.toBeInstanceOf(CloudApiError);
+  });
+
+  test('does not send again after a timeout when the status webhook shows the first attempt went out', async () => {
+    const to = uniqueMobile();
+    const wf = await workflow();
+    const slow = createWhatsAppMessenger({ pool: testPool(), api: api({ timeoutMs: 300 }), pacing: { minIntervalMs: 0, maxWaitMs: 1_000 } });
+    const send = () => slow.send({ idempotencyKey: `${wf}:r`, workflowId: wf, to, language: 'hi', message: { kind: 'REMINDER', grievanceId: 'G1', number: 1 } });
+    await faults([{ endpoint: 'messages', to, timeoutMs: 800, count: 1 }]);
+    expect(((await failure(send())) as Error).name).toBe('TimeoutError');
+    // Retried at once, it does not know yet whether Meta took it: it waits instead of sending twice.
+    expect(((await failure(send())) as Error).message).toMatch(/waiting for its status/);
+    // Meta did take it; its status webhook (stored by our inbox) carries our key back.
+    const record = await (async () => {
+      for (let i = 0; i < 50; i++) {
+        const r = (await sent(to)).find((m) => m.wamid);
+        if (r) return r;
+        await new Promise((res) => setTimeout(res, 50));
+      }
+      throw new Error('the simulator never took the message');
+    })();
+    await storeWebhook(testPool(), Buffer.from(JSON.stringify({ object: 'whatsapp_business_account', entry: [{ id: '1', changes: [{ field: 'messages', value: { messaging_product: 'whatsapp', metadata: { display_phone_number: '1', phone_number_id: '1' }, statuses: [{ id: record.wamid, status: 'sent', timestamp: '1795880000', recipient_id: to.slice(1), biz_opaque_callback_data: `${wf}:r` }] } }] }] })));
+    expect(await send()).toEqual({ messageId: record.wamid });
+    expect((await sent(to)).filter((m) => m.wamid)).toHaveLength(1);
+  });
+
+  test('sends again after a timeout when no status has come back within 30 s (Meta never got it)', async () => {
+    const to = uniqueMobile();
+    const wf = await workflow();
+    await testPool().query(
+      `INSERT INTO outbound_messages (idempotency_key, workflow_id, channel, purpose, recipient, language, body, status, attempt_started_at)
+       VALUES ($1, $2, 'whatsapp', 'REMINDER', $3, 'hi', '{}', 'sending', now() - interval '31 seconds')`,
+      [`${wf}:r`, wf, to],
+    );
+    const { messageId } = await messenger().send({ idempotencyKey: `${wf}:r`, workflowId: wf, to, language: 'hi', message: { kind: 'REMINDER', grievanceId: 'G1', number: 1 } });
+    expect((await sent(to)).filter((m) => m.wamid).map((m) => m.wamid)).toEqual([messageId]);
   });
 
   test('maps an auth failure on upload to a non-retryable error', async () => {
