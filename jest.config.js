@@ -6,6 +6,8 @@ module.exports = {
   transform: { '^.+\\.ts$': swc },
   roots: ['<rootDir>/test'],
   testMatch: ['**/*.test.ts'],
+  // The chaos suite runs on its own (jest.chaos.config.js): it restarts servers and must not share a run.
+  testPathIgnorePatterns: ['/node_modules/', '<rootDir>/test/chaos/'],
   globalSetup: '<rootDir>/test/setup/global-setup.ts',
   globalTeardown: '<rootDir>/test/setup/global-teardown.ts',
   setupFiles: ['<rootDir>/test/setup/quiet-runtime.ts'],
