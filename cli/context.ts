@@ -2,7 +2,6 @@
  * Connections for one command run, opened on first use and closed when it ends: `report` never dials
  * Temporal, `backfill --dry-run` dials nothing, and a command that fails still releases what it opened.
  */
-import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Client } from '@temporalio/client';
 import type { Pool } from 'pg';
@@ -12,6 +11,7 @@ import { createDataConverter } from '../codec/data-converter';
 import { loadConfig, type Config } from '../config';
 import { createPool } from '../db/pool';
 import { connectClient } from '../infra/temporal';
+import { existingLocalSecrets } from '../lib/local-secrets';
 import { DATA_DIR } from '../lib/paths';
 import { CliError } from './output';
 
@@ -25,10 +25,8 @@ const LOCAL_SECRETS_FILE = path.join(DATA_DIR, 'local-secrets.json');
  */
 export function resolvePayloadKeys(configured: readonly CodecKey[], localFile = LOCAL_SECRETS_FILE): CodecKey[] {
   if (configured.length) return [...configured];
-  if (existsSync(localFile)) {
-    const spec = (JSON.parse(readFileSync(localFile, 'utf8')) as { PAYLOAD_CODEC_KEYS?: string }).PAYLOAD_CODEC_KEYS;
-    if (spec) return parseCodecKeys(spec);
-  }
+  const spec = existingLocalSecrets(localFile)?.PAYLOAD_CODEC_KEYS;
+  if (spec) return parseCodecKeys(spec);
   throw new CliError('PAYLOAD_CODEC_KEYS is not set: workflow payloads are encrypted, so set it to the keys the workers use (id:base64key[,...])');
 }
 

@@ -4,6 +4,7 @@
  * operator input can change the query's meaning; the rows hold codes and statuses only, no personal data.
  */
 import type { Client, WorkflowExecutionInfo } from '@temporalio/client';
+import { CODE_PATTERN } from '../contracts/closure';
 import { ATR_WORKFLOW_TYPE, DELIVERY_STATUSES, OUTCOMES, SA, type DeliveryStatus, type Outcome } from '../contracts/workflow';
 import { CliError, formatTable, istTime, writeJson, type Writer } from './output';
 
@@ -13,7 +14,6 @@ export const LIST_OUTCOMES = [...OUTCOMES, 'OPEN'] as const;
 export type ListOutcome = (typeof LIST_OUTCOMES)[number];
 
 /** Department and district codes as the closure contract accepts them. */
-const CODE_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_-]{0,31}$/;
 /** The most rows one call prints; more is a job for the Web UI or `temporal workflow list`. */
 export const MAX_LIMIT = 1000;
 

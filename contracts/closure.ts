@@ -30,7 +30,8 @@ export type FeedbackChannel = (typeof FEEDBACK_CHANNELS)[number];
 
 /** Ids become part of workflow ids, URLs and search attributes: keep them to a safe alphabet. */
 const ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/;
-const CODE_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_-]{0,31}$/;
+/** Department and district codes: search attribute values and query literals, so a safe alphabet. */
+export const CODE_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_-]{0,31}$/;
 
 /** Control characters other than tab and newlines make a PDF or a WhatsApp message unreadable. */
 // eslint-disable-next-line no-control-regex

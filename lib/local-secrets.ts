@@ -16,11 +16,18 @@ export interface LocalSecrets {
   CODEC_AUTH_TOKEN: string;
 }
 
+const SECRETS_FILE = path.join(DATA_DIR, 'local-secrets.json');
+
+/** The local secrets if `npm start` has made them, without creating any (tools must not invent keys). */
+export function existingLocalSecrets(file = SECRETS_FILE): Partial<LocalSecrets> | undefined {
+  return existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as Partial<LocalSecrets>) : undefined;
+}
+
 /** Reads the local secrets, creating any that are missing. */
 export function localSecrets(): LocalSecrets {
   mkdirSync(DATA_DIR, { recursive: true });
-  const file = path.join(DATA_DIR, 'local-secrets.json');
-  const stored: Partial<LocalSecrets> = existsSync(file) ? JSON.parse(readFileSync(file, 'utf8')) : {};
+  const file = SECRETS_FILE;
+  const stored: Partial<LocalSecrets> = existingLocalSecrets(file) ?? {};
   // Older checkouts kept the signing key on its own; keep using it so their ATRs still verify.
   const legacySigning = path.join(DATA_DIR, 'atr-signing-key');
   const secrets: LocalSecrets = {
