@@ -20,7 +20,7 @@ import { makeClosure } from '../helpers/fixtures';
 import { TEST_ENV } from '../helpers/temporal';
 import { freePort } from '../setup/global-setup';
 import { Citizens, type Plan } from './citizens';
-import { AppProcess, ChaosPostgres, ChaosTemporal } from './processes';
+import { AppProcess, ChaosPostgres, ChaosTemporal } from '../../scripts/local-stack';
 
 const PROFILES = {
   ci: { closures: 12, postSeconds: 15, killEveryMs: [4_000, 7_000], faultRate: 0.06 },

@@ -1,5 +1,5 @@
 /**
- * The real parts of a chaos run, each in its own process so it can be killed and restarted: a PostgreSQL
+ * The real parts of a chaos run or a benchmark, each in its own process so it can be killed and restarted: a PostgreSQL
  * server of its own (restarting the machine's shared one would hit other work), a Temporal dev server on a
  * SQLite file, and our worker and API as `node dist/...` processes configured by environment alone.
  */
@@ -7,9 +7,9 @@ import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { startDevServer, type DevServer } from '../../infra/dev-server';
-import { requireTemporalCli } from '../../infra/temporal-binaries';
-import { PROJECT_ROOT } from '../../lib/paths';
+import { startDevServer, type DevServer } from '../infra/dev-server';
+import { requireTemporalCli } from '../infra/temporal-binaries';
+import { PROJECT_ROOT } from '../lib/paths';
 
 /** PostgreSQL's binaries (Debian puts them under /usr/lib/postgresql/<version>/bin). */
 function pgBin(name: string): string {
@@ -84,6 +84,11 @@ export class ChaosTemporal {
     this.server = await startDevServer({ cliPath: requireTemporalCli().path, port: this.port, dbFile: this.dbFile, logLevel: 'error' });
   }
 
+  /** The server's process id while it runs (for memory figures). */
+  get pid(): number | undefined {
+    return this.server?.child.pid;
+  }
+
   async restart(): Promise<void> {
     await this.server?.stop();
     await this.start();
@@ -113,6 +118,11 @@ export class AppProcess {
     this.child.stderr!.on('data', (c: Buffer) => {
       this.output = (this.output + c.toString()).slice(-20_000);
     });
+  }
+
+  /** The process id while it runs (for memory figures). */
+  get pid(): number | undefined {
+    return this.child?.exitCode === null ? this.child.pid : undefined;
   }
 
   /** kill -9: no cleanup, no draining, in-flight work lost mid-way. */
