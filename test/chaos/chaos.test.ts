@@ -28,6 +28,7 @@ const PROFILES = {
 } as const;
 const profile = PROFILES[(process.env.CHAOS_PROFILE as keyof typeof PROFILES) ?? 'ci'] ?? PROFILES.ci;
 const N = Number(process.env.CHAOS_CLOSURES ?? profile.closures);
+if (!(N >= 1 && N <= 10_000)) throw new Error(`CHAOS_CLOSURES must be 1..10000 (one phone number each), got ${N}`);
 
 /** Drill timing: a 90-second window, a reminder at 30 s, 20 s for each detail, no quiet hours, no grace. */
 const DRILL_POLICY = { feedbackWindowHours: 1.5 / 60, reminderOffsetsHours: [0.5 / 60], detailsWaitMinutes: 20 / 60, lateFeedbackGraceHours: 0, quietHours: null };
@@ -104,7 +105,8 @@ test(`survives crashes, restarts, faults and abuse with nothing lost (${N} closu
     // Citizens: a third satisfied, a third not, a third silent; a few are not on WhatsApp at all (131026).
     const citizens = new Citizens(sim, simUrl, apiUrl);
     const closures = Array.from({ length: N }, (_, i) => {
-      const phone = `+9197${String(Date.now() % 1e6).padStart(6, '0')}${String(i).padStart(2, '0')}`.slice(0, 13);
+      // One number per citizen (up to 10,000 a run): a shared number would cross their conversations.
+      const phone = `+9197${String(Date.now() % 1e4).padStart(4, '0')}${String(i).padStart(4, '0')}`;
       const plan: Plan = (['satisfied', 'not_satisfied', 'silent'] as const)[i % 3]!;
       return { i, phone, plan, closure: makeClosure({ citizen: { name: 'परीक्षण नागरिक', phone, language: i % 4 === 0 ? 'en' : 'hi' }, feedbackPolicy: DRILL_POLICY }) };
     });
