@@ -7,6 +7,7 @@ import { ApplicationFailure } from '@temporalio/common';
 import { ClosureSchema, FeedbackPolicyOverrideSchema, type Closure } from '../contracts/closure';
 import {
   FAILURES,
+  atrMessageKey,
   type EscalationLevel,
   type FeedbackDetailsSignal,
   type FeedbackPolicy,
@@ -111,7 +112,7 @@ export function createActivities({ store, messenger, renderer, portal, log, metr
     async deliverAtr({ workflowId, atrId }: { workflowId: string; atrId: string }): Promise<{ messageId: string }> {
       const atr = await store.getAtr(atrId);
       if (!atr) throw ApplicationFailure.nonRetryable(`ATR ${atrId} is not stored`, FAILURES.invalidClosure);
-      const result = await sendToCitizen(workflowId, `${workflowId}:atr`, (c) => ({
+      const result = await sendToCitizen(workflowId, atrMessageKey(workflowId), (c) => ({
         kind: 'ATR',
         grievanceId: c.grievanceId,
         departmentName: c.citizen.language === 'hi' ? (c.department.nameHi ?? c.department.nameEn) : c.department.nameEn,

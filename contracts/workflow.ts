@@ -29,6 +29,11 @@ export function atrWorkflowId(grievanceId: string, cycle: number): string {
   return `atr-${grievanceId}-c${cycle}`;
 }
 
+/** The idempotency key of a workflow's ATR message (its first send; resends have their own). The relay signals only its statuses. */
+export function atrMessageKey(workflowId: string): string {
+  return `${workflowId}:atr`;
+}
+
 /** How a closure's workflow ended, as a business fact. */
 export const OUTCOMES = ['SATISFIED', 'ESCALATED', 'NO_RESPONSE', 'UNDELIVERABLE'] as const;
 /** A business outcome. */

@@ -10,6 +10,7 @@ import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import type { Pool } from 'pg';
 import { FEEDBACK_REASONS, type Closure, type FeedbackReason } from '../contracts/closure';
 import {
+  atrMessageKey,
   deliveryStatusSignal,
   feedbackDetailsSignal,
   feedbackSignal,
@@ -38,6 +39,9 @@ export interface RelayOptions {
     statuses: { inc(labels: { status: string; purpose: string }): void };
   };
 }
+
+/** A status whose send is still in doubt waits this many relay attempts (about 25 minutes of backoff) for the send's record. */
+const MAX_IN_DOUBT_ATTEMPTS = 12;
 
 /** How long to wait before retrying a row whose workflow could not be signalled (Temporal down). */
 function backoffSeconds(attempts: number): number {
@@ -131,7 +135,7 @@ export class WebhookRelay {
   }
 
   /** Routes, treating "Temporal unreachable" as "try again later" (undefined). */
-  private async safely(route: () => Promise<Outcome>): Promise<Outcome | undefined> {
+  private async safely(route: () => Promise<Outcome | undefined>): Promise<Outcome | undefined> {
     try {
       return await route();
     } catch (err) {
@@ -160,18 +164,37 @@ export class WebhookRelay {
     return (await this.ourMessage(wamid))?.workflowId;
   }
 
-  private async ourMessage(wamid: string | null | undefined): Promise<{ workflowId: string; purpose: string } | undefined> {
+  private async ourMessage(wamid: string | null | undefined): Promise<{ workflowId: string; purpose: string; key: string } | undefined> {
     if (!wamid) return undefined;
-    const { rows } = await this.opts.pool.query<{ workflow_id: string; purpose: string }>('SELECT workflow_id, purpose FROM outbound_messages WHERE message_id = $1', [wamid]);
-    return rows[0] ? { workflowId: rows[0].workflow_id, purpose: rows[0].purpose } : undefined;
+    const { rows } = await this.opts.pool.query<{ workflow_id: string; purpose: string; idempotency_key: string }>(
+      'SELECT workflow_id, purpose, idempotency_key FROM outbound_messages WHERE message_id = $1',
+      [wamid],
+    );
+    return rows[0] ? { workflowId: rows[0].workflow_id, purpose: rows[0].purpose, key: rows[0].idempotency_key } : undefined;
   }
 
-  private async routeStatus(row: ClaimedRow): Promise<Outcome> {
+  /** Whether a send with this key is recorded but its wamid not yet (a worker died between Meta's answer and our record). */
+  private async sendInDoubt(callbackData: string | null | undefined): Promise<boolean> {
+    if (!callbackData) return false;
+    const { rows } = await this.opts.pool.query("SELECT 1 FROM outbound_messages WHERE idempotency_key = $1 AND status IN ('sending', 'retry')", [callbackData]);
+    return rows.length > 0;
+  }
+
+  /** Undefined: try again later. */
+  private async routeStatus(row: ClaimedRow): Promise<Outcome | undefined> {
     const ours = await this.ourMessage(row.wamid);
-    if (!ours) return { state: 'unroutable', note: 'status of a message we have no record of' };
-    const { workflowId, purpose } = ours;
+    if (!ours) {
+      // The retried send will record this wamid from the status's callback data: wait for it rather than drop the status.
+      if (row.attempts < MAX_IN_DOUBT_ATTEMPTS && (await this.sendInDoubt(row.callback_data))) return undefined;
+      return { state: 'unroutable', note: 'status of a message we have no record of' };
+    }
+    const { workflowId, purpose, key } = ours;
+    this.opts.metrics?.statuses.inc({ status: row.status!, purpose });
     const status = row.status!.toUpperCase();
     if (!['SENT', 'DELIVERED', 'READ', 'FAILED'].includes(status)) return { state: 'ignored', note: `status ${row.status} is not tracked`, workflowId };
+    // Each signal is a billed Temporal action: send only what changes the workflow (the ATR's own progress).
+    if (key !== atrMessageKey(workflowId)) return { state: 'ignored', note: `status of a ${purpose} message: kept here, not signalled`, workflowId };
+    if (status === 'SENT') return { state: 'ignored', note: 'the workflow marks the ATR sent when Meta accepts it', workflowId };
     const error = (row.errors as WebhookError[] | null)?.[0];
     const signal: DeliveryStatusSignal = {
       messageId: row.wamid,
@@ -180,7 +203,6 @@ export class WebhookRelay {
       ...(error ? { errorCode: error.code, errorTitle: error.title ?? error.message ?? `error ${error.code}`, permanent: errorHandling(error.code) === 'undeliverable' } : {}),
     };
     await this.opts.temporal.workflow.getHandle(workflowId).signal(deliveryStatusSignal, signal);
-    this.opts.metrics?.statuses.inc({ status: row.status!, purpose });
     return { state: 'delivered', workflowId };
   }
 
@@ -254,5 +276,6 @@ interface ClaimedRow {
   errors?: unknown;
   sent_at?: Date;
   status_at?: Date;
+  callback_data?: string | null;
   attempts: number;
 }

@@ -89,6 +89,17 @@ function channelsOn(taskQueue?: string): Channels {
  */
 export const WHATSAPP_V2_PATCH = 'whatsapp-dialogue-sms-fallback-v2';
 
+/**
+ * Patch: a delivery status that reaches the workflow before the ATR's send has completed (a worker died
+ * between Meta's answer and the activity's completion, or the webhook simply won the race) is kept and
+ * applied once the message id is known. Before it, such a status was dropped, and a delivered ATR could
+ * stay SENT and draw the SMS fallback a day later.
+ */
+export const EARLY_STATUS_PATCH = 'apply-early-delivery-status-v3';
+
+/** Statuses kept while the ATR's message id is unknown: sent, delivered, read, failed, each perhaps twice. */
+const EARLY_STATUS_LIMIT = 16;
+
 /** A message that is not delivered within a day is assumed lost (phone off, not on WhatsApp): send the SMS. */
 const DELIVERY_DEADLINE_MS = 24 * HOUR_MS;
 
@@ -126,7 +137,11 @@ export async function atrWorkflow(closure: Closure): Promise<AtrResult> {
     seenMessageIds.add(details.messageId);
     if (!mergeDetails(state, details)) unprocessed.details.push(details);
   });
-  setHandler(deliveryStatusSignal, (report) => applyDeliveryStatus(state, report));
+  const early: DeliveryStatusSignal[] = [];
+  setHandler(deliveryStatusSignal, (report) => {
+    if (state.delivery.messageId) applyDeliveryStatus(state, report);
+    else if (early.length < EARLY_STATUS_LIMIT) early.push(report);
+  });
   const sending: { channels?: Channels } = {}; // known once the ATR is on its way
   setHandler(
     resendAtrUpdate,
@@ -160,7 +175,7 @@ export async function atrWorkflow(closure: Closure): Promise<AtrResult> {
   const v2 = patched(WHATSAPP_V2_PATCH);
   const ch = channelsOn(v2 ? messagingTaskQueue(workflowInfo().taskQueue) : undefined);
   sending.channels = ch;
-  const sent = await deliverAtr(ch, workflowId, state);
+  const sent = await deliverAtr(ch, workflowId, state, early);
   if (!sent && !(v2 && (await smsFallback(ch, workflowId, state)))) return finish(ch, workflowId, state, 'UNDELIVERABLE', state.delivery.reason);
 
   state.stage = 'AWAITING_FEEDBACK';
@@ -214,11 +229,13 @@ function ensureSearchAttributes(closure: Closure): void {
 }
 
 /** Sends the ATR; false when the channel says it can never reach this citizen. */
-async function deliverAtr({ delivery }: Channels, workflowId: string, state: AtrState): Promise<boolean> {
+async function deliverAtr({ delivery }: Channels, workflowId: string, state: AtrState, early: DeliveryStatusSignal[]): Promise<boolean> {
   try {
     const { messageId } = await delivery.deliverAtr({ workflowId, atrId: state.atr!.atrId });
     state.delivery = { ...state.delivery, status: higher(state.delivery.status, 'SENT'), messageId, sentAt: iso(Date.now()) };
     upsertSearchAttributes([{ key: SA.deliveryStatus, value: state.delivery.status }]);
+    // Only a history with early statuses asks: the common path records no marker.
+    if (early.length > 0 && patched(EARLY_STATUS_PATCH)) for (const report of early.splice(0)) applyDeliveryStatus(state, report);
     return !isUndeliverable(state);
   } catch (err) {
     const reason = permanentReason(err);

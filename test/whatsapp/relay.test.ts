@@ -113,6 +113,45 @@ describe('webhook relay', () => {
     });
   });
 
+  test('signals only what moves the ATR: "sent" and statuses of other messages stay in the inbox', async () => {
+    await runWithWorker({ connection: dev }, async (ctx) => {
+      const { workflowId, handle, atrMessageId } = await started(ctx);
+      const reminderId = wamid();
+      await testPool().query(
+        `INSERT INTO outbound_messages (idempotency_key, message_id, workflow_id, channel, purpose, recipient, language, body)
+         VALUES ($1, $2, $3, 'whatsapp', 'REMINDER', '+919876543210', 'hi', '{}')`,
+        [`${workflowId}:reminder:1`, reminderId, workflowId],
+      );
+      await inbox({ statuses: [{ id: atrMessageId, status: 'sent', timestamp: now(), recipient_id: CITIZEN }] });
+      await inbox({ statuses: [{ id: reminderId, status: 'delivered', timestamp: now(), recipient_id: CITIZEN }] });
+      await relayUntilTaken(dev.client, 'message_statuses', atrMessageId);
+      await relayUntilTaken(dev.client, 'message_statuses', reminderId);
+      expect(await relayState('message_statuses', atrMessageId)).toMatchObject({ relay_state: 'ignored', relay_note: 'the workflow marks the ATR sent when Meta accepts it' });
+      expect(await relayState('message_statuses', reminderId)).toMatchObject({ relay_state: 'ignored', relay_note: 'status of a REMINDER message: kept here, not signalled' });
+      const signals = ((await handle.fetchHistory()).events ?? []).filter((e) => e.workflowExecutionSignaledEventAttributes);
+      expect(signals).toEqual([]);
+      await handle.terminate('test done');
+    });
+  });
+
+  test('holds a status whose send is still in doubt until the retried send records its wamid', async () => {
+    await runWithWorker({ connection: dev }, async (ctx) => {
+      const { workflowId, handle, atrMessageId } = await started(ctx);
+      // As if the worker died between Meta's answer and our record: the row is 'sending', without the wamid.
+      await testPool().query(`UPDATE outbound_messages SET message_id = NULL, status = 'sending' WHERE idempotency_key = $1`, [`${workflowId}:atr`]);
+      await inbox({ statuses: [{ id: atrMessageId, status: 'delivered', timestamp: now(), recipient_id: CITIZEN, biz_opaque_callback_data: `${workflowId}:atr` }] });
+      await relayUntilTaken(dev.client, 'message_statuses', atrMessageId);
+      expect(await relayState('message_statuses', atrMessageId)).toMatchObject({ relay_state: 'pending', attempts: 1 });
+      // The retried send finds its message by the callback data and records it.
+      await testPool().query(`UPDATE outbound_messages SET message_id = $2, status = 'accepted' WHERE idempotency_key = $1`, [`${workflowId}:atr`, atrMessageId]);
+      await testPool().query('UPDATE message_statuses SET next_attempt_at = now() WHERE wamid = $1', [atrMessageId]);
+      await relayUntilTaken(dev.client, 'message_statuses', atrMessageId);
+      expect(await relayState('message_statuses', atrMessageId)).toMatchObject({ relay_state: 'delivered', attempts: 2 });
+      await until(async () => ((await handle.query(stateQuery)).delivery.status === 'DELIVERED' ? true : undefined));
+      await handle.terminate('test done');
+    });
+  });
+
   test("ignores a reply from a number that is not the grievance's citizen", async () => {
     await runWithWorker({ connection: dev }, async (ctx) => {
       const { workflowId, handle, atrMessageId } = await started(ctx);

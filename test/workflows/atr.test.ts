@@ -3,7 +3,9 @@
  * every business path, reminder times (quiet hours included), the window, escalation levels, repeated
  * and late feedback, and a repeated closure.
  */
+import { temporal } from '@temporalio/proto';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import type { Messenger } from '../../activities/ports';
 import type { FeedbackSignal } from '../../contracts/workflow';
 import {
   deliveryStatusSignal,
@@ -15,14 +17,17 @@ import {
   type AtrState,
   type DeliveryStatusSignal,
 } from '../../contracts/workflow';
+import { createOutboxMessenger } from '../../messaging/outbox';
 import { buildSimulator } from '../../simulator/server';
 import { createSmsGateway } from '../../sms/gateway';
 import { closeTestPool, testPool } from '../helpers/db';
 import { makeClosure } from '../helpers/fixtures';
 import { startFakePortal, type FakePortal } from '../helpers/portal';
+import { eventually } from '../helpers/whatsapp';
 import { captureHistory, createTimeSkippingEnv, istClock, runWithWorker, skipToIst, type WorkerContext } from '../helpers/temporal';
 
 const HOUR = 3_600_000;
+const { EventType } = temporal.api.enums.v1;
 let env: TestWorkflowEnvironment;
 let portal: FakePortal;
 
@@ -36,7 +41,7 @@ afterAll(async () => {
   await closeTestPool();
 });
 
-const withWorker = <T>(body: (ctx: WorkerContext) => Promise<T>, overrides: { portalUrl?: string } = {}) =>
+const withWorker = <T>(body: (ctx: WorkerContext) => Promise<T>, overrides: { portalUrl?: string; messenger?: Messenger } = {}) =>
   runWithWorker({ connection: env, portalUrl: portal.url, ...overrides }, body);
 
 function feedback(rating: FeedbackSignal['rating'], extra: Partial<FeedbackSignal> = {}): FeedbackSignal {
@@ -409,6 +414,36 @@ describe('atrWorkflow', () => {
       expect((await handle.query(stateQuery)).delivery.status).toBe('READ');
       expect(desc.typedSearchAttributes.get({ name: 'DeliveryStatus', type: 'KEYWORD' })).toBe('READ');
     });
+  });
+
+  test('keeps a "delivered" status that arrives before the ATR send completes, so no SMS fallback follows', async () => {
+    await skipToIst(env, '10:00');
+    const outboxMessenger = createOutboxMessenger(testPool());
+    // The webhook wins the race: "delivered" reaches the workflow, and a workflow task runs, before the send returns.
+    const racingMessenger: Messenger = {
+      async send(req) {
+        const sent = await outboxMessenger.send(req);
+        if (req.message.kind !== 'ATR') return sent;
+        const handle = env.client.workflow.getHandle(req.workflowId);
+        await handle.signal(deliveryStatusSignal, { messageId: sent.messageId, status: 'DELIVERED', at: new Date().toISOString() });
+        await eventually(async () => {
+          const types = ((await handle.fetchHistory()).events ?? []).map((e) => e.eventType);
+          return types.lastIndexOf(EventType.EVENT_TYPE_WORKFLOW_TASK_COMPLETED) > types.lastIndexOf(EventType.EVENT_TYPE_WORKFLOW_EXECUTION_SIGNALED) || undefined;
+        });
+        return sent;
+      },
+    };
+    await withWorker(async ({ atr, client }) => {
+      const { workflowId } = await atr.closeGrievance(makeClosure());
+      const handle = client.workflow.getHandle(workflowId);
+      await env.sleep(25 * HOUR); // past the 24 h delivery deadline; there is no SMS gateway, so a fallback would fail
+      await handle.signal(feedbackSignal, feedback('SATISFIED')).catch(() => undefined); // (the pre-patch code has ended by now)
+      const result = await handle.result();
+      await captureHistory(handle, 'v3-early-delivered-status');
+      expect(result.outcome).toBe('SATISFIED');
+      expect((await handle.query(stateQuery)).delivery).toMatchObject({ status: 'DELIVERED' });
+      expect((await handle.describe()).typedSearchAttributes.get({ name: 'DeliveryStatus', type: 'KEYWORD' })).toBe('DELIVERED');
+    }, { messenger: racingMessenger });
   });
 
   test('starts one workflow for a repeated closure of the same grievance and cycle', async () => {
