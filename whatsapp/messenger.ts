@@ -98,6 +98,14 @@ export function createWhatsAppMessenger({ pool, api, pacing }: WhatsAppMessenger
 
       // Meta echoes biz_opaque_callback_data in status webhooks; our key there lets anyone match a send to its activity.
       const request = { ...(await buildRequest(to, language, workflowId, message, mediaFor)), biz_opaque_callback_data: idempotencyKey };
+      if (message.kind === 'COMMENT_PROMPT') {
+        // Before the send: the citizen may answer within a second, and the comment must find its grievance.
+        await pool.query(
+          `INSERT INTO awaited_replies (recipient, workflow_id, expires_at) VALUES ($1, $2, now() + make_interval(hours => $3))
+           ON CONFLICT (recipient, workflow_id) DO UPDATE SET expires_at = EXCLUDED.expires_at`,
+          [to, workflowId, COMMENT_REPLY_WINDOW_HOURS],
+        );
+      }
       await pace(to);
       await pool.query('UPDATE outbound_messages SET attempt_started_at = now() WHERE idempotency_key = $1', [idempotencyKey]);
       try {
@@ -106,13 +114,6 @@ export function createWhatsAppMessenger({ pool, api, pacing }: WhatsAppMessenger
           `UPDATE outbound_messages SET status = 'accepted', message_id = $2, body = $3, error = NULL, updated_at = now() WHERE idempotency_key = $1`,
           [idempotencyKey, wamid, request],
         );
-        if (message.kind === 'COMMENT_PROMPT') {
-          await pool.query(
-            `INSERT INTO awaited_replies (recipient, workflow_id, expires_at) VALUES ($1, $2, now() + make_interval(hours => $3))
-             ON CONFLICT (recipient, workflow_id) DO UPDATE SET expires_at = EXCLUDED.expires_at`,
-            [to, workflowId, COMMENT_REPLY_WINDOW_HOURS],
-          );
-        }
         return { messageId: wamid };
       } catch (err) {
         if (!(err instanceof CloudApiError)) throw err;
@@ -123,6 +124,9 @@ export function createWhatsAppMessenger({ pool, api, pacing }: WhatsAppMessenger
           permanent ? 'failed' : 'retry',
           { code: err.code, details: err.details, httpStatus: err.httpStatus },
         ]);
+        if (permanent && message.kind === 'COMMENT_PROMPT') {
+          await pool.query('DELETE FROM awaited_replies WHERE recipient = $1 AND workflow_id = $2', [to, workflowId]);
+        }
         if (err.handling === 'undeliverable') throw new PermanentError(FAILURES.undeliverable, `WhatsApp ${err.code}: ${err.details}`, { code: err.code });
         if (permanent) throw new PermanentError(FAILURES.messagingRejected, `WhatsApp ${err.code}: ${err.details}`, { code: err.code });
         throw new Error(`WhatsApp ${err.code} (${err.handling}): ${err.details}; will retry`, { cause: err });

@@ -142,6 +142,26 @@ describe('Cloud API client', () => {
     expect(err).toMatchObject({ type: 'Undeliverable' });
   });
 
+  test('awaits the comment before the invitation goes out, so an instant reply finds its grievance', async () => {
+    const to = uniqueMobile();
+    const wf = await workflow();
+    const awaited = async () => (await testPool().query('SELECT workflow_id FROM awaited_replies WHERE recipient = $1', [to])).rows;
+    const ask = () => messenger().send({ idempotencyKey: `${wf}:ask-comment`, workflowId: wf, to, language: 'hi', message: { kind: 'COMMENT_PROMPT', grievanceId: 'G1' } });
+    // The citizen has just written (the "not satisfied" tap), which opens the 24-hour window for free-form text.
+    await fetch(`${url}/_sim/inbound`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ from: to, type: 'text', text: 'असंतुष्ट' }) });
+    await faults([{ endpoint: 'messages', to, timeoutMs: 800, count: 1 }]);
+    const sending = ask();
+    await new Promise((r) => setTimeout(r, 300)); // Meta has not answered yet
+    expect(await awaited()).toEqual([{ workflow_id: wf }]);
+    await sending;
+    expect(await awaited()).toEqual([{ workflow_id: wf }]);
+    // A refusal for good takes the expectation back.
+    const other = await workflow();
+    await faults([{ endpoint: 'messages', to, code: 131026, count: 1 }]);
+    await failure(messenger().send({ idempotencyKey: `${other}:ask-comment`, workflowId: other, to, language: 'hi', message: { kind: 'COMMENT_PROMPT', grievanceId: 'G2' } }));
+    expect(await awaited()).toEqual([{ workflow_id: wf }]);
+  });
+
   test('refuses a free-form message outside the 24-hour window as Meta does (131047)', async () => {
     const to = uniqueMobile();
     const wf = await workflow();
