@@ -5,38 +5,22 @@
  * the same Temporal server and worker settings) for the ratio; and the Temporal actions one happy-path
  * closure costs. JSON on the last line. BENCH_E2E_CLOSURES (default 1000), BENCH_E2E_CONCURRENCY (32).
  */
-import { mkdtempSync, readFileSync } from 'node:fs';
-import os from 'node:os';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection, Worker } from '@temporalio/worker';
-import { Client as PgClient, Pool } from 'pg';
 import { createDataConverter } from '../codec/data-converter';
 import { parseCodecKeys } from '../codec/aes-gcm';
 import { ClosureSchema } from '../contracts/closure';
 import { SA, atrWorkflowId } from '../contracts/workflow';
-import { ensureDatabase } from '../db/migrate';
-import { DEFAULT_DATABASE_URL } from '../db/pool';
 import { PROJECT_ROOT } from '../lib/paths';
-import { AppProcess, ChaosTemporal } from '../scripts/local-stack';
-import { buildSimulator } from '../simulator/server';
 import { TEMPLATES } from '../whatsapp/protocol';
 import { createFloorActivities } from './floor-activities';
 import { floorFeedback, type floorWorkflow } from './floor-workflow';
-import { freePort, quantile, round } from './util';
+import { inParallel, machine, postClosure, quantile, round, sleep, startBenchStack } from './util';
 
 const N = Number(process.env.BENCH_E2E_CLOSURES ?? 1000);
 const CONCURRENCY = Number(process.env.BENCH_E2E_CONCURRENCY ?? 32);
-const KEYS = `bench:${Buffer.alloc(32, 11).toString('base64')}`;
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-/** Runs `task` for 0..n-1 with at most `limit` in flight. */
-async function pool<T>(n: number, limit: number, task: (i: number) => Promise<T>): Promise<void> {
-  let next = 0;
-  await Promise.all(Array.from({ length: limit }, async () => {
-    while (next < n) await task(next++);
-  }));
-}
 
 /** Billable Temporal actions in a history: start, activities, timers, signals, updates, search-attribute upserts. */
 function actions(events: { eventType?: unknown }[]): Record<string, number> {
@@ -51,40 +35,11 @@ function actions(events: { eventType?: unknown }[]): Record<string, number> {
 }
 
 async function main(): Promise<void> {
-  const ports = { temporal: await freePort(), api: await freePort() };
-  const temporal = new ChaosTemporal(ports.temporal, path.join(mkdtempSync(path.join(os.tmpdir(), 'sampark-bench-')), 'temporal.sqlite'));
-  const dbUrl = new URL(process.env.DATABASE_URL ?? DEFAULT_DATABASE_URL);
-  dbUrl.pathname = `/sampark_atr_bench_${Date.now().toString(36)}`;
-  await ensureDatabase(dbUrl.toString());
-  await temporal.start();
-  const apiUrl = `http://127.0.0.1:${ports.api}`;
-  const sim = await buildSimulator({ appSecret: 'bench-secret', accessToken: 'bench-token', phoneNumberId: '100000000000001', webhookUrl: `${apiUrl}/webhooks/whatsapp`, pairRate: false, throughputPerSecond: Infinity, statusDelaysMs: { sent: 20, delivered: 50, read: 50 } });
-  const simUrl = await sim.app.listen({ host: '127.0.0.1', port: 0 });
-  const taskQueue = `bench-${Date.now().toString(36)}`;
-  const env = {
-    TEMPORAL_ADDRESS: temporal.address,
-    TEMPORAL_TASK_QUEUE: taskQueue,
-    DATABASE_URL: dbUrl.toString(),
-    PORTAL_API_KEY: 'bench-portal-key-0123456789',
-    ATR_SIGNING_KEYS: `b1:${'s'.repeat(40)}`,
-    PAYLOAD_CODEC_KEYS: KEYS,
-    WHATSAPP_MODE: 'simulator',
-    WHATSAPP_API_URL: simUrl,
-    WHATSAPP_ACCESS_TOKEN: 'bench-token',
-    WHATSAPP_APP_SECRET: 'bench-secret',
-    // The system's own capacity: Meta's 80 messages/s per number would otherwise be the ceiling.
-    WHATSAPP_RATE_LIMIT_PER_SECOND: '1000',
-    SMS_MODE: 'off',
-    PORT: String(ports.api),
-    LOG_LEVEL: 'error',
-  };
-  const api = new AppProcess('api/main.js', env);
-  const worker = new AppProcess('worker/main.js', { ...env, WORKER_METRICS_ADDRESS: `127.0.0.1:${await freePort()}` });
-  api.start();
-  worker.start();
-  for (let i = 0; i < 300 && !(await fetch(`${apiUrl}/healthz`).then((r) => r.ok, () => false)); i++) await sleep(100);
-  const db = new Pool({ connectionString: dbUrl.toString(), max: 2 });
-
+  const stack = await startBenchStack({ simulator: { pairRate: false, throughputPerSecond: Infinity, statusDelaysMs: { sent: 20, delivered: 50, read: 50 } } });
+  const { db, apiUrl, temporal } = stack;
+  const sim = stack.sim!;
+  const simUrl = stack.simUrl!;
+  const taskQueue = stack.env.TEMPORAL_TASK_QUEUE!;
   try {
     // ---- ours: closures through the API; each citizen taps "satisfied" as soon as the ATR is there.
     const base = ClosureSchema.parse(JSON.parse(readFileSync(path.join(PROJECT_ROOT, 'examples', 'closure-hi.json'), 'utf8')));
@@ -107,14 +62,9 @@ async function main(): Promise<void> {
       }
     })();
     const t0 = Date.now();
-    await pool(N, CONCURRENCY, async (i) => {
-      const closure = { ...base, grievanceId: `B${t0.toString(36)}${i}`, citizen: { ...base.citizen, phone: phone(i) }, feedbackPolicy: { quietHours: null } };
+    await inParallel(N, CONCURRENCY, async (i) => {
       posted.set(i, Date.now());
-      for (;;) {
-        const res = await fetch(`${apiUrl}/v1/closures`, { method: 'POST', headers: { authorization: `Bearer ${env.PORTAL_API_KEY}`, 'content-type': 'application/json' }, body: JSON.stringify(closure) });
-        if (res.status === 202) break;
-        await sleep(100);
-      }
+      await postClosure(apiUrl, { ...base, grievanceId: `B${t0.toString(36)}${i}`, citizen: { ...base.citizen, phone: phone(i) }, feedbackPolicy: { quietHours: null } });
     });
     while (accepted.size < N) await sleep(50);
     const tSent = Date.now();
@@ -130,7 +80,7 @@ async function main(): Promise<void> {
 
     // Actions of one happy-path closure, from its history.
     const connection = await Connection.connect({ address: temporal.address });
-    const client = new Client({ connection, dataConverter: createDataConverter(parseCodecKeys(KEYS)) });
+    const client = new Client({ connection, dataConverter: createDataConverter(parseCodecKeys(stack.env.PAYLOAD_CODEC_KEYS!)) });
     const history = await client.workflow.getHandle(atrWorkflowId(`B${t0.toString(36)}0`, 1)).fetchHistory();
     const ourActions = actions(history.events ?? []);
 
@@ -154,7 +104,7 @@ async function main(): Promise<void> {
     });
     const floorRun = floorWorker.run();
     const f0 = Date.now();
-    await pool(N, CONCURRENCY, async (i) => {
+    await inParallel(N, CONCURRENCY, async (i) => {
       const id = `floor-${f0.toString(36)}-${i}`;
       fStart.set(id, Date.now());
       await client.workflow.start<typeof floorWorkflow>('floorWorkflow', { workflowId: id, taskQueue: floorQueue, args: [id], typedSearchAttributes: [{ key: SA.grievanceId, value: id }] });
@@ -176,7 +126,7 @@ async function main(): Promise<void> {
     console.log(
       JSON.stringify({
         benchmark: 'e2e',
-        machine: `${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}, Node ${process.version}`,
+        machine: machine(),
         closures: N,
         concurrency: CONCURRENCY,
         closures_per_second_to_send: round(oursPerSecond),
@@ -200,15 +150,7 @@ async function main(): Promise<void> {
       }),
     );
   } finally {
-    await api.stop();
-    await worker.stop();
-    await sim.close();
-    await db.end();
-    await temporal.stop();
-    const admin = new PgClient({ connectionString: DEFAULT_DATABASE_URL.replace(/\/[^/]*$/, '/postgres') });
-    await admin.connect();
-    await admin.query(`DROP DATABASE IF EXISTS "${dbUrl.pathname.slice(1)}" WITH (FORCE)`);
-    await admin.end();
+    await stack.stop();
   }
 }
 

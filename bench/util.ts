@@ -1,17 +1,16 @@
-/** Small helpers the benchmarks share. */
-import net from 'node:net';
-
-/** A free TCP port on 127.0.0.1. */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as net.AddressInfo;
-      srv.close(() => resolve(port));
-    });
-  });
-}
+/**
+ * What the full-stack benchmarks share: a Temporal dev server on a fresh SQLite file, a database of their own
+ * on the machine's PostgreSQL, the WhatsApp simulator in this process, and our API and worker as separate
+ * `node dist/...` processes configured by environment alone, as in production.
+ */
+import { mkdtempSync, readFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { Client as PgClient, Pool } from 'pg';
+import { ensureDatabase } from '../db/migrate';
+import { DEFAULT_DATABASE_URL } from '../db/pool';
+import { AppProcess, ChaosTemporal, freePort } from '../scripts/local-stack';
+import { buildSimulator, type Simulator, type SimulatorOptions } from '../simulator/server';
 
 /** The q-quantile of ascending numbers. */
 export function quantile(sorted: number[], q: number): number {
@@ -21,4 +20,120 @@ export function quantile(sorted: number[], q: number): number {
 /** Rounds to `d` decimals. */
 export function round(n: number, d = 2): number {
   return Math.round(n * 10 ** d) / 10 ** d;
+}
+
+export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** "2 × AMD EPYC …, Node v20…" */
+export function machine(): string {
+  return `${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}`;
+}
+
+/** Resident memory of a process in MB (Linux /proc). */
+export function rssMb(pid: number | undefined): number {
+  if (!pid) return NaN;
+  try {
+    const line = /^VmRSS:\s+(\d+) kB/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+    return line ? round(Number(line[1]) / 1024, 1) : NaN;
+  } catch {
+    return NaN;
+  }
+}
+
+/** The portal's API key in every benchmark stack. */
+export const BENCH_API_KEY = 'bench-portal-key-0123456789';
+/** The WhatsApp app secret webhooks are signed with. */
+export const BENCH_APP_SECRET = 'bench-app-secret';
+
+/** A running benchmark stack. */
+export interface BenchStack {
+  temporal: ChaosTemporal;
+  db: Pool;
+  apiUrl: string;
+  api: AppProcess;
+  worker?: AppProcess;
+  sim?: Simulator;
+  simUrl?: string;
+  /** Environment the API and worker run with (TEMPORAL_TASK_QUEUE, PAYLOAD_CODEC_KEYS…). */
+  env: Record<string, string>;
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts the stack; `simulator` (its options beyond credentials and webhook) also starts a worker that sends
+ * through it, without Meta's 80/s cap so the system's own capacity shows.
+ */
+export async function startBenchStack(opts: { simulator?: Partial<SimulatorOptions>; logLevel?: string } = {}): Promise<BenchStack> {
+  const run = Date.now().toString(36);
+  const temporal = new ChaosTemporal(await freePort(), path.join(mkdtempSync(path.join(os.tmpdir(), 'sampark-bench-')), 'temporal.sqlite'));
+  const dbUrl = new URL(process.env.DATABASE_URL ?? DEFAULT_DATABASE_URL);
+  dbUrl.pathname = `/sampark_atr_bench_${run}`;
+  await ensureDatabase(dbUrl.toString());
+  await temporal.start();
+  const port = await freePort();
+  const apiUrl = `http://127.0.0.1:${port}`;
+  let sim: Simulator | undefined;
+  let simUrl: string | undefined;
+  if (opts.simulator) {
+    sim = await buildSimulator({ appSecret: BENCH_APP_SECRET, accessToken: 'bench-token', phoneNumberId: '100000000000001', webhookUrl: `${apiUrl}/webhooks/whatsapp`, ...opts.simulator });
+    simUrl = await sim.app.listen({ host: '127.0.0.1', port: 0 });
+  }
+  const env: Record<string, string> = {
+    TEMPORAL_ADDRESS: temporal.address,
+    TEMPORAL_TASK_QUEUE: `bench-${run}`,
+    DATABASE_URL: dbUrl.toString(),
+    PORTAL_API_KEY: BENCH_API_KEY,
+    ATR_SIGNING_KEYS: `b1:${'s'.repeat(40)}`,
+    PAYLOAD_CODEC_KEYS: `bench:${Buffer.alloc(32, 11).toString('base64')}`,
+    WHATSAPP_APP_SECRET: BENCH_APP_SECRET,
+    WHATSAPP_VERIFY_TOKEN: 'bench-verify',
+    ...(simUrl ? { WHATSAPP_MODE: 'simulator', WHATSAPP_API_URL: simUrl, WHATSAPP_ACCESS_TOKEN: 'bench-token', WHATSAPP_RATE_LIMIT_PER_SECOND: '1000' } : {}),
+    SMS_MODE: 'off',
+    LOG_LEVEL: opts.logLevel ?? 'error',
+  };
+  const api = new AppProcess('api/main.js', { ...env, PORT: String(port) });
+  const worker = simUrl ? new AppProcess('worker/main.js', { ...env, WORKER_METRICS_ADDRESS: `127.0.0.1:${await freePort()}` }) : undefined;
+  api.start();
+  worker?.start();
+  for (let i = 0; i < 600 && !(await fetch(`${apiUrl}/healthz`).then((r) => r.ok, () => false)); i++) await sleep(100);
+  const db = new Pool({ connectionString: dbUrl.toString(), max: 2 });
+  return {
+    temporal,
+    db,
+    apiUrl,
+    api,
+    ...(worker ? { worker } : {}),
+    ...(sim ? { sim, simUrl } : {}),
+    env,
+    async stop() {
+      await api.stop();
+      await worker?.stop();
+      await sim?.close();
+      await db.end();
+      await temporal.stop();
+      const admin = new PgClient({ connectionString: DEFAULT_DATABASE_URL.replace(/\/[^/]*$/, '/postgres') });
+      await admin.connect();
+      await admin.query(`DROP DATABASE IF EXISTS "${dbUrl.pathname.slice(1)}" WITH (FORCE)`);
+      await admin.end();
+    },
+  };
+}
+
+/** Posts a closure as the portal does, retrying until the API accepts it. */
+export async function postClosure(apiUrl: string, closure: unknown): Promise<void> {
+  for (;;) {
+    const res = await fetch(`${apiUrl}/v1/closures`, { method: 'POST', headers: { authorization: `Bearer ${BENCH_API_KEY}`, 'content-type': 'application/json' }, body: JSON.stringify(closure) });
+    if (res.status === 202) return;
+    await sleep(100);
+  }
+}
+
+/** Runs `task` for 0..n-1 with at most `limit` in flight. */
+export async function inParallel(n: number, limit: number, task: (i: number) => Promise<void>): Promise<void> {
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: limit }, async () => {
+      while (next < n) await task(next++);
+    }),
+  );
 }

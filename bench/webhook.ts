@@ -8,19 +8,10 @@
  */
 import { fork } from 'node:child_process';
 import { createHmac } from 'node:crypto';
-import { mkdtempSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { Client as PgClient, Pool } from 'pg';
-import { ensureDatabase } from '../db/migrate';
-import { DEFAULT_DATABASE_URL } from '../db/pool';
-import { AppProcess, ChaosTemporal } from '../scripts/local-stack';
-import { freePort, round } from './util';
+import { BENCH_APP_SECRET, machine, round, startBenchStack } from './util';
 
 const SECONDS = Number(process.env.BENCH_WEBHOOK_SECONDS ?? 20);
 const CONNECTIONS = Number(process.env.BENCH_WEBHOOK_CONNECTIONS ?? 50);
-const SECRET = 'bench-app-secret';
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** Meta's envelope around one change value. */
 function envelope(value: Record<string, unknown>): string {
@@ -61,7 +52,7 @@ async function load(url: string, run: string): Promise<void> {
       method: 'POST',
       setupRequest: (req) => {
         const body = payload(run, i++);
-        const signature = createHmac('sha256', SECRET).update(body).digest('hex');
+        const signature = createHmac('sha256', BENCH_APP_SECRET).update(body).digest('hex');
         return { ...req, body, headers: { 'content-type': 'application/json', 'x-hub-signature-256': `sha256=${signature}` } };
       },
     }],
@@ -70,28 +61,9 @@ async function load(url: string, run: string): Promise<void> {
 }
 
 async function main(): Promise<void> {
-  const ports = { temporal: await freePort(), api: await freePort() };
-  const temporal = new ChaosTemporal(ports.temporal, path.join(mkdtempSync(path.join(os.tmpdir(), 'sampark-bench-')), 'temporal.sqlite'));
-  const dbUrl = new URL(process.env.DATABASE_URL ?? DEFAULT_DATABASE_URL);
-  dbUrl.pathname = `/sampark_atr_bench_${Date.now().toString(36)}`;
-  await ensureDatabase(dbUrl.toString());
-  await temporal.start();
-  const apiUrl = `http://127.0.0.1:${ports.api}`;
-  const api = new AppProcess('api/main.js', {
-    TEMPORAL_ADDRESS: temporal.address,
-    DATABASE_URL: dbUrl.toString(),
-    PORTAL_API_KEY: 'bench-portal-key-0123456789',
-    ATR_SIGNING_KEYS: `b1:${'s'.repeat(40)}`,
-    PAYLOAD_CODEC_KEYS: `bench:${Buffer.alloc(32, 11).toString('base64')}`,
-    WHATSAPP_APP_SECRET: SECRET,
-    WHATSAPP_VERIFY_TOKEN: 'bench-verify',
-    PORT: String(ports.api),
-    LOG_LEVEL: 'info', // as in production: one log line per webhook
-  });
-  api.start();
-  const db = new Pool({ connectionString: dbUrl.toString(), max: 1 });
+  const stack = await startBenchStack({ logLevel: 'info' }); // as in production: one log line per webhook
+  const { db, apiUrl } = stack;
   try {
-    for (let i = 0; i < 300 && !(await fetch(`${apiUrl}/healthz`).then((r) => r.ok, () => false)); i++) await sleep(100);
     const run = Date.now().toString(36);
     const child = fork(__filename, ['--load', `${apiUrl}/webhooks/whatsapp`, run], { stdio: 'inherit' });
     const result = await new Promise<import('autocannon').Result>((resolve, reject) => {
@@ -106,7 +78,7 @@ async function main(): Promise<void> {
     console.log(
       JSON.stringify({
         benchmark: 'webhook',
-        machine: `${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}, Node ${process.version}`,
+        machine: machine(),
         seconds: SECONDS,
         connections: CONNECTIONS,
         requests_per_second: round(result.requests.average),
@@ -126,13 +98,7 @@ async function main(): Promise<void> {
       }),
     );
   } finally {
-    await api.stop();
-    await db.end();
-    await temporal.stop();
-    const admin = new PgClient({ connectionString: DEFAULT_DATABASE_URL.replace(/\/[^/]*$/, '/postgres') });
-    await admin.connect();
-    await admin.query(`DROP DATABASE IF EXISTS "${dbUrl.pathname.slice(1)}" WITH (FORCE)`);
-    await admin.end();
+    await stack.stop();
   }
 }
 

@@ -5,11 +5,24 @@
  */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync } from 'node:fs';
+import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { startDevServer, type DevServer } from '../infra/dev-server';
 import { requireTemporalCli } from '../infra/temporal-binaries';
 import { PROJECT_ROOT } from '../lib/paths';
+
+/** A free TCP port on 127.0.0.1. */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.once('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address() as net.AddressInfo;
+      srv.close(() => resolve(port));
+    });
+  });
+}
 
 /** PostgreSQL's binaries (Debian puts them under /usr/lib/postgresql/<version>/bin). */
 function pgBin(name: string): string {

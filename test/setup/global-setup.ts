@@ -3,7 +3,6 @@
  * and the workflow bundle built once. Test files find them through environment variables.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
-import net from 'node:net';
 import path from 'node:path';
 import { bundleWorkflowCode } from '@temporalio/worker';
 import { ensureDatabase, migrate } from '../../db/migrate';
@@ -11,17 +10,9 @@ import { createPool } from '../../db/pool';
 import { startDevServer } from '../../infra/dev-server';
 import { requireTemporalCli, requireTestServer } from '../../infra/temporal-binaries';
 import { PROJECT_ROOT } from '../../lib/paths';
+import { freePort } from '../../scripts/local-stack';
 
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as net.AddressInfo;
-      srv.close(() => resolve(port));
-    });
-  });
-}
+export { freePort };
 
 export default async function globalSetup(): Promise<void> {
   const cli = requireTemporalCli();
