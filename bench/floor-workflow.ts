@@ -1,6 +1,7 @@
 /**
  * The engine floor: a workflow with the ATR workflow's shape — the same activities in the same order, the
- * same signal, timers and search-attribute upserts — whose activities do nothing. What Temporal and one
+ * same signals (two delivery statuses, then the feedback), timers and search-attribute upserts — whose
+ * activities do nothing. What Temporal and one
  * worker can do on this machine; the ATR workflow's throughput is measured against it.
  */
 import { condition, defineSignal, proxyActivities, setHandler, upsertSearchAttributes } from '@temporalio/workflow';
@@ -11,11 +12,13 @@ const acts = proxyActivities<FloorActivities>({ startToCloseTimeout: '30s' });
 const messaging = proxyActivities<FloorActivities>({ startToCloseTimeout: '30s' });
 
 export const floorFeedback = defineSignal<[{ rating: string }]>('feedback');
+export const floorDeliveryStatus = defineSignal<[{ status: 'DELIVERED' | 'READ' }]>('deliveryStatus');
 
 /** Same steps as atrWorkflow's happy path: record, render, deliver, wait for feedback, record it, acknowledge, outcome. */
 export async function floorWorkflow(id: string): Promise<string> {
   let feedback: { rating: string } | undefined;
   setHandler(floorFeedback, (f) => void (feedback = f));
+  setHandler(floorDeliveryStatus, ({ status }) => upsertSearchAttributes([{ key: SA.deliveryStatus, value: status }]));
   await acts.recordClosure({ id });
   await acts.renderAtr({ id });
   await messaging.deliverAtr({ id });

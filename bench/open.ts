@@ -63,7 +63,7 @@ async function main(): Promise<void> {
       pending = Number((await db.query('SELECT count(*) AS n FROM message_statuses WHERE relayed_at IS NULL')).rows[0].n);
     }
     await sleep(10_000);
-    const settled = { worker: rssMb(worker.pid), api: rssMb(api.pid), temporal: rssMb(temporal.pid), sqlite: sqliteMb(temporal.dbFile) };
+    const settled = { worker: rssMb(worker.pid), api: rssMb(api.pid), temporal: rssMb(temporal.pid), sqlite: temporal.dbFile ? sqliteMb(temporal.dbFile) : NaN };
     const openRows = Number((await db.query('SELECT count(*) AS n FROM closures WHERE outcome IS NULL')).rows[0].n);
 
     // The oldest closures were evicted from the worker's cache long ago: their feedback must still land.

@@ -3,7 +3,7 @@
  * on the machine's PostgreSQL, the WhatsApp simulator in this process, and our API and worker as separate
  * `node dist/...` processes configured by environment alone, as in production.
  */
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Client as PgClient, Pool } from 'pg';
@@ -24,6 +24,13 @@ export function round(n: number, d = 2): number {
 
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
+/** Polls `done` until it holds; fails after `timeoutMs` without progress being the point of a benchmark. */
+export async function waitFor(done: () => boolean | Promise<boolean>, what: string, timeoutMs = 600_000): Promise<void> {
+  for (const deadline = Date.now() + timeoutMs; !(await done()); await sleep(50)) {
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs / 1000} s waiting for ${what}`);
+  }
+}
+
 /** "2 × AMD EPYC …, Node v20…" */
 export function machine(): string {
   return `${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}`;
@@ -38,6 +45,47 @@ export function rssMb(pid: number | undefined): number {
   } catch {
     return NaN;
   }
+}
+
+/** CPU seconds (user + system) a process has used, from /proc (clock ticks of 10 ms). */
+function cpuOf(pid: number): number {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return 0;
+  }
+}
+
+/** CPU seconds used so far by each named process, by every PostgreSQL backend together, and by this process. */
+export function cpuSnapshot(pids: Record<string, number | undefined>): Record<string, number> {
+  const snapshot: Record<string, number> = {};
+  for (const [name, pid] of Object.entries(pids)) snapshot[name] = pid ? cpuOf(pid) : 0;
+  snapshot.postgres = 0;
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      if (readFileSync(`/proc/${entry}/comm`, 'utf8').trim() === 'postgres') snapshot.postgres += cpuOf(Number(entry));
+    } catch {
+      // gone meanwhile
+    }
+  }
+  const self = process.cpuUsage();
+  snapshot.bench_process = (self.user + self.system) / 1e6;
+  return snapshot;
+}
+
+/** CPU milliseconds per item between two snapshots, per process and in total. */
+export function cpuMsPer(before: Record<string, number>, after: Record<string, number>, items: number): Record<string, number> {
+  const out: Record<string, number> = {};
+  let total = 0;
+  for (const key of Object.keys(after)) {
+    const ms = ((after[key]! - (before[key] ?? 0)) * 1000) / items;
+    out[key] = round(ms, 1);
+    total += ms;
+  }
+  out.total = round(total, 1);
+  return out;
 }
 
 /** The portal's API key in every benchmark stack. */
@@ -65,7 +113,9 @@ export interface BenchStack {
  */
 export async function startBenchStack(opts: { simulator?: Partial<SimulatorOptions>; logLevel?: string } = {}): Promise<BenchStack> {
   const run = Date.now().toString(36);
-  const temporal = new ChaosTemporal(await freePort(), path.join(mkdtempSync(path.join(os.tmpdir(), 'sampark-bench-')), 'temporal.sqlite'));
+  // BENCH_TEMPORAL_STORE=memory: the dev server without its SQLite file, to see what the file costs.
+  const inMemory = process.env.BENCH_TEMPORAL_STORE === 'memory';
+  const temporal = new ChaosTemporal(await freePort(), inMemory ? undefined : path.join(mkdtempSync(path.join(os.tmpdir(), 'sampark-bench-')), 'temporal.sqlite'));
   const dbUrl = new URL(process.env.DATABASE_URL ?? DEFAULT_DATABASE_URL);
   dbUrl.pathname = `/sampark_atr_bench_${run}`;
   await ensureDatabase(dbUrl.toString());

@@ -86,7 +86,8 @@ export class ChaosTemporal {
 
   constructor(
     readonly port: number,
-    readonly dbFile: string,
+    /** Omitted: in memory (a restart then loses everything; benchmarks only). */
+    readonly dbFile?: string,
   ) {}
 
   get address(): string {
@@ -94,7 +95,7 @@ export class ChaosTemporal {
   }
 
   async start(): Promise<void> {
-    this.server = await startDevServer({ cliPath: requireTemporalCli().path, port: this.port, dbFile: this.dbFile, logLevel: 'error' });
+    this.server = await startDevServer({ cliPath: requireTemporalCli().path, port: this.port, logLevel: 'error', ...(this.dbFile ? { dbFile: this.dbFile } : {}) });
   }
 
   /** The server's process id while it runs (for memory figures). */
