@@ -47,28 +47,40 @@ export function rssMb(pid: number | undefined): number {
   }
 }
 
-/** CPU seconds (user + system) a process has used, from /proc (clock ticks of 10 ms). */
-function cpuOf(pid: number): number {
+/** A process's /proc stat fields after its name: [state, ppid, …]; utime, stime, cutime, cstime at 11-14 (ticks of 10 ms). */
+function statOf(pid: number | string): string[] | undefined {
   try {
-    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-    return (Number(fields[11]) + Number(fields[12])) / 100;
+    return readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
   } catch {
-    return 0;
+    return undefined;
   }
 }
 
-/** CPU seconds used so far by each named process, by every PostgreSQL backend together, and by this process. */
+const commOf = (pid: number | string) => {
+  try {
+    return readFileSync(`/proc/${pid}/comm`, 'utf8').trim();
+  } catch {
+    return undefined;
+  }
+};
+
+/**
+ * CPU seconds used so far by each named process, by PostgreSQL (live backends plus, through the postmaster's
+ * children's time, the backends that have exited), and by this process.
+ */
 export function cpuSnapshot(pids: Record<string, number | undefined>): Record<string, number> {
   const snapshot: Record<string, number> = {};
-  for (const [name, pid] of Object.entries(pids)) snapshot[name] = pid ? cpuOf(pid) : 0;
+  for (const [name, pid] of Object.entries(pids)) {
+    const f = pid ? statOf(pid) : undefined;
+    snapshot[name] = f ? (Number(f[11]) + Number(f[12])) / 100 : 0;
+  }
   snapshot.postgres = 0;
   for (const entry of readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      if (readFileSync(`/proc/${entry}/comm`, 'utf8').trim() === 'postgres') snapshot.postgres += cpuOf(Number(entry));
-    } catch {
-      // gone meanwhile
-    }
+    if (!/^\d+$/.test(entry) || commOf(entry) !== 'postgres') continue;
+    const f = statOf(entry);
+    if (!f) continue;
+    snapshot.postgres += (Number(f[11]) + Number(f[12])) / 100;
+    if (commOf(f[1]!) !== 'postgres') snapshot.postgres += (Number(f[13]) + Number(f[14])) / 100; // the postmaster
   }
   const self = process.cpuUsage();
   snapshot.bench_process = (self.user + self.system) / 1e6;
