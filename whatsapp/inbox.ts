@@ -36,34 +36,29 @@ export async function storeWebhook(pool: Pool, raw: Buffer): Promise<StoredWebho
   }
   const malformed = payload === undefined || !Array.isArray(payload.entry);
 
-  const client = await pool.connect();
-  try {
-    await client.query('BEGIN');
-    const { rows } = await client.query<{ id: string }>('INSERT INTO webhook_events (raw, malformed) VALUES ($1, $2) RETURNING id', [raw, malformed]);
-    const eventId = rows[0]!.id;
-    let added = 0;
-    for (const m of messages) {
-      const { rowCount } = await client.query(
-        `INSERT INTO inbound_messages (wamid, event_id, from_wa_id, type, context_wamid, message, sent_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (wamid) DO NOTHING`,
-        [m.id, eventId, m.from, m.type, m.context?.id ?? null, m, toDate(m.timestamp)],
-      );
-      added += rowCount ?? 0;
-    }
-    for (const s of statuses) {
-      const { rowCount } = await client.query(
-        `INSERT INTO message_statuses (wamid, status, event_id, status_at, errors, callback_data)
-         VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (wamid, status) DO NOTHING`,
-        [s.id, s.status, eventId, toDate(s.timestamp), s.errors ? JSON.stringify(s.errors) : null, s.biz_opaque_callback_data ?? null],
-      );
-      added += rowCount ?? 0;
-    }
-    await client.query('COMMIT');
-    return { eventId, messages: messages.length, statuses: statuses.length, duplicates: messages.length + statuses.length - added, malformed };
-  } catch (err) {
-    await client.query('ROLLBACK').catch(() => undefined);
-    throw err;
-  } finally {
-    client.release();
-  }
+  // One statement, so one round trip and its own transaction: the raw body, then each message and status once.
+  const { rows } = await pool.query<{ id: string; added: number }>(
+    `WITH event AS (
+       INSERT INTO webhook_events (raw, malformed) VALUES ($1, $2) RETURNING id
+     ), added_messages AS (
+       INSERT INTO inbound_messages (wamid, event_id, from_wa_id, type, context_wamid, message, sent_at)
+       SELECT m.wamid, event.id, m.from_wa_id, m.type, m.context_wamid, m.message, m.sent_at
+         FROM event, jsonb_to_recordset($3::jsonb) AS m(wamid text, from_wa_id text, type text, context_wamid text, message jsonb, sent_at timestamptz)
+       ON CONFLICT (wamid) DO NOTHING RETURNING 1
+     ), added_statuses AS (
+       INSERT INTO message_statuses (wamid, status, event_id, status_at, errors, callback_data)
+       SELECT s.wamid, s.status, event.id, s.status_at, s.errors, s.callback_data
+         FROM event, jsonb_to_recordset($4::jsonb) AS s(wamid text, status text, status_at timestamptz, errors jsonb, callback_data text)
+       ON CONFLICT (wamid, status) DO NOTHING RETURNING 1
+     )
+     SELECT event.id, ((SELECT count(*) FROM added_messages) + (SELECT count(*) FROM added_statuses))::int AS added FROM event`,
+    [
+      raw,
+      malformed,
+      JSON.stringify(messages.map((m) => ({ wamid: m.id, from_wa_id: m.from, type: m.type, context_wamid: m.context?.id ?? null, message: m, sent_at: toDate(m.timestamp) }))),
+      JSON.stringify(statuses.map((st) => ({ wamid: st.id, status: st.status, status_at: toDate(st.timestamp), errors: st.errors ?? null, callback_data: st.biz_opaque_callback_data ?? null }))),
+    ],
+  );
+  const { id: eventId, added } = rows[0]!;
+  return { eventId, messages: messages.length, statuses: statuses.length, duplicates: messages.length + statuses.length - added, malformed };
 }
