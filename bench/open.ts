@@ -11,7 +11,7 @@ import path from 'node:path';
 import { ClosureSchema } from '../contracts/closure';
 import { PROJECT_ROOT } from '../lib/paths';
 import { TEMPLATES } from '../whatsapp/protocol';
-import { inParallel, machine, postClosure, round, rssMb, sleep, startBenchStack } from './util';
+import { inParallel, machine, postClosure, round, rssMb, sleep, startBenchStack, workerMemoryMb } from './util';
 
 const N = Number(process.env.BENCH_OPEN_WORKFLOWS ?? 20_000);
 const CONCURRENCY = Number(process.env.BENCH_OPEN_CONCURRENCY ?? 32);
@@ -63,6 +63,7 @@ async function main(): Promise<void> {
       pending = Number((await db.query('SELECT count(*) AS n FROM message_statuses WHERE relayed_at IS NULL')).rows[0].n);
     }
     await sleep(10_000);
+    const workerMemory = await workerMemoryMb(stack.workerMetricsUrl!);
     const settled = { worker: rssMb(worker.pid), api: rssMb(api.pid), temporal: rssMb(temporal.pid), sqlite: temporal.dbFile ? sqliteMb(temporal.dbFile) : NaN };
     const openRows = Number((await db.query('SELECT count(*) AS n FROM closures WHERE outcome IS NULL')).rows[0].n);
 
@@ -88,6 +89,8 @@ async function main(): Promise<void> {
         seconds_to_deliver_all: round((tDelivered - t0) / 1000, 1),
         worker_rss_mb_peak: peakWorker,
         worker_rss_mb_settled: settled.worker,
+        worker_memory_mb_settled: workerMemory,
+        worker_max_cached_workflows: stack.env.WORKER_MAX_CACHED_WORKFLOWS ?? 'default',
         api_rss_mb_settled: settled.api,
         temporal_dev_server_rss_mb: settled.temporal,
         temporal_sqlite_mb: settled.sqlite,

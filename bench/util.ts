@@ -112,6 +112,8 @@ export interface BenchStack {
   apiUrl: string;
   api: AppProcess;
   worker?: AppProcess;
+  /** The worker's Prometheus endpoint. */
+  workerMetricsUrl?: string;
   sim?: Simulator;
   simUrl?: string;
   /** Environment the API and worker run with (TEMPORAL_TASK_QUEUE, PAYLOAD_CODEC_KEYS…). */
@@ -152,9 +154,12 @@ export async function startBenchStack(opts: { simulator?: Partial<SimulatorOptio
     ...(simUrl ? { WHATSAPP_MODE: 'simulator', WHATSAPP_API_URL: simUrl, WHATSAPP_ACCESS_TOKEN: 'bench-token', WHATSAPP_RATE_LIMIT_PER_SECOND: '1000' } : {}),
     SMS_MODE: 'off',
     LOG_LEVEL: opts.logLevel ?? 'error',
+    // Worker tuning under test, e.g. WORKER_MAX_CACHED_WORKFLOWS=500 npm run bench:open.
+    ...Object.fromEntries(Object.entries(process.env).filter((kv): kv is [string, string] => (kv[0].startsWith('WORKER_MAX_') || kv[0] === 'MALLOC_ARENA_MAX') && kv[1] !== undefined)),
   };
   const api = new AppProcess('api/main.js', { ...env, PORT: String(port) });
-  const worker = simUrl ? new AppProcess('worker/main.js', { ...env, WORKER_METRICS_ADDRESS: `127.0.0.1:${await freePort()}` }) : undefined;
+  const workerMetrics = `127.0.0.1:${await freePort()}`;
+  const worker = simUrl ? new AppProcess('worker/main.js', { ...env, WORKER_METRICS_ADDRESS: workerMetrics }) : undefined;
   api.start();
   worker?.start();
   for (let i = 0; i < 600 && !(await fetch(`${apiUrl}/healthz`).then((r) => r.ok, () => false)); i++) await sleep(100);
@@ -164,7 +169,7 @@ export async function startBenchStack(opts: { simulator?: Partial<SimulatorOptio
     db,
     apiUrl,
     api,
-    ...(worker ? { worker } : {}),
+    ...(worker ? { worker, workerMetricsUrl: `http://${workerMetrics}/metrics` } : {}),
     ...(sim ? { sim, simUrl } : {}),
     env,
     async stop() {
@@ -198,4 +203,12 @@ export async function inParallel(n: number, limit: number, task: (i: number) => 
       while (next < n) await task(next++);
     }),
   );
+}
+
+/** The worker's own memory figures (`sampark_atr_worker_memory_bytes`), in MB by kind. */
+export async function workerMemoryMb(metricsUrl: string): Promise<Record<string, number>> {
+  const text = await (await fetch(metricsUrl)).text();
+  const out: Record<string, number> = {};
+  for (const m of text.matchAll(/^sampark_atr_worker_memory_bytes\{[^}]*kind="(\w+)"[^}]*\} (\S+)$/gm)) out[m[1]!] = round(Number(m[2]) / 1024 / 1024, 1);
+  return out;
 }

@@ -19,6 +19,7 @@ import { startCodecServer } from '../codec/main';
 import { installTemporalRuntime } from '../lib/temporal-runtime';
 import { startSimulator } from '../simulator/main';
 import { startWorker } from '../worker/main';
+import { reportProcessMemory } from '../worker/metrics';
 import { setup } from './setup';
 
 /** Local-only defaults, so the one command works with no environment at all. */
@@ -34,6 +35,7 @@ async function main(): Promise<void> {
   const config = loadConfig({ ...env, DATABASE_URL: database.url });
   const log = createLogger(config.logLevel, { process: 'start' });
   installTemporalRuntime(log, config.workerMetricsAddress);
+  reportProcessMemory();
 
   // The codec server first: the dev server's Web UI is pointed at it, with its token in the path.
   const codec = await startCodecServer(config, log.child({ component: 'codec' }));

@@ -8,6 +8,7 @@ import { connectWorker } from '../infra/temporal';
 import { createLogger, type Logger } from '../lib/log';
 import { installTemporalRuntime } from '../lib/temporal-runtime';
 import { createActivityDeps, createAtrWorkers } from '.';
+import { reportProcessMemory } from './metrics';
 
 /**
  * Starts a worker on the configured cluster; resolves with a function that drains and stops it. `shared` is a
@@ -25,6 +26,7 @@ export async function startWorker(config: Readonly<Config>, log: Logger, shared?
     deps: createActivityDeps(config, pool, log.child({ component: 'activities' })),
     messagesPerSecond: config.whatsapp.ratePerSecond,
     dataConverter: createDataConverter(config.payloadKeys),
+    tuning: { maxCachedWorkflows: config.workerMaxCachedWorkflows },
   });
   const running = worker.run().finally(async () => {
     await connection.close();
@@ -44,6 +46,7 @@ if (require.main === module) {
   const config = loadConfig(process.env, 'worker');
   const log = createLogger(config.logLevel, { process: 'worker' });
   installTemporalRuntime(log, config.workerMetricsAddress);
+  reportProcessMemory();
   startWorker(config, log)
     .then(({ stop, running }) => {
       for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => void stop());

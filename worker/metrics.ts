@@ -29,3 +29,16 @@ export function createRuntimeMetrics(): Metrics {
     },
   };
 }
+
+/** Every ten seconds, the process's memory as `sampark_atr_worker_memory_bytes{kind}`; returns a stop function. */
+export function reportProcessMemory(intervalMs = 10_000): () => void {
+  // Ops size the workflow cache (WORKER_MAX_CACHED_WORKFLOWS) from this: RSS against the V8 heap.
+  const gauge = Runtime.instance().metricMeter.createGauge('sampark_atr_worker_memory_bytes', 'int', 'bytes', 'Worker process memory by kind (rss, heap_used, heap_total, external)');
+  const sample = () => {
+    const m = process.memoryUsage();
+    for (const [kind, bytes] of [['rss', m.rss], ['heap_used', m.heapUsed], ['heap_total', m.heapTotal], ['external', m.external]] as const) gauge.set(bytes, { kind });
+  };
+  sample();
+  const timer = setInterval(sample, intervalMs).unref();
+  return () => clearInterval(timer);
+}

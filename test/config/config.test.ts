@@ -20,6 +20,12 @@ describe('loadConfig', () => {
       },
     });
     expect(config.temporal.tls).toBeUndefined();
+    expect(config.workerMaxCachedWorkflows).toBe(500);
+  });
+
+  test("takes the worker's workflow cache size and refuses a fractional one, naming it", () => {
+    expect(loadConfig({ ...KEY, WORKER_MAX_CACHED_WORKFLOWS: '2000' }).workerMaxCachedWorkflows).toBe(2000);
+    expect(() => loadConfig({ ...KEY, WORKER_MAX_CACHED_WORKFLOWS: '2.5' })).toThrow(/WORKER_MAX_CACHED_WORKFLOWS: must be a whole number/);
   });
 
   test('returns a frozen object', () => {
