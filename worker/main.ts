@@ -8,6 +8,7 @@ import { connectWorker } from '../infra/temporal';
 import { createLogger, type Logger } from '../lib/log';
 import { installTemporalRuntime } from '../lib/temporal-runtime';
 import { createActivityDeps, createAtrWorkers } from '.';
+import { prebuiltWorkflowBundle } from './bundle';
 import { reportProcessMemory } from './metrics';
 
 /**
@@ -19,6 +20,8 @@ export async function startWorker(config: Readonly<Config>, log: Logger, shared?
   const pool = shared ?? createPool(config.databaseUrl);
   await migrate(pool);
   const connection = await connectWorker(config.temporal);
+  const workflowBundle = prebuiltWorkflowBundle();
+  if (!workflowBundle) log.warn('no current prebuilt workflow bundle (npm run build writes one): bundling the workflows now');
   const worker = await createAtrWorkers({
     connection,
     namespace: config.temporal.namespace,
@@ -27,6 +30,7 @@ export async function startWorker(config: Readonly<Config>, log: Logger, shared?
     messagesPerSecond: config.whatsapp.ratePerSecond,
     dataConverter: createDataConverter(config.payloadKeys),
     tuning: { maxCachedWorkflows: config.workerMaxCachedWorkflows },
+    ...(workflowBundle ? { workflowBundle } : {}),
   });
   const running = worker.run().finally(async () => {
     await connection.close();

@@ -15,7 +15,7 @@ import { freePort } from '../setup/global-setup';
 
 afterAll(closeTestPool);
 
-test('serves the SDK metrics and our counters on its metrics endpoint, and drains on SIGTERM', async () => {
+test('runs from the build\'s workflow bundle, serves the SDK metrics, our counters and its memory, and drains on SIGTERM', async () => {
   const dev = await connectDevServer();
   const taskQueue = `proc-${randomUUID()}`;
   const metricsAddress = `127.0.0.1:${await freePort()}`;
@@ -30,10 +30,11 @@ test('serves the SDK metrics and our counters on its metrics endpoint, and drain
       WORKER_METRICS_ADDRESS: metricsAddress,
       LOG_LEVEL: 'warn',
     },
-    stdio: ['ignore', 'ignore', 'pipe'],
+    stdio: ['ignore', 'pipe', 'pipe'],
   });
-  let stderr = '';
-  worker.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
+  // pino writes to stdout, Node's own warnings to stderr: read both.
+  let output = '';
+  for (const stream of [worker.stdout, worker.stderr]) stream.on('data', (c: Buffer) => (output += c.toString()));
   const exited = new Promise<number | null>((resolve) => worker.once('exit', (code) => resolve(code)));
   try {
     const atr = new AtrClient(dev.client, taskQueue);
@@ -48,11 +49,13 @@ test('serves the SDK metrics and our counters on its metrics endpoint, and drain
     }
     expect(text).toMatch(/^temporal_\w+/m); // the SDK's own metrics
     expect(text).toMatch(/sampark_atr_messages_sent_total\{[^}]*purpose="ATR"[^}]*\} 1/);
+    expect(text).toMatch(/^sampark_atr_worker_memory_bytes\{[^}]*kind="rss"[^}]*\} [1-9]\d+/m);
     await handle.terminate('test done');
   } finally {
     worker.kill('SIGTERM');
     const code = await exited;
     await dev.close();
-    expect({ code, stderr: stderr.split('\n').filter((l) => /"level":(50|60)/.test(l)) }).toEqual({ code: 0, stderr: [] });
+    // No errors, and no warning that the build's workflow bundle was missing or stale.
+    expect({ code, problems: output.split('\n').filter((l) => /"level":(50|60)/.test(l) || l.includes('prebuilt workflow bundle')) }).toEqual({ code: 0, problems: [] });
   }
 });
