@@ -1,7 +1,7 @@
 /** The ATR PDF: what it says, in which order, how it breaks across pages, and what it does with bad text. */
 import { PDFDocument } from 'pdf-lib';
 import { ClosureSchema, type ClosureRequest } from '../../contracts/closure';
-import { renderAtrPdf } from '../../pdf/atr/render';
+import { createAtrRenderer, renderAtrPdf } from '../../pdf/atr/render';
 import { measure, wrap } from '../../pdf/engine/layout';
 import { loadFonts } from '../../pdf/engine/fonts';
 import { pdfToText, rasterize } from '../../scripts/raster';
@@ -115,5 +115,23 @@ describe('the ATR PDF', () => {
   test('keeps a typical one-page ATR under 25 KB', async () => {
     const { pdf } = await render();
     expect(pdf.byteLength).toBeLessThan(25_000);
+  });
+});
+
+describe('the ATR renderer on a worker', () => {
+  test('renders no more ATRs at once than it is allowed, however many activities ask', async () => {
+    let active = 0;
+    let most = 0;
+    const slowRender = async () => {
+      most = Math.max(most, ++active);
+      await new Promise((r) => setTimeout(r, 5));
+      active--;
+      return { pdf: new Uint8Array(1), pageCount: 1 };
+    };
+    const renderer = createAtrRenderer({ concurrency: 2, render: slowRender });
+    const closure = ClosureSchema.parse(makeClosure());
+    const results = await Promise.all(Array.from({ length: 10 }, (_, i) => renderer.render(closure, { atrId: `ATR-${i}`, verificationUrl: URL })));
+    expect(results).toHaveLength(10);
+    expect(most).toBe(2);
   });
 });
