@@ -79,7 +79,7 @@ const EnvSchema = z.object({
   CODEC_SERVER_PORT: intIn(1, 65535).default(8888),
   EMBEDDED_POSTGRES_PORT: intIn(1, 65535).default(54329),
   WORKER_METRICS_ADDRESS: z.string().regex(/^[\w.-]+:\d+$/, 'must be host:port').default('127.0.0.1:9464'),
-  // Workflows kept in memory between events (about 0.27 MB each); an evicted one replays its history on its next event.
+  // Workflows kept in memory between events (about 0.25 MB each); an evicted one replays its history on its next event.
   WORKER_MAX_CACHED_WORKFLOWS: intIn(0, 100_000).default(500),
   CODEC_UI_ORIGINS: z
     .string()
