@@ -66,6 +66,7 @@ async function main(): Promise<void> {
             LOG_LEVEL: config.logLevel,
           },
           log.child({ component: 'simulator' }),
+          { stateFile: path.join(DATA_DIR, 'simulator.json') },
         )
       : undefined;
   // Embedded PGlite has one session: the worker and the API share one single-connection pool.
@@ -96,7 +97,7 @@ async function main(): Promise<void> {
     console.log('Stopping: API, worker, then Temporal...');
     await api.stop().catch((err) => log.error({ err }, 'API stop failed'));
     await worker.stop().catch((err) => log.error({ err }, 'worker stop failed'));
-    await simulator?.stop();
+    await simulator?.stop().catch((err) => log.error({ err }, 'simulator stop failed'));
     await devServer?.stop();
     await codec.stop();
     await shared?.end();

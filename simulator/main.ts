@@ -2,9 +2,11 @@
  * Runs the simulator on its own: `node dist/simulator/main.js`. The defaults are the project's well-known
  * local credentials (config/index.ts uses the same), so `npm start` and the simulator find each other.
  */
+import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { z } from 'zod';
 import { createLogger, type Logger } from '../lib/log';
 import { buildSimulator, type SimulatorOptions } from './server';
+import type { SimulatorSnapshot } from './state';
 
 const flag = z.enum(['1', '0', 'true', 'false']).transform((v) => v === '1' || v === 'true');
 
@@ -48,13 +50,29 @@ export function optionsFromEnv(env: NodeJS.ProcessEnv, logger: Logger): { option
   return { options, host: e.SIMULATOR_HOST, port: e.SIMULATOR_PORT };
 }
 
-/** Starts the simulator; resolves once it listens. */
-export async function startSimulator(env: NodeJS.ProcessEnv, logger: Logger): Promise<{ url: string; stop(): Promise<void> }> {
+/**
+ * Starts the simulator; resolves once it listens. With `stateFile`, the chats and media of the last run are
+ * loaded from it and saved to it on stop, so citizens' phones keep their ATRs across restarts as real ones do.
+ */
+export async function startSimulator(env: NodeJS.ProcessEnv, logger: Logger, { stateFile }: { stateFile?: string } = {}): Promise<{ url: string; stop(): Promise<void> }> {
   const { options, host, port } = optionsFromEnv(env, logger);
   const sim = await buildSimulator(options);
+  if (stateFile && existsSync(stateFile)) {
+    sim.state.restore(JSON.parse(readFileSync(stateFile, 'utf8')) as SimulatorSnapshot);
+    logger.info({ conversations: sim.state.conversations.size }, 'simulator state restored');
+  }
   const address = await sim.app.listen({ host, port });
   const url = host === '0.0.0.0' ? address.replace('0.0.0.0', '127.0.0.1') : address;
-  return { url, stop: () => sim.close() };
+  return {
+    url,
+    async stop() {
+      await sim.close();
+      if (!stateFile) return;
+      // Write then rename: a crash mid-write must not leave half a file that the next start cannot read.
+      writeFileSync(`${stateFile}.tmp`, JSON.stringify(sim.state.snapshot()));
+      renameSync(`${stateFile}.tmp`, stateFile);
+    },
+  };
 }
 
 if (require.main === module) {

@@ -123,6 +123,19 @@ export class MediaStore {
     this.storedBytes = 0;
   }
 
+  /** Every item, content as base64 where still held (for a state file). */
+  snapshot(): (Omit<StoredMedia, 'bytes'> & { base64?: string })[] {
+    return [...this.items.values()].map(({ bytes, ...meta }) => ({ ...meta, ...(bytes ? { base64: bytes.toString('base64') } : {}) }));
+  }
+
+  /** Brings back what snapshot() gave, oldest content first, under the same cap. */
+  restore(items: readonly (Omit<StoredMedia, 'bytes'> & { base64?: string })[]): void {
+    for (const { base64, ...meta } of items) {
+      if (base64 === undefined) this.items.set(meta.id, meta);
+      else this.put(meta.id, Buffer.from(base64, 'base64'), meta);
+    }
+  }
+
   /** Counts for /_sim/stats. */
   stats(): { count: number; storedBytes: number } {
     return { count: this.items.size, storedBytes: this.storedBytes };

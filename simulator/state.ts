@@ -105,6 +105,16 @@ export interface SimMessageView {
   statuses: StatusUpdate[];
 }
 
+/** The simulator's memory as JSON (SimulatorState.snapshot). */
+export interface SimulatorSnapshot {
+  version: 1;
+  seq: number;
+  counters: SimulatorState['counters'];
+  undeliverable: string[];
+  conversations: Conversation[];
+  media: ReturnType<MediaStore['snapshot']>;
+}
+
 /** The simulator's memory. */
 export class SimulatorState {
   readonly conversations = new Map<string, Conversation>();
@@ -215,6 +225,36 @@ export class SimulatorState {
         failed: d.filter((x) => x.state === 'failed').length,
       },
     };
+  }
+
+  /**
+   * Conversations, their records and the media, as JSON (for `npm start`'s state file): Meta and the
+   * citizen's phone do not forget a chat when our stack restarts, so the simulator must not either.
+   */
+  snapshot(): SimulatorSnapshot {
+    // Promise chains only order webhooks still being delivered; they do not survive a restart anyway.
+    const conversations = [...this.conversations.values()].map(({ inboundChain: _chain, outbound, rejected, ...rest }) => ({
+      ...rest,
+      outbound: outbound.map(({ chain: _c, ...r }) => r),
+      rejected: rejected.map(({ chain: _c, ...r }) => r),
+    }));
+    return { version: 1, seq: this.seq, counters: { ...this.counters }, undeliverable: [...this.undeliverable], conversations, media: this.media.snapshot() };
+  }
+
+  /** Replaces the state with a snapshot, rebuilding the indexes by wamid and SMS reference. */
+  restore(snapshot: SimulatorSnapshot): void {
+    if (snapshot.version !== 1) throw new Error(`simulator state file version ${String(snapshot.version)} is not supported`);
+    this.reset();
+    this.seq = snapshot.seq;
+    Object.assign(this.counters, snapshot.counters);
+    for (const n of snapshot.undeliverable) this.undeliverable.add(n);
+    for (const c of snapshot.conversations) {
+      this.conversations.set(c.waId, c);
+      for (const r of c.outbound) if (r.wamid) this.messages.set(r.wamid, r);
+      for (const r of c.inbound) this.inbound.set(r.wamid, r);
+      for (const r of c.sms) this.smsByReference.set(r.reference, r);
+    }
+    this.media.restore(snapshot.media);
   }
 
   /** Forgets everything (media, messages, SMS, faults, chaos back to the options). */
