@@ -2,6 +2,7 @@
  * Connections for one command run, opened on first use and closed when it ends: `report` never dials
  * Temporal, `backfill --dry-run` dials nothing, and a command that fails still releases what it opened.
  */
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import type { Client } from '@temporalio/client';
 import type { Pool } from 'pg';
@@ -66,7 +67,11 @@ export function openContext(env: Record<string, string | undefined> = process.en
         return p;
       } catch (err) {
         await p.end().catch(() => undefined);
-        throw new CliError(`cannot reach PostgreSQL at ${redactUrl(config.databaseUrl)}: ${(err as Error).message}`);
+        // Embedded PGlite has one session, held by `npm start` while it runs.
+        const hint = existsSync(path.join(DATA_DIR, 'pglite'))
+          ? ` (if \`npm start\` is running on embedded PGlite, it holds PGlite's only connection: stop it first, or run on a PostgreSQL server with DATABASE_URL)`
+          : '';
+        throw new CliError(`cannot reach PostgreSQL at ${redactUrl(config.databaseUrl)}: ${(err as Error).message}${hint}`);
       }
     })());
 
