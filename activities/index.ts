@@ -74,6 +74,20 @@ export function createActivities({ store, messenger, renderer, portal, log, metr
     return result;
   }
 
+  /** Sends the stored ATR document under `idempotencyKey` (the first send and each resend have their own). */
+  async function sendAtr(workflowId: string, atrId: string, idempotencyKey: string) {
+    const atr = await store.getAtr(atrId);
+    if (!atr) throw ApplicationFailure.nonRetryable(`ATR ${atrId} is not stored`, FAILURES.invalidClosure);
+    return sendToCitizen(workflowId, idempotencyKey, (c) => ({
+      kind: 'ATR',
+      grievanceId: c.grievanceId,
+      departmentName: c.citizen.language === 'hi' ? (c.department.nameHi ?? c.department.nameEn) : c.department.nameEn,
+      atrId,
+      fileName: `ATR-${c.grievanceId}.pdf`,
+      pdf: atr.bytes,
+    }));
+  }
+
   return {
     /** Records the closure and works out its feedback policy: defaults, then department, then closure. */
     async recordClosure({ workflowId, closure }: { workflowId: string; closure: Closure }): Promise<{ policy: FeedbackPolicy }> {
@@ -110,32 +124,14 @@ export function createActivities({ store, messenger, renderer, portal, log, metr
 
     /** Sends the ATR document to the citizen. */
     async deliverAtr({ workflowId, atrId }: { workflowId: string; atrId: string }): Promise<{ messageId: string }> {
-      const atr = await store.getAtr(atrId);
-      if (!atr) throw ApplicationFailure.nonRetryable(`ATR ${atrId} is not stored`, FAILURES.invalidClosure);
-      const result = await sendToCitizen(workflowId, atrMessageKey(workflowId), (c) => ({
-        kind: 'ATR',
-        grievanceId: c.grievanceId,
-        departmentName: c.citizen.language === 'hi' ? (c.department.nameHi ?? c.department.nameEn) : c.department.nameEn,
-        atrId,
-        fileName: `ATR-${c.grievanceId}.pdf`,
-        pdf: atr.bytes,
-      }));
+      const result = await sendAtr(workflowId, atrId, atrMessageKey(workflowId));
       log.info({ workflowId, messageId: result.messageId }, 'ATR sent');
       return result;
     },
 
     /** Sends the ATR again on an operator's request (the n-th resend is its own message). */
     async resendAtr({ workflowId, atrId, number }: { workflowId: string; atrId: string; number: number }): Promise<{ messageId: string }> {
-      const atr = await store.getAtr(atrId);
-      if (!atr) throw ApplicationFailure.nonRetryable(`ATR ${atrId} is not stored`, FAILURES.invalidClosure);
-      const result = await sendToCitizen(workflowId, `${workflowId}:atr:resend:${number}`, (c) => ({
-        kind: 'ATR',
-        grievanceId: c.grievanceId,
-        departmentName: c.citizen.language === 'hi' ? (c.department.nameHi ?? c.department.nameEn) : c.department.nameEn,
-        atrId,
-        fileName: `ATR-${c.grievanceId}.pdf`,
-        pdf: atr.bytes,
-      }));
+      const result = await sendAtr(workflowId, atrId, `${workflowId}:atr:resend:${number}`);
       log.info({ workflowId, number, messageId: result.messageId }, 'ATR sent again');
       return result;
     },

@@ -3,28 +3,18 @@
  * PostgreSQL. A closure posted here is found through the visibility API by its search attributes,
  * and "not satisfied" leaves an escalation row and the ESCALATED outcome.
  */
-import type { Client } from '@temporalio/client';
-import type { NativeConnection } from '@temporalio/worker';
 import { buildApi } from '../../api/server';
 import { AtrClient } from '../../client';
 import { createLogger } from '../../lib/log';
-import { closeTestPool, testPool } from '../helpers/db';
+import { testPool } from '../helpers/db';
 import { makeClosure } from '../helpers/fixtures';
 import { createPgStore } from '../../db/store';
 import { AtrSealer } from '../../pdf/seal';
 import { readAtrQrCode } from '../helpers/qr';
-import { TEST_SEAL_KEYS, connectDevServer, runWithWorker } from '../helpers/temporal';
+import { TEST_SEAL_KEYS, runWithWorker, useDevServer } from '../helpers/temporal';
 
 const API_KEY = 'test-portal-key-0123456789';
-let dev: { client: Client; nativeConnection: NativeConnection; close(): Promise<void> };
-
-beforeAll(async () => {
-  dev = await connectDevServer();
-});
-afterAll(async () => {
-  await dev?.close();
-  await closeTestPool();
-});
+const dev = useDevServer();
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- response bodies are asserted field by field
 type Json = any;

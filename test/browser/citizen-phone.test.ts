@@ -6,8 +6,6 @@
  */
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import type { Client } from '@temporalio/client';
-import type { NativeConnection } from '@temporalio/worker';
 import type { Browser } from 'playwright-core';
 import { FEEDBACK_REASONS, type FeedbackReason } from '../../contracts/closure';
 import type { AtrState } from '../../contracts/workflow';
@@ -15,13 +13,13 @@ import { messageText } from '../../messaging/texts';
 import { launchChromium } from '../../scripts/chromium';
 import { closeTestPool } from '../helpers/db';
 import { makeClosure } from '../helpers/fixtures';
-import { connectDevServer } from '../helpers/temporal';
+import { connectDevServer, type DevServer } from '../helpers/temporal';
 import { eventually, uniqueMobile, withWhatsApp, type WhatsAppLoop } from '../helpers/whatsapp';
 import { CitizenPhone } from './citizen-phone';
 
 const API_KEY = 'e2e-portal-key-0123456789';
 
-let dev: { client: Client; nativeConnection: NativeConnection; close(): Promise<void> };
+let dev: DevServer;
 let browser: Browser;
 beforeAll(async () => {
   dev = await connectDevServer();

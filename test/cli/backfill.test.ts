@@ -5,26 +5,17 @@
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { ServiceError, WorkflowNotFoundError, type Client } from '@temporalio/client';
-import type { NativeConnection } from '@temporalio/worker';
 import type { AtrClient } from '../../client';
 import { atrWorkflowId } from '../../contracts/workflow';
 import { backfillExitCode, parseRate, printBackfill, runBackfill, type BackfillResult } from '../../cli/backfill';
 import { CSV_COLUMNS, checkRow, readCsvRows } from '../../cli/closures-csv';
 import { CliError } from '../../cli/output';
 import { PROJECT_ROOT } from '../../lib/paths';
-import { closeTestPool, testPool } from '../helpers/db';
-import { connectDevServer, runWithWorker } from '../helpers/temporal';
+import { testPool } from '../helpers/db';
+import { runWithWorker, useDevServer } from '../helpers/temporal';
 import { capture, csvRow, eventually, writeCsv } from './support';
 
-let dev: { client: Client; nativeConnection: NativeConnection; close(): Promise<void> };
-
-beforeAll(async () => {
-  dev = await connectDevServer();
-});
-afterAll(async () => {
-  await dev?.close();
-  await closeTestPool();
-});
+const dev = useDevServer();
 
 const EXAMPLE = path.join(PROJECT_ROOT, 'examples', 'closures.csv');
 const fast = { ratePerSecond: 1000, dryRun: false };

@@ -4,16 +4,14 @@
  */
 import { execFile, execFileSync } from 'node:child_process';
 import path from 'node:path';
-import type { Client } from '@temporalio/client';
-import type { NativeConnection } from '@temporalio/worker';
 import { PROJECT_ROOT } from '../../lib/paths';
 import { closeTestPool } from '../helpers/db';
 import { makeClosure } from '../helpers/fixtures';
-import { TEST_ENV, connectDevServer, runWithWorker } from '../helpers/temporal';
+import { TEST_ENV, connectDevServer, runWithWorker, type DevServer } from '../helpers/temporal';
 import { csvRow, daytime, waitForStage, writeCsv } from './support';
 
 const BIN = path.join(PROJECT_ROOT, 'dist', 'cli', 'index.js');
-let dev: { client: Client; nativeConnection: NativeConnection; close(): Promise<void> };
+let dev: DevServer;
 
 beforeAll(async () => {
   // The bin is the compiled code: build it as `npm run build` does (incremental, so cheap when fresh).

@@ -2,24 +2,13 @@
  * `list` through the dev server's visibility API (eventually consistent, so every check polls), each test
  * in its own department code. Option checks run before any query is built.
  */
-import type { Client } from '@temporalio/client';
-import type { NativeConnection } from '@temporalio/worker';
 import { buildListQuery, parseListOptions, printList, runList, type ListedWorkflow } from '../../cli/list';
 import { CliError } from '../../cli/output';
-import { closeTestPool } from '../helpers/db';
 import { makeClosure } from '../helpers/fixtures';
-import { connectDevServer, runWithWorker } from '../helpers/temporal';
+import { runWithWorker, useDevServer } from '../helpers/temporal';
 import { capture, daytime, eventually, uniqueCode, waitForStage } from './support';
 
-let dev: { client: Client; nativeConnection: NativeConnection; close(): Promise<void> };
-
-beforeAll(async () => {
-  dev = await connectDevServer();
-});
-afterAll(async () => {
-  await dev?.close();
-  await closeTestPool();
-});
+const dev = useDevServer();
 
 /** Lists until the answer has `count` rows (visibility lags behind the workflows). */
 async function listUntil(raw: Parameters<typeof parseListOptions>[0], count: number, settled: (rows: ListedWorkflow[]) => boolean = () => true) {

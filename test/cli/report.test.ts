@@ -3,24 +3,14 @@
  * test in its own department, so the shared database does not disturb the counts), and one closure run
  * end to end by a real worker on the dev server.
  */
-import type { Client } from '@temporalio/client';
-import type { NativeConnection } from '@temporalio/worker';
 import { CliError } from '../../cli/output';
 import { parseReportOptions, printReport, runReport, type ReportRow } from '../../cli/report';
-import { closeTestPool, testPool } from '../helpers/db';
+import { testPool } from '../helpers/db';
 import { makeClosure } from '../helpers/fixtures';
-import { connectDevServer, runWithWorker } from '../helpers/temporal';
+import { runWithWorker, useDevServer } from '../helpers/temporal';
 import { capture, daytime, eventually, seedClosure, uniqueCode, waitForStage } from './support';
 
-let dev: { client: Client; nativeConnection: NativeConnection; close(): Promise<void> };
-
-beforeAll(async () => {
-  dev = await connectDevServer();
-});
-afterAll(async () => {
-  await dev?.close();
-  await closeTestPool();
-});
+const dev = useDevServer();
 
 async function rowsFor(department: string, opts = {}): Promise<ReportRow[]> {
   return (await runReport({ pool: testPool() }, opts)).filter((r) => r.department === department);

@@ -1,23 +1,13 @@
 /** `resend` on the dev server with a real worker: a new ATR message, or the workflow's reason for refusing. */
-import type { Client } from '@temporalio/client';
-import type { NativeConnection } from '@temporalio/worker';
 import { AtrClient } from '../../client';
 import { CliError } from '../../cli/output';
 import { defaultRequester, parseRequester, printResend, runResend } from '../../cli/resend';
-import { closeTestPool, testPool } from '../helpers/db';
+import { testPool } from '../helpers/db';
 import { makeClosure } from '../helpers/fixtures';
-import { connectDevServer, runWithWorker } from '../helpers/temporal';
+import { runWithWorker, useDevServer } from '../helpers/temporal';
 import { capture, daytime, eventually, waitForStage } from './support';
 
-let dev: { client: Client; nativeConnection: NativeConnection; close(): Promise<void> };
-
-beforeAll(async () => {
-  dev = await connectDevServer();
-});
-afterAll(async () => {
-  await dev?.close();
-  await closeTestPool();
-});
+const dev = useDevServer();
 
 /** IST "HH:MM", `minutes` from now. */
 function istClockIn(minutes: number): string {

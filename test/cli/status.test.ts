@@ -2,25 +2,15 @@
  * `status` on the dev server with a real worker: the live state from the workflow, the messages and the
  * escalation row from PostgreSQL, and never the citizen's name, phone or comment.
  */
-import type { Client } from '@temporalio/client';
-import type { NativeConnection } from '@temporalio/worker';
 import { AtrClient, GrievanceNotFoundError } from '../../client';
 import { CliError } from '../../cli/output';
 import { printStatus, runStatus, type StatusReport } from '../../cli/status';
-import { closeTestPool, testPool } from '../helpers/db';
+import { testPool } from '../helpers/db';
 import { makeClosure } from '../helpers/fixtures';
-import { connectDevServer, runWithWorker } from '../helpers/temporal';
+import { runWithWorker, useDevServer } from '../helpers/temporal';
 import { capture, daytime, deliverStatuses, eventually, waitForStage } from './support';
 
-let dev: { client: Client; nativeConnection: NativeConnection; close(): Promise<void> };
-
-beforeAll(async () => {
-  dev = await connectDevServer();
-});
-afterAll(async () => {
-  await dev?.close();
-  await closeTestPool();
-});
+const dev = useDevServer();
 
 const COMMENT = 'कोई अधिकारी नहीं आया, मेरा नंबर 9876543210 है';
 

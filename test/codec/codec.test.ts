@@ -4,14 +4,13 @@
  */
 import { Client, Connection } from '@temporalio/client';
 import type { Payload } from '@temporalio/common';
-import type { NativeConnection } from '@temporalio/worker';
 import { AesGcmCodec, parseCodecKeys } from '../../codec/aes-gcm';
 import { buildCodecServer } from '../../codec/server';
 import { stateQuery } from '../../contracts/workflow';
 import { createLogger } from '../../lib/log';
 import { closeTestPool } from '../helpers/db';
 import { makeClosure } from '../helpers/fixtures';
-import { TEST_CODEC_KEYS, connectDevServer, runWithWorker } from '../helpers/temporal';
+import { TEST_CODEC_KEYS, connectDevServer, runWithWorker, type DevServer } from '../helpers/temporal';
 
 const json = (v: unknown): Payload => ({ metadata: { encoding: new TextEncoder().encode('json/plain') }, data: new TextEncoder().encode(JSON.stringify(v)) });
 const text = (b?: Uint8Array | null) => Buffer.from(b ?? new Uint8Array()).toString('utf8');
@@ -50,7 +49,7 @@ describe('AES-256-GCM payload codec', () => {
 });
 
 describe('encrypted histories and the codec server', () => {
-  let dev: { client: Client; nativeConnection: NativeConnection; close(): Promise<void> };
+  let dev: DevServer;
   let raw: Client;
   beforeAll(async () => {
     dev = await connectDevServer();

@@ -22,7 +22,7 @@ import { createAtrRenderer } from '../../pdf/atr/render';
 import { AtrSealer } from '../../pdf/seal';
 import { createPortalNotifier } from '../../portal/callback';
 import { createAtrWorkers, type AtrWorkers } from '../../worker';
-import { testPool } from './db';
+import { closeTestPool, testPool } from './db';
 
 /** Payload encryption keys for tests (histories captured by tests are encrypted with these). */
 export const TEST_CODEC_KEYS = [{ id: 'test1', key: Buffer.from('c2FtcGFyay1hdHItdGVzdC1wYXlsb2FkLWtleS0zMmI=', 'base64') }];
@@ -54,8 +54,15 @@ export async function createTimeSkippingEnv(): Promise<TestWorkflowEnvironment> 
   return env;
 }
 
+/** Connections to the run's dev server. */
+export interface DevServer {
+  client: Client;
+  nativeConnection: NativeConnection;
+  close(): Promise<void>;
+}
+
 /** Connections to the run's dev server (for integration tests). */
-export async function connectDevServer(): Promise<{ client: Client; nativeConnection: NativeConnection; close(): Promise<void> }> {
+export async function connectDevServer(): Promise<DevServer> {
   const address = process.env.TEST_TEMPORAL_ADDRESS;
   if (!address) throw new Error('TEST_TEMPORAL_ADDRESS is not set (global-setup starts the dev server)');
   const connection = await Connection.connect({ address });
@@ -156,4 +163,20 @@ export function istClock(isoOrMs: string | number): string {
 export async function captureHistory(handle: { fetchHistory(): Promise<Parameters<typeof historyToJSON>[0]> }, name: string): Promise<void> {
   if (process.env.CAPTURE_HISTORIES !== '1') return;
   writeFileSync(path.join(__dirname, '..', 'replay', 'histories', `${name}.json`), `${historyToJSON(await handle.fetchHistory())}\n`);
+}
+
+/**
+ * The run's dev server for one test file: connected before its tests, closed (with the test pool) after them.
+ * Read its fields inside tests, not at module load.
+ */
+export function useDevServer(): DevServer {
+  const dev = {} as DevServer;
+  beforeAll(async () => {
+    Object.assign(dev, await connectDevServer());
+  });
+  afterAll(async () => {
+    await dev.close?.();
+    await closeTestPool();
+  });
+  return dev;
 }

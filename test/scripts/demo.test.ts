@@ -3,27 +3,17 @@
  * citizen's phone on the WhatsApp simulator as the ATR template; each run starts new grievances, and
  * posting a run again (same run id) starts nothing new.
  */
-import type { Client } from '@temporalio/client';
-import type { NativeConnection } from '@temporalio/worker';
 import { ClosureSchema } from '../../contracts/closure';
 import type { SimMessageView } from '../../simulator/server';
 import { TEMPLATES } from '../../whatsapp/protocol';
 import { DEMO_SIZE, demoClosures, demoPhone, demoRunId } from '../../scripts/demo-closures';
 import { DemoError, demoOptionsFromEnv, runDemo, type DemoOptions } from '../../scripts/demo';
-import { closeTestPool } from '../helpers/db';
-import { connectDevServer } from '../helpers/temporal';
+import { useDevServer } from '../helpers/temporal';
 import { eventually, withWhatsApp, type WhatsAppLoop } from '../helpers/whatsapp';
 
 const API_KEY = 'e2e-portal-key-0123456789';
 
-let dev: { client: Client; nativeConnection: NativeConnection; close(): Promise<void> };
-beforeAll(async () => {
-  dev = await connectDevServer();
-});
-afterAll(async () => {
-  await dev?.close();
-  await closeTestPool();
-});
+const dev = useDevServer();
 
 type Sent = SimMessageView & {
   request: { type: string; template?: { name: string; language: { code: string }; components: { type: string; parameters: { type: string; document?: { filename: string } }[] }[] } };

@@ -3,24 +3,15 @@
  * citizen taps a button, picks a reason and writes a comment, and the department's escalation row holds
  * them; statuses show in the search attributes; a number not on WhatsApp gets the SMS link instead.
  */
-import type { Client } from '@temporalio/client';
-import type { NativeConnection } from '@temporalio/worker';
 import { SA, stateQuery } from '../../contracts/workflow';
 import type { SimMessageView, SmsRecord } from '../../simulator/server';
 import { TEMPLATES } from '../../whatsapp/protocol';
-import { closeTestPool, testPool } from '../helpers/db';
+import { testPool } from '../helpers/db';
 import { makeClosure } from '../helpers/fixtures';
-import { connectDevServer } from '../helpers/temporal';
+import { useDevServer } from '../helpers/temporal';
 import { eventually, uniqueMobile, withWhatsApp } from '../helpers/whatsapp';
 
-let dev: { client: Client; nativeConnection: NativeConnection; close(): Promise<void> };
-beforeAll(async () => {
-  dev = await connectDevServer();
-});
-afterAll(async () => {
-  await dev?.close();
-  await closeTestPool();
-});
+const dev = useDevServer();
 
 const daytime = { feedbackPolicy: { quietHours: null } };
 

@@ -4,24 +4,16 @@
  * Temporal is unreachable.
  */
 import { Client, Connection } from '@temporalio/client';
-import type { NativeConnection } from '@temporalio/worker';
 import { stateQuery, type AtrState } from '../../contracts/workflow';
 import { createLogger } from '../../lib/log';
 import { storeWebhook } from '../../whatsapp/inbox';
 import { feedbackPayload, type InboundMessage, type StatusUpdate, type WebhookPayload } from '../../whatsapp/protocol';
 import { WebhookRelay } from '../../whatsapp/relay';
-import { closeTestPool, testPool } from '../helpers/db';
+import { testPool } from '../helpers/db';
 import { makeClosure } from '../helpers/fixtures';
-import { connectDevServer, runWithWorker, type WorkerContext } from '../helpers/temporal';
+import { runWithWorker, type WorkerContext, useDevServer } from '../helpers/temporal';
 
-let dev: { client: Client; nativeConnection: NativeConnection; close(): Promise<void> };
-beforeAll(async () => {
-  dev = await connectDevServer();
-});
-afterAll(async () => {
-  await dev?.close();
-  await closeTestPool();
-});
+const dev = useDevServer();
 
 const CITIZEN = '919876543210';
 let seq = 0;
