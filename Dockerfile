@@ -1,12 +1,23 @@
-# One image for the worker and the API (the command picks which). Workflows are bundled at worker start.
-FROM node:20-bookworm-slim AS build
+# Two images from one file. The default (last) stage is the production runtime: the worker, API, codec server
+# and CLI, compiled from tsconfig.runtime.json, so no simulator, benchmark or development script is in it.
+# The `tools` stage adds those, for the compose stack's simulator and for drills; it is never deployed.
+# Workflows are bundled at build time (dist/workflow-bundle.js); the worker refuses a stale bundle.
+FROM node:20-bookworm-slim AS deps
 WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci --ignore-scripts
-COPY . .
-RUN npm run build && npm prune --omit=dev
 
-FROM node:20-bookworm-slim
+FROM deps AS build
+COPY . .
+RUN npm run build:runtime && npm prune --omit=dev
+
+FROM deps AS tools
+COPY . .
+RUN npm run build
+USER node
+CMD ["node", "dist/tools/simulator/main.js"]
+
+FROM node:20-bookworm-slim AS runtime
 ENV NODE_ENV=production
 WORKDIR /app
 COPY --from=build /app/node_modules ./node_modules

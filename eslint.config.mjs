@@ -1,43 +1,24 @@
-// Lint rules that matter here: no floating promises anywhere, and workflow code that stays deterministic
-// (no Node built-ins, no pg, no runtime import of activity implementations under workflows/).
-import { builtinModules } from 'node:module';
+// Lint rules that matter here: no floating promises anywhere, and the house plan's import rule
+// (tools/lint/house-rule.js): imports point down, and workflow code stays deterministic.
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
+import houseRules from './tools/lint/house-rule.js';
 
-const nodeBuiltins = builtinModules.filter((m) => !m.startsWith('_')).flatMap((m) => [m, `node:${m}`]);
+const { houseRule } = houseRules;
 
 export default tseslint.config(
-  { ignores: ['dist/', 'node_modules/', '.tools/', '.data/', 'coverage/', 'test/.artifacts/', 'eslint.config.mjs', 'jest.config.js', 'jest.chaos.config.js'] },
+  { ignores: ['dist/', 'node_modules/', '.tools/', '.data/', 'coverage/', 'test/.artifacts/', 'eslint.config.mjs', 'jest.config.js', 'jest.chaos.config.js', 'tools/lint/*.js'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
     languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },
+    plugins: { house: { rules: { imports: houseRule } } },
     rules: {
       '@typescript-eslint/no-floating-promises': 'error',
       '@typescript-eslint/no-misused-promises': ['error', { checksVoidReturn: false }],
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
       '@typescript-eslint/no-require-imports': 'off',
-    },
-  },
-  {
-    files: ['workflows/**/*.ts', 'contracts/**/*.ts'],
-    rules: {
-      '@typescript-eslint/no-restricted-imports': [
-        'error',
-        {
-          paths: [...nodeBuiltins, 'pg', 'pdf-lib', 'fastify', 'pino'].map((name) => ({
-            name,
-            message: 'Workflow code must be deterministic: no Node built-ins, I/O libraries or database clients.',
-          })),
-          patterns: [
-            {
-              group: ['**/activities', '**/activities/*', '**/db/*', '**/messaging/*', '**/pdf/*', '**/portal/*', '**/infra/*', '**/lib/*'],
-              allowTypeImports: true,
-              message: 'Workflows may import activity types only (import type); implementations run in the worker.',
-            },
-          ],
-        },
-      ],
+      'house/imports': 'error',
     },
   },
 );

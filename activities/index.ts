@@ -8,6 +8,8 @@ import { ClosureSchema, FeedbackPolicyOverrideSchema, type Closure } from '../co
 import {
   FAILURES,
   atrMessageKey,
+  type Acknowledgement,
+  type PortalCallbackResult,
   type EscalationLevel,
   type FeedbackDetailsSignal,
   type FeedbackPolicy,
@@ -155,7 +157,7 @@ export function createActivities({ store, messenger, renderer, portal, log, metr
     }: {
       workflowId: string;
       feedbackMessageId: string;
-      ack: 'SATISFIED' | 'ESCALATED' | 'LATE' | 'ALREADY_RECORDED';
+      ack: Acknowledgement;
     }): Promise<{ messageId: string }> {
       return sendToCitizen(workflowId, `${workflowId}:ack:${feedbackMessageId}`, (c) => ({
         kind: 'ACKNOWLEDGEMENT',
@@ -250,7 +252,7 @@ export function createActivities({ store, messenger, renderer, portal, log, metr
       escalationId: string;
       level: EscalationLevel;
       feedback: FeedbackSignal;
-    }): Promise<{ status: 'DONE' | 'NOT_CONFIGURED' | 'REJECTED'; error?: string }> {
+    }): Promise<{ status: PortalCallbackResult; error?: string }> {
       const closure = await loadClosure(workflowId);
       try {
         const { status } = await portal.reopen({

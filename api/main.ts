@@ -6,10 +6,10 @@ import { ensureDatabase, migrate } from '../db/migrate';
 import { createPool } from '../db/pool';
 import { createPgStore } from '../db/store';
 import { createDataConverter } from '../codec/data-converter';
-import { connectClient } from '../infra/temporal';
+import { connectClient } from '../lib/temporal-connection';
 import { createLogger, type Logger } from '../lib/log';
 import { AtrSealer } from '../pdf/seal';
-import { WebhookRelay } from '../whatsapp/relay';
+import { WebhookRelay } from '../messaging/whatsapp/relay';
 import { createApiMetrics } from './metrics';
 import { buildApi } from './server';
 

@@ -14,7 +14,7 @@ import formbody from '@fastify/formbody';
 import type { Pool } from 'pg';
 import { atrLinkHash } from '../activities';
 import type { Store } from '../activities/ports';
-import { whatsappWebhook } from '../whatsapp/webhook';
+import { whatsappWebhook } from '../messaging/whatsapp/webhook';
 import type { ApiMetrics } from './metrics';
 import { atrPage, resultPage } from './atr-page';
 import type { Logger } from '../lib/log';

@@ -1,6 +1,7 @@
 /** The data converter every client and worker of this project uses: JSON payloads, then AES-256-GCM. */
 import type { DataConverter } from '@temporalio/common';
-import { AesGcmCodec, type CodecKey } from './aes-gcm';
+import type { CodecKey } from '../config/codec-keys';
+import { AesGcmCodec } from './aes-gcm';
 
 /** A data converter encrypting with the first key and decrypting with any. */
 export function createDataConverter(keys: readonly CodecKey[]): DataConverter {

@@ -11,7 +11,8 @@ import Fastify, { type FastifyReply, type FastifyRequest } from 'fastify';
 import type { Payload } from '@temporalio/common';
 import { z } from 'zod';
 import type { Logger } from '../lib/log';
-import { AesGcmCodec, type CodecKey } from './aes-gcm';
+import type { CodecKey } from '../config/codec-keys';
+import { AesGcmCodec } from './aes-gcm';
 
 /** Codec server settings. */
 export interface CodecServerOptions {

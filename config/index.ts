@@ -4,12 +4,13 @@
  * variables, never NODE_ENV.
  */
 import { z } from 'zod';
-import { parseCodecKeys, type CodecKey } from '../codec/aes-gcm';
-import { FeedbackPolicyOverrideSchema } from '../contracts/closure';
+import { parseCodecKeys, type CodecKey } from './codec-keys';
+import { FeedbackPolicyOverrideSchema, HH_MM } from '../contracts/closure';
 import { TASK_QUEUE, type FeedbackPolicy } from '../contracts/workflow';
-import { DEFAULT_DATABASE_URL } from '../db/pool';
 
-const HH_MM = /^([01]\d|2[0-3]):[0-5]\d$/;
+/** The local server this project expects when DATABASE_URL is not set. */
+export const DEFAULT_DATABASE_URL = 'postgres://postgres@127.0.0.1:5432/sampark_atr';
+
 
 const intIn = (min: number, max: number) => z.coerce.number().int('must be a whole number').min(min).max(max);
 const optionalString = z.string().trim().min(1).optional();

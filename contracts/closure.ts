@@ -24,6 +24,12 @@ export type FeedbackReason = keyof typeof FEEDBACK_REASONS;
 const REASON_CODES = Object.keys(FEEDBACK_REASONS) as [FeedbackReason, ...FeedbackReason[]];
 
 /** Where feedback came from: WhatsApp, the 181 helpline, the SMS fallback page, or the portal. */
+/** The citizen's verdict on the action taken. */
+export const RATINGS = ['SATISFIED', 'NOT_SATISFIED'] as const;
+/** A rating. */
+export type Rating = (typeof RATINGS)[number];
+
+/** Feedback channels. */
 export const FEEDBACK_CHANNELS = ['whatsapp', 'helpline', 'sms-link', 'portal'] as const;
 /** A feedback channel. */
 export type FeedbackChannel = (typeof FEEDBACK_CHANNELS)[number];
@@ -79,7 +85,8 @@ const NamedCode = z.object({
   nameHi: text(200).optional(),
 });
 
-const HH_MM = /^([01]\d|2[0-3]):[0-5]\d$/;
+/** A wall-clock time, HH:MM on the 24-hour clock (quiet hours, in IST). */
+export const HH_MM = /^([01]\d|2[0-3]):[0-5]\d$/;
 
 /** Per-closure overrides of the feedback policy; unset fields fall back to the department, then the defaults. */
 export const FeedbackPolicyOverrideSchema = z
@@ -145,7 +152,7 @@ export type FeedbackPolicyOverride = z.output<typeof FeedbackPolicyOverrideSchem
 /** Feedback from any channel other than a WhatsApp webhook (helpline, portal, SMS link page). */
 export const FeedbackRequestSchema = z
   .object({
-    rating: z.enum(['SATISFIED', 'NOT_SATISFIED'], says("must be 'SATISFIED' or 'NOT_SATISFIED'")),
+    rating: z.enum(RATINGS, says("must be 'SATISFIED' or 'NOT_SATISFIED'")),
     reason: z.enum(REASON_CODES, says(`must be one of ${REASON_CODES.join(', ')}`)).optional(),
     comment: text(2000).optional(),
     channel: z.enum(FEEDBACK_CHANNELS).default('helpline'),

@@ -5,7 +5,7 @@
  */
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import { defineSearchAttributeKey, type SearchAttributePair } from '@temporalio/common';
-import type { Closure, FeedbackChannel, FeedbackReason, Language } from './closure';
+import type { Closure, FeedbackChannel, FeedbackReason, Language, Rating } from './closure';
 
 /** Task queue of the ATR workflow and its activities. */
 export const TASK_QUEUE = 'sampark-atr';
@@ -55,6 +55,18 @@ export const DELIVERY_RANK: Record<DeliveryStatus, number> = {
   SMS_FALLBACK: 6,
 };
 
+/** What the citizen is told after their feedback: thanks, where it went, or that it came late or after another. */
+export const ACKNOWLEDGEMENTS = ['SATISFIED', 'ESCALATED', 'LATE', 'ALREADY_RECORDED'] as const;
+/** An acknowledgement. */
+export type Acknowledgement = (typeof ACKNOWLEDGEMENTS)[number];
+
+/** Where the portal's reopen callback stands: NOT_CONFIGURED without a portal URL, REJECTED on a 4xx. */
+export const PORTAL_CALLBACK_STATUSES = ['PENDING', 'DONE', 'NOT_CONFIGURED', 'REJECTED'] as const;
+/** A portal callback status. */
+export type PortalCallbackStatus = (typeof PORTAL_CALLBACK_STATUSES)[number];
+/** How a finished callback ended. */
+export type PortalCallbackResult = Exclude<PortalCallbackStatus, 'PENDING'>;
+
 /** The citizen's feedback as ops search for it. */
 export const FEEDBACK_OUTCOMES = ['AWAITING', 'SATISFIED', 'NOT_SATISFIED', 'NONE'] as const;
 /** A feedback outcome. */
@@ -98,7 +110,7 @@ export interface FeedbackPolicy {
 export interface FeedbackSignal {
   /** Idempotency key: the WhatsApp wamid of the reply, or the caller's key. */
   messageId: string;
-  rating: 'SATISFIED' | 'NOT_SATISFIED';
+  rating: Rating;
   reason?: FeedbackReason;
   comment?: string;
   /** Media id of a voice note, kept so the department can fetch it. */
@@ -166,7 +178,7 @@ export interface AtrState {
     escalationId: string;
     level: EscalationLevel;
     levelName: (typeof ESCALATION_LEVELS)[EscalationLevel];
-    portalCallback: 'PENDING' | 'DONE' | 'NOT_CONFIGURED' | 'REJECTED';
+    portalCallback: PortalCallbackStatus;
     portalCallbackError?: string;
   };
   outcome?: Outcome;

@@ -1,9 +1,6 @@
 /** PostgreSQL connections: one pool per process, with timeouts so a stuck database fails fast and is retried. */
 import { Pool, type PoolConfig } from 'pg';
 
-/** The local server this project expects when DATABASE_URL is not set. */
-export const DEFAULT_DATABASE_URL = 'postgres://postgres@127.0.0.1:5432/sampark_atr';
-
 /** Creates a pool. Statement and connect timeouts turn a hung database into a retryable error. */
 export function createPool(url: string, overrides: PoolConfig = {}): Pool {
   const pool = new Pool({

@@ -1,11 +1,36 @@
 /** The Store port on PostgreSQL. Every write is idempotent, because activities are retried. */
 import type { Pool } from 'pg';
-import type { NewEscalation, Store } from '../activities/ports';
 import type { Closure, FeedbackPolicyOverride } from '../contracts/closure';
-import { ESCALATION_LEVELS, type FeedbackDetailsSignal, type FeedbackSignal, type Outcome } from '../contracts/workflow';
+import { ESCALATION_LEVELS, type EscalationLevel, type PortalCallbackResult, type FeedbackDetailsSignal, type FeedbackSignal, type Outcome } from '../contracts/workflow';
+
+/** A rendered ATR as stored. */
+export interface StoredAtr {
+  atrId: string;
+  workflowId: string;
+  bytes: Uint8Array;
+  sha256: string;
+  pageCount: number;
+  contentDigest: string;
+  sealKeyId: string;
+}
+
+/** An escalation row: what the department (or the level above) must act on. */
+export interface NewEscalation {
+  escalationId: string;
+  workflowId: string;
+  grievanceId: string;
+  cycle: number;
+  level: EscalationLevel;
+  departmentCode: string;
+  districtCode: string;
+  feedbackMessageId: string;
+  reason?: string;
+  comment?: string;
+  voiceMediaId?: string;
+}
 
 /** Creates the Store on a pool. */
-export function createPgStore(pool: Pool): Store {
+export function createPgStore(pool: Pool) {
   return {
     async recordClosure(workflowId: string, closure: Closure) {
       const { rows } = await pool.query<{ recorded_at: Date }>(
@@ -31,7 +56,7 @@ export function createPgStore(pool: Pool): Store {
       return rows[0]?.policy ?? null;
     },
 
-    async saveAtr({ atrId, workflowId, bytes, sha256, pageCount, contentDigest, sealKeyId }) {
+    async saveAtr({ atrId, workflowId, bytes, sha256, pageCount, contentDigest, sealKeyId }: StoredAtr) {
       // A re-render after a crash produces the same content; keep the first stored copy.
       await pool.query(
         `INSERT INTO atr_documents (atr_id, workflow_id, sha256, page_count, byte_length, pdf, content_digest, seal_key_id)
@@ -114,14 +139,14 @@ export function createPgStore(pool: Pool): Store {
       return { escalationId: e.escalationId, created: rowCount === 1 };
     },
 
-    async markPortalCallback(escalationId: string, status: 'DONE' | 'NOT_CONFIGURED' | 'REJECTED', error?: string) {
+    async markPortalCallback(escalationId: string, status: PortalCallbackResult, error?: string) {
       await pool.query(
         'UPDATE escalations SET portal_callback = $2, portal_callback_error = $3, portal_callback_at = now() WHERE escalation_id = $1',
         [escalationId, status, error ?? null],
       );
     },
 
-    async createAtrLink({ tokenHash, workflowId, expiresAt }) {
+    async createAtrLink({ tokenHash, workflowId, expiresAt }: { tokenHash: string; workflowId: string; expiresAt: Date }) {
       await pool.query('INSERT INTO atr_links (token_hash, workflow_id, expires_at) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING', [
         tokenHash,
         workflowId,

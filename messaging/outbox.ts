@@ -4,7 +4,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Pool } from 'pg';
-import type { Messenger } from '../activities/ports';
+import type { Messenger } from './model';
 import { messageText } from './texts';
 
 /** Creates the outbox Messenger. The same idempotency key always yields the same message id. */

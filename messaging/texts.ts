@@ -2,7 +2,7 @@
  * What citizens read, in Hindi and English. Channels (outbox, WhatsApp templates, SMS) take their words
  * from here so a message means the same on every channel.
  */
-import type { CitizenMessage } from '../activities/ports';
+import type { CitizenMessage } from './model';
 import type { Language } from '../contracts/closure';
 
 type Texts = { [L in Language]: string };

@@ -3,8 +3,7 @@
  * 5xx, 408, 429 and network errors are thrown as ordinary errors (the activity retries them until the
  * portal answers); other 4xx are PermanentErrors, because the same request will be refused again.
  */
-import type { PortalNotifier } from '../activities/ports';
-import { FAILURES } from '../contracts/workflow';
+import { FAILURES, type EscalationLevel } from '../contracts/workflow';
 import { PermanentError } from '../lib/errors';
 
 /** Options for the portal callback. */
@@ -12,6 +11,18 @@ export interface PortalCallbackOptions {
   url?: string;
   token?: string;
   timeoutMs: number;
+}
+
+/** Tells the portal to reopen a grievance the citizen was not satisfied with. */
+export interface PortalNotifier {
+  reopen(req: {
+    escalationId: string;
+    grievanceId: string;
+    cycle: number;
+    level: EscalationLevel;
+    reason?: string;
+    comment?: string;
+  }): Promise<{ status: 'DONE' | 'NOT_CONFIGURED' }>;
 }
 
 /** Creates the PortalNotifier; without a URL it reports NOT_CONFIGURED and sends nothing. */

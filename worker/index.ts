@@ -18,9 +18,9 @@ import { createAtrRenderer } from '../pdf/atr/render';
 import { createRuntimeMetrics } from './metrics';
 import { AtrSealer } from '../pdf/seal';
 import { createPortalNotifier } from '../portal/callback';
-import { createSmsGateway } from '../sms/gateway';
-import { createCloudApi } from '../whatsapp/client';
-import { createWhatsAppMessenger } from '../whatsapp/messenger';
+import { createSmsGateway } from '../messaging/sms/gateway';
+import { createCloudApi } from '../messaging/whatsapp/client';
+import { createWhatsAppMessenger } from '../messaging/whatsapp/messenger';
 
 /** The messenger the configuration asks for. */
 export function createMessenger(config: Readonly<Config>, pool: Pool): Messenger {

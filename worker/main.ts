@@ -4,7 +4,7 @@ import { loadConfig, type Config } from '../config';
 import { ensureDatabase, migrate } from '../db/migrate';
 import { createPool } from '../db/pool';
 import { createDataConverter } from '../codec/data-converter';
-import { connectWorker } from '../infra/temporal';
+import { connectWorker } from '../lib/temporal-connection';
 import { createLogger, type Logger } from '../lib/log';
 import { installTemporalRuntime } from '../lib/temporal-runtime';
 import { createActivityDeps, createAtrWorkers } from '.';

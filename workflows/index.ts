@@ -1,2 +1,2 @@
 /** Workflow entry point for the worker's bundle: export every workflow type here. */
-export { atrWorkflow } from './atr';
+export { atrWorkflow } from './atr/index';

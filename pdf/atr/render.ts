@@ -6,7 +6,6 @@
 import os from 'node:os';
 import pLimit from 'p-limit';
 import QRCode from 'qrcode';
-import type { AtrRenderer } from '../../activities/ports';
 import type { Closure, Language } from '../../contracts/closure';
 import { loadFonts, type Face, type FontSet } from '../engine/fonts';
 import { measure, wrap, wrapFixed, type TextStyle } from '../engine/layout';
@@ -63,6 +62,11 @@ export async function renderAtrPdf(closure: Closure, atrId: string, verification
  * PDFs in memory (100 at once cost 65 MB more resident than one at a time) without finishing any sooner.
  */
 const RENDER_CONCURRENCY = Math.max(1, os.availableParallelism());
+
+/** Renders the ATR document; `verificationUrl` goes into its QR code. */
+export interface AtrRenderer {
+  render(closure: Closure, meta: { atrId: string; verificationUrl: string }): Promise<{ pdf: Uint8Array; pageCount: number }>;
+}
 
 /** The ATR renderer behind the activity port, with at most `concurrency` renders in progress. */
 export function createAtrRenderer({ concurrency = RENDER_CONCURRENCY, render = renderAtrPdf } = {}): AtrRenderer {

@@ -10,7 +10,7 @@ import type { Browser } from 'playwright-core';
 import { FEEDBACK_REASONS, type FeedbackReason } from '../../contracts/closure';
 import type { AtrState } from '../../contracts/workflow';
 import { messageText } from '../../messaging/texts';
-import { launchChromium } from '../../scripts/chromium';
+import { launchChromium } from '../../tools/scripts/chromium';
 import { closeTestPool } from '../helpers/db';
 import { makeClosure } from '../helpers/fixtures';
 import { connectDevServer, type DevServer } from '../helpers/temporal';

@@ -14,13 +14,13 @@ import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import { Pool } from 'pg';
 import { ensureDatabase } from '../../db/migrate';
-import { buildSimulator, type Simulator } from '../../simulator/server';
-import { TEMPLATES } from '../../whatsapp/protocol';
+import { buildSimulator, type Simulator } from '../../tools/simulator/server';
+import { TEMPLATES } from '../../messaging/whatsapp/protocol';
 import { makeClosure } from '../helpers/fixtures';
 import { TEST_ENV } from '../helpers/temporal';
 import { freePort } from '../setup/global-setup';
 import { Citizens, type Plan } from './citizens';
-import { AppProcess, ChaosPostgres, ChaosTemporal } from '../../scripts/local-stack';
+import { AppProcess, ChaosPostgres, ChaosTemporal } from '../../tools/scripts/local-stack';
 
 const PROFILES = {
   ci: { closures: 12, postSeconds: 15, killEveryMs: [4_000, 7_000], faultRate: 0.06 },

@@ -3,8 +3,8 @@
  * reason and a comment), or not at all — on WhatsApp, or through the SMS link page when WhatsApp could not
  * reach them. Every reply is remembered, so the run can check that each one reached its workflow.
  */
-import type { Simulator } from '../../simulator/server';
-import { TEMPLATES } from '../../whatsapp/protocol';
+import type { Simulator } from '../../tools/simulator/server';
+import { TEMPLATES } from '../../messaging/whatsapp/protocol';
 
 /** What a citizen will do. */
 export type Plan = 'satisfied' | 'not_satisfied' | 'silent';

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { resolvePayloadKeys } from '../../cli/context';
 import { CliError } from '../../cli/output';
-import { parseCodecKeys } from '../../codec/aes-gcm';
+import { parseCodecKeys } from '../../config/codec-keys';
 
 const KEY = Buffer.alloc(32, 7).toString('base64');
 

@@ -8,11 +8,11 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Pool } from 'pg';
 import { AtrClient } from '../../client';
-import type { ClosureRequest } from '../../contracts/closure';
+import type { ClosureRequest, Rating } from '../../contracts/closure';
 import { atrWorkflowId, type Outcome } from '../../contracts/workflow';
 import { createPgStore } from '../../db/store';
 import { createOutboxMessenger } from '../../messaging/outbox';
-import { storeWebhook } from '../../whatsapp/inbox';
+import { storeWebhook } from '../../messaging/whatsapp/inbox';
 import type { Writer } from '../../cli/output';
 import { makeClosure, uniqueGrievanceId } from '../helpers/fixtures';
 
@@ -123,7 +123,7 @@ export interface SeedSpec {
   resend?: { statuses?: string[][] };
   /** Statuses of a reminder (not the ATR). */
   reminderStatuses?: string[][];
-  feedback?: { rating: 'SATISFIED' | 'NOT_SATISFIED'; decisive: boolean; late?: boolean }[];
+  feedback?: { rating: Rating; decisive: boolean; late?: boolean }[];
   escalated?: boolean;
   smsFallback?: boolean;
   outcome?: Outcome;

@@ -4,7 +4,8 @@
  */
 import { Client, Connection } from '@temporalio/client';
 import type { Payload } from '@temporalio/common';
-import { AesGcmCodec, parseCodecKeys } from '../../codec/aes-gcm';
+import { AesGcmCodec } from '../../codec/aes-gcm';
+import { parseCodecKeys } from '../../config/codec-keys';
 import { buildCodecServer } from '../../codec/server';
 import { stateQuery } from '../../contracts/workflow';
 import { createLogger } from '../../lib/log';

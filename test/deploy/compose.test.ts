@@ -11,7 +11,7 @@ import { PROJECT_ROOT } from '../../lib/paths';
 
 interface Service {
   image?: string;
-  build?: string;
+  build?: string | { context: string; target: string };
   command?: string[];
   entrypoint?: string[];
   environment?: Record<string, string | number>;
@@ -36,7 +36,8 @@ describe('docker-compose.yml', () => {
     for (const image of images) {
       expect(image).toMatch(/^(postgres|temporalio\/(server|admin-tools|ui)):\d[\w.-]*$/);
     }
-    for (const name of [...APP, 'simulator']) expect(services[name]!.build).toBe('.');
+    for (const name of APP) expect(services[name]!.build).toBe('.');
+    expect(services.simulator!.build).toEqual({ context: '.', target: 'tools' });
   });
 
   test('starts each service only once what it depends on is healthy or done', () => {

@@ -1,6 +1,6 @@
 /** Reads the QR code in the top-right corner of an ATR's first page, as a phone camera would. */
 import jsQR from 'jsqr';
-import { rasterize } from '../../scripts/raster';
+import { rasterize } from '../../tools/scripts/raster';
 
 export function readAtrQrCode(pdf: Uint8Array): string | undefined {
   const page = rasterize(pdf, 150)[0]!;

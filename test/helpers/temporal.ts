@@ -16,7 +16,7 @@ import { AtrClient } from '../../client';
 import { createDataConverter } from '../../codec/data-converter';
 import { loadConfig } from '../../config';
 import { createPgStore } from '../../db/store';
-import { registerSearchAttributes } from '../../infra/temporal';
+import { registerSearchAttributes } from '../../lib/temporal-connection';
 import { createOutboxMessenger } from '../../messaging/outbox';
 import { createAtrRenderer } from '../../pdf/atr/render';
 import { AtrSealer } from '../../pdf/seal';

@@ -9,8 +9,8 @@ import path from 'node:path';
 import { harfbuzz } from '../../pdf/engine/harfbuzz';
 import { loadFonts } from '../../pdf/engine/fonts';
 import type { Shaped } from '../../pdf/engine/shaper';
-import { GOLDEN_SAMPLES, engineSamples } from '../../scripts/golden';
-import { compareInk, fromPng, type Gray } from '../../scripts/raster';
+import { GOLDEN_SAMPLES, engineSamples } from '../../tools/scripts/golden';
+import { compareInk, fromPng, type Gray } from '../../tools/scripts/raster';
 
 /** The ink may differ by anti-aliasing at edges; a misplaced glyph differs by far more (see controls). */
 const MAX_DIFFERING = 0.06;

@@ -4,7 +4,7 @@ import { ClosureSchema, type ClosureRequest } from '../../contracts/closure';
 import { createAtrRenderer, renderAtrPdf } from '../../pdf/atr/render';
 import { measure, wrap } from '../../pdf/engine/layout';
 import { loadFonts } from '../../pdf/engine/fonts';
-import { pdfToText, rasterize } from '../../scripts/raster';
+import { pdfToText, rasterize } from '../../tools/scripts/raster';
 import { makeClosure } from '../helpers/fixtures';
 import { readAtrQrCode } from '../helpers/qr';
 

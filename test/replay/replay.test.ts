@@ -48,11 +48,11 @@ test('detects a change that would break workflows in flight', async () => {
 test('needs the patched() guard: applying early statuses unguarded breaks a history from before the patch', async () => {
   // Today's workflow with only the guard removed, written where webpack can bundle it.
   const root = path.join(__dirname, '..', '..');
-  const source = readFileSync(path.join(root, 'workflows', 'atr.ts'), 'utf8');
+  const source = readFileSync(path.join(root, 'workflows', 'atr', 'index.ts'), 'utf8');
   const unguarded = source
     .replace('early.length > 0 && patched(EARLY_STATUS_PATCH)', 'early.length > 0')
-    .replace(/from '\.\.\//g, `from '${root}/`)
-    .replace("from './schedule'", `from '${root}/workflows/schedule'`);
+    .replace(/from '\.\.\/\.\.\//g, `from '${root}/`)
+    .replace("from './schedule'", `from '${root}/workflows/atr/schedule'`);
   expect(unguarded).not.toContain('patched(EARLY_STATUS_PATCH)');
   const dir = path.join(root, 'test', '.artifacts', `unguarded-${process.pid}`);
   mkdirSync(dir, { recursive: true });

@@ -7,10 +7,10 @@ import path from 'node:path';
 import { bundleWorkflowCode } from '@temporalio/worker';
 import { ensureDatabase, migrate } from '../../db/migrate';
 import { createPool } from '../../db/pool';
-import { startDevServer } from '../../infra/dev-server';
-import { requireTemporalCli, requireTestServer } from '../../infra/temporal-binaries';
+import { startDevServer } from '../../tools/scripts/dev-server';
+import { requireTemporalCli, requireTestServer } from '../../tools/install/temporal-binaries';
 import { PROJECT_ROOT } from '../../lib/paths';
-import { freePort } from '../../scripts/local-stack';
+import { freePort } from '../../tools/scripts/local-stack';
 
 export { freePort };
 

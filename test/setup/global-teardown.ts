@@ -1,7 +1,7 @@
 /** Stops the dev server and drops the test database made by global-setup. */
 import { rmSync } from 'node:fs';
 import { Client } from 'pg';
-import type { DevServer } from '../../infra/dev-server';
+import type { DevServer } from '../../tools/scripts/dev-server';
 
 export default async function globalTeardown(): Promise<void> {
   const state = (globalThis as Record<string, unknown>).__samparkTest as

@@ -1,0 +1,177 @@
+/**
+ * `npm run demo`: while `npm start` runs, posts eight realistic closures (scripts/demo-closures.ts) to the
+ * HTTP API, exactly as a portal backend would, and prints where to watch each one: its workflow id, the
+ * citizen's phone page on the WhatsApp simulator, and how to find them in the Temporal Web UI.
+ *
+ * Environment: DEMO_API_URL (default http://127.0.0.1:3000), PORTAL_API_KEY (default the local key
+ * `npm start` uses), SIMULATOR_PORT (3001), TEMPORAL_UI_PORT (8233), TEMPORAL_NAMESPACE (default), and
+ * DEMO_RUN_ID to post a run's closures again (the API then answers `duplicate`, starting nothing new).
+ */
+import type { ClosureRequest } from '../../contracts/closure';
+import { DEMO_SIZE, demoClosures, demoRunId } from './demo-closures';
+
+/** Where the demo posts and what it prints. */
+export interface DemoOptions {
+  apiUrl: string;
+  apiKey: string;
+  /** The WhatsApp simulator, for the phone page links. */
+  simulatorUrl: string;
+  /** The Temporal Web UI, for the closing hints. */
+  temporalUiUrl: string;
+  namespace: string;
+  /** Default: a new id from the clock, so every run starts new grievances. */
+  runId?: string;
+  now?: Date;
+  /** Where output lines go (default stdout). */
+  print?: (line: string) => void;
+}
+
+/** One posted closure and what the API answered. */
+export interface DemoResult {
+  closure: ClosureRequest;
+  /** HTTP status: 202 when accepted. */
+  status: number;
+  workflowId?: string;
+  duplicate?: boolean;
+  /** What went wrong when not accepted. */
+  error?: string;
+  phonePageUrl: string;
+}
+
+/** A problem that stops the demo, with a message that says what to do. */
+export class DemoError extends Error {
+  override name = 'DemoError';
+}
+
+const LOCAL_API_KEY = 'local-dev-portal-key';
+
+/** The options from the environment, with `npm start`'s local defaults. */
+export function demoOptionsFromEnv(env: NodeJS.ProcessEnv = process.env): DemoOptions {
+  return {
+    apiUrl: (env.DEMO_API_URL || 'http://127.0.0.1:3000').replace(/\/+$/, ''),
+    apiKey: env.PORTAL_API_KEY || LOCAL_API_KEY,
+    simulatorUrl: `http://127.0.0.1:${env.SIMULATOR_PORT || '3001'}`,
+    temporalUiUrl: `http://127.0.0.1:${env.TEMPORAL_UI_PORT || '8233'}`,
+    namespace: env.TEMPORAL_NAMESPACE || 'default',
+    ...(env.DEMO_RUN_ID ? { runId: env.DEMO_RUN_ID } : {}),
+  };
+}
+
+/** The citizen's phone page on the simulator. */
+export function phonePageUrl(simulatorUrl: string, phoneE164: string): string {
+  return `${simulatorUrl.replace(/\/+$/, '')}/phone/${encodeURIComponent(phoneE164)}`;
+}
+
+/** Posts the demo closures and prints where to follow them; returns what the API answered for each. */
+export async function runDemo(options: DemoOptions): Promise<{ runId: string; results: DemoResult[] }> {
+  const print = options.print ?? ((line: string) => process.stdout.write(`${line}\n`));
+  const apiUrl = options.apiUrl.replace(/\/+$/, '');
+  const runId = options.runId ?? demoRunId(options.now);
+  const closures = demoClosures(runId, options.now);
+  const headers = { authorization: `Bearer ${options.apiKey}`, 'content-type': 'application/json' };
+
+  await checkApi(apiUrl, headers);
+
+  print(`Posting ${DEMO_SIZE} demo closures to ${apiUrl}/v1/closures (run ${runId}).`);
+  print('Demo choice: every closure sets feedbackPolicy.quietHours = null, so its ATR goes out at any hour;');
+  print('real closures wait for daytime (no messages 21:00-09:00 IST).');
+  print('');
+
+  const results: DemoResult[] = [];
+  for (const [i, closure] of closures.entries()) {
+    const result = await postClosure(apiUrl, headers, closure, phonePageUrl(options.simulatorUrl, closure.citizen.phone));
+    results.push(result);
+    const c = closure;
+    print(`${String(i + 1).padStart(2)}. ${c.grievanceId}  cycle ${c.cycle ?? 1}  ${c.department.code} ${c.department.nameEn}, ${c.district.nameEn}  (${c.citizen.language === 'en' ? 'English' : 'Hindi'})`);
+    print(`    ${c.subject}`);
+    if (result.status === 202) {
+      print(`    workflow    ${result.workflowId}${result.duplicate ? '  (already started: same closure, nothing new)' : ''}`);
+      print(`    phone page  ${result.phonePageUrl}`);
+    } else {
+      print(`    NOT ACCEPTED: HTTP ${result.status} ${result.error}`);
+    }
+  }
+
+  const accepted = results.filter((r) => r.status === 202);
+  const ui = `${options.temporalUiUrl.replace(/\/+$/, '')}/namespaces/${encodeURIComponent(options.namespace)}/workflows`;
+  const search = (q: string) => `${ui}?query=${encodeURIComponent(q)}`;
+  print('');
+  print(`${accepted.length} of ${results.length} closures accepted.`);
+  print('');
+  print(`Temporal Web UI: ${options.temporalUiUrl}`);
+  print('  Find the demo grievances by their search attributes (type the query into the UI, or open the link):');
+  const queries = [`GrievanceId="${closures[0]!.grievanceId}"`, 'DepartmentCode="LSG"', 'DistrictCode="JDH" AND GrievanceCycle=2', 'AtrOutcome="ESCALATED"'];
+  const width = Math.max(...queries.map((q) => q.length));
+  for (const q of queries) print(`    ${q.padEnd(width)}  ${search(q)}`);
+  print('  Each workflow id is atr-<grievance id>-c<cycle>; its "state" query shows the live state.');
+  print('');
+  print('On a phone page, tap "असंतुष्ट" / "Not satisfied", pick a reason and type a comment: the grievance is escalated');
+  print(`(see it with: curl -s ${apiUrl}/v1/grievances/${closures[0]!.grievanceId} -H 'authorization: Bearer <key>').`);
+  print('Tap "संतुष्ट" / "Satisfied" and the citizen is thanked. No answer: reminders after 24 h and 72 h.');
+
+  if (accepted.length < results.length) throw new DemoError(`${results.length - accepted.length} of ${results.length} closures were not accepted (see above)`);
+  return { runId, results };
+}
+
+/** Fails early, and clearly, when the API is down, degraded, or does not take the key. */
+async function checkApi(apiUrl: string, headers: Record<string, string>): Promise<void> {
+  let health: Response;
+  try {
+    health = await fetch(`${apiUrl}/healthz`, { signal: AbortSignal.timeout(5_000) });
+  } catch (err) {
+    throw new DemoError(
+      `The Sampark ATR API is not reachable at ${apiUrl} (${describe(err)}).\n` +
+        'Start it with `npm start` in another terminal, wait for "Sampark ATR is running.", then run `npm run demo` again.\n' +
+        '(DEMO_API_URL points the demo at another API.)',
+    );
+  }
+  if (health.status !== 200) {
+    const body = await health.text();
+    throw new DemoError(`The API at ${apiUrl} is up but not healthy (GET /healthz answered ${health.status}: ${body}). Check the \`npm start\` output.`);
+  }
+  // A grievance that cannot exist: 404 means the key is good, and starts nothing.
+  const probe = await fetch(`${apiUrl}/v1/grievances/demo-key-check`, { headers, signal: AbortSignal.timeout(10_000) });
+  if (probe.status === 401) {
+    throw new DemoError(
+      `The API at ${apiUrl} refused the API key. Set PORTAL_API_KEY to the key it runs with (npm start uses ${LOCAL_API_KEY} unless PORTAL_API_KEY was set).`,
+    );
+  }
+}
+
+async function postClosure(apiUrl: string, headers: Record<string, string>, closure: ClosureRequest, phonePage: string): Promise<DemoResult> {
+  try {
+    const res = await fetch(`${apiUrl}/v1/closures`, { method: 'POST', headers, body: JSON.stringify(closure), signal: AbortSignal.timeout(30_000) });
+    const text = await res.text();
+    if (res.status === 202) {
+      const body = JSON.parse(text) as { workflowId: string; duplicate: boolean };
+      return { closure, status: 202, workflowId: body.workflowId, duplicate: body.duplicate, phonePageUrl: phonePage };
+    }
+    return { closure, status: res.status, error: errorText(text), phonePageUrl: phonePage };
+  } catch (err) {
+    return { closure, status: 0, error: `request failed: ${describe(err)}`, phonePageUrl: phonePage };
+  }
+}
+
+/** The API's error body in one line: its message and any bad fields. */
+function errorText(text: string): string {
+  try {
+    const body = JSON.parse(text) as { message?: string; fields?: { field: string; message: string }[]; requestId?: string };
+    const fields = body.fields?.map((f) => `${f.field} ${f.message}`).join('; ');
+    return [body.message, fields, body.requestId ? `request ${body.requestId}` : undefined].filter(Boolean).join(': ');
+  } catch {
+    return text.slice(0, 300);
+  }
+}
+
+function describe(err: unknown): string {
+  if (!(err instanceof Error)) return String(err);
+  const cause = (err as { cause?: { code?: string; message?: string } }).cause;
+  return cause?.code ?? cause?.message ?? err.message;
+}
+
+if (require.main === module) {
+  runDemo(demoOptionsFromEnv()).catch((err: unknown) => {
+    console.error(err instanceof DemoError ? err.message : err);
+    process.exitCode = 1;
+  });
+}

@@ -1,0 +1,290 @@
+/**
+ * Validation of POST /{phone-number-id}/messages as the Cloud API does it, producing Meta's error codes:
+ * 100 for malformed or out-of-limit parameters (details name the field, Meta style: `interactive['action']…`),
+ * 131051 for an unsupported type, 132001/132000/132012/132005 for template problems, 131053 for an unknown
+ * media id. Window, rate and delivery checks belong to the engine, not here.
+ */
+import { z } from 'zod';
+import { TEMPLATES, TEMPLATE_TEXT, type Interactive } from '../../messaging/whatsapp/protocol';
+import { GraphError } from './graph-error';
+import { toWaId } from './ids';
+
+type TemplateSpec = (typeof TEMPLATES)[keyof typeof TEMPLATES];
+
+/** A template send after validation: what the citizen sees and what each quick reply returns. */
+export interface ValidTemplate {
+  name: string;
+  language: 'hi' | 'en';
+  spec: TemplateSpec;
+  body: string;
+  document?: { id?: string; link?: string; filename?: string };
+  /** Per quick reply (by index): its label, and the payload given on the send (if any). */
+  quickReplies: { label: string; payload?: string }[];
+}
+
+/** A send request that passed validation. */
+export type ValidSend = {
+  waId: string;
+  input: string;
+  contextWamid?: string;
+  bizOpaque?: string;
+} & ({ type: 'template'; template: ValidTemplate } | { type: 'interactive'; interactive: Interactive } | { type: 'text'; text: { body: string; previewUrl: boolean } });
+
+/** A mark-as-read request (same endpoint, no `to`). */
+export interface ReadReceipt {
+  messageId: string;
+}
+
+/** Lookups validation needs from the simulator. */
+export interface ValidationContext {
+  mediaExists(id: string): boolean;
+  /** Country code prepended to a bare national number (Meta uses the business number's). */
+  countryCode: string;
+}
+
+const SUPPORTED_TYPES = ['template', 'interactive', 'text'] as const;
+
+/** Validates a send (or a mark-as-read) or throws the GraphError Meta would answer. */
+export function validateSend(raw: Record<string, unknown>, ctx: ValidationContext): ValidSend | ReadReceipt {
+  if (raw.messaging_product === undefined) throw param('The parameter messaging_product is required.');
+  if (raw.messaging_product !== 'whatsapp') throw param("Param messaging_product must be 'whatsapp'.");
+  if (raw.status !== undefined) return validateReadReceipt(raw);
+
+  const envelope = parse(EnvelopeSchema, raw);
+  if (envelope.to === undefined) throw param('The parameter to is required.');
+  const waId = toWaId(envelope.to, ctx.countryCode);
+  if (!waId) throw param('Param to must be a valid phone number (E.164 with country code).');
+  // Meta: `type` is optional and defaults to text.
+  const type = envelope.type ?? 'text';
+  if (!(SUPPORTED_TYPES as readonly string[]).includes(type)) {
+    throw new GraphError(131051, `Message type '${type}' is not supported by this simulator (supported: ${SUPPORTED_TYPES.join(', ')}).`);
+  }
+  const base = {
+    waId,
+    input: envelope.to,
+    ...(envelope.context ? { contextWamid: envelope.context.message_id } : {}),
+    ...(envelope.biz_opaque_callback_data !== undefined ? { bizOpaque: envelope.biz_opaque_callback_data } : {}),
+  };
+  if (raw[type] === undefined) throw param(`The parameter ${type} is required.`);
+  switch (type) {
+    case 'template':
+      return { ...base, type, template: validateTemplate(parse(TemplateSchema, raw.template, 'template'), ctx) };
+    case 'interactive':
+      return { ...base, type, interactive: parse(InteractiveSchema, raw.interactive, 'interactive') as Interactive };
+    default: {
+      const text = parse(TextSchema, raw.text, 'text');
+      return { ...base, type: 'text', text: { body: text.body, previewUrl: text.preview_url ?? false } };
+    }
+  }
+}
+
+function validateReadReceipt(raw: Record<string, unknown>): ReadReceipt {
+  const read = parse(ReadReceiptSchema, raw);
+  return { messageId: read.message_id };
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Templates
+
+function validateTemplate(t: z.infer<typeof TemplateSchema>, ctx: ValidationContext): ValidTemplate {
+  const spec = Object.values(TEMPLATES).find((s) => s.name === t.name);
+  const code = t.language.code;
+  const texts = spec && (code === 'hi' || code === 'en') ? TEMPLATE_TEXT[spec.name]?.[code] : undefined;
+  if (!spec || !texts) throw new GraphError(132001, `template name (${t.name}) does not exist in ${code}`);
+
+  const components = t.components ?? [];
+  const single = (type: 'header' | 'body') => {
+    const found = components.filter((c) => c.type === type);
+    if (found.length > 1) throw param(`Param template['components'] has more than one ${type} component.`);
+    return found[0];
+  };
+  const header = single('header');
+  const body = single('body');
+  if (components.some((c) => c.type === 'footer')) throw new GraphError(132000, 'footer: number of localizable_params (1) does not match the expected number of params (0)');
+
+  const headerParams = header?.parameters ?? [];
+  const expectedHeader = spec.header === 'document' ? 1 : 0;
+  if (headerParams.length !== expectedHeader) throw countMismatch('header', headerParams.length, expectedHeader);
+  const document = spec.header === 'document' ? validateDocument(headerParams[0]!, ctx) : undefined;
+
+  const bodyParams = body?.parameters ?? [];
+  if (bodyParams.length !== spec.bodyParameters) throw countMismatch('body', bodyParams.length, spec.bodyParameters);
+  const values = bodyParams.map((p, i) => bodyText(p, i));
+  const filled = texts.body.replace(/\{\{(\d+)\}\}/g, (_m, n: string) => values[Number(n) - 1] ?? '');
+  // 1,024 characters is the template body limit; a long parameter (a department name) can exceed it.
+  if ([...filled].length > 1024) throw new GraphError(132005, 'Translated text too long: the body with its parameters exceeds 1024 characters.');
+
+  return { name: spec.name, language: code as 'hi' | 'en', spec, body: filled, ...(document ? { document } : {}), quickReplies: quickReplies(components, texts.buttons, spec) };
+}
+
+function validateDocument(p: z.infer<typeof TemplateParamSchema>, ctx: ValidationContext): ValidTemplate['document'] {
+  if (p.type !== 'document') throw new GraphError(132012, `header: Format mismatch, expected DOCUMENT, received ${p.type.toUpperCase()}`);
+  const doc = p.document;
+  if (!doc || (doc.id === undefined && doc.link === undefined)) throw param("Param template['components']['header']['parameters'][0]['document'] requires id or link.");
+  if (doc.id !== undefined && !ctx.mediaExists(doc.id)) throw new GraphError(131053, `Media upload error: media id ${doc.id} does not exist or has expired.`);
+  return { ...(doc.id !== undefined ? { id: doc.id } : {}), ...(doc.link !== undefined ? { link: doc.link } : {}), ...(doc.filename !== undefined ? { filename: doc.filename } : {}) };
+}
+
+function bodyText(p: z.infer<typeof TemplateParamSchema>, i: number): string {
+  if (p.type !== 'text') throw new GraphError(132012, `body: Format mismatch, expected TEXT, received ${p.type.toUpperCase()}`);
+  if (!p.text) throw param(`Param template['components']['body']['parameters'][${i}]['text'] is required and must be a non-empty string.`);
+  // Meta rejects these in template parameters (they would break the approved layout).
+  if (/[\n\t]| {5,}/.test(p.text)) throw param('Param text cannot have new-line/tab characters or more than 4 consecutive spaces');
+  return p.text;
+}
+
+function quickReplies(components: z.infer<typeof ComponentSchema>[], labels: readonly string[], spec: TemplateSpec): ValidTemplate['quickReplies'] {
+  const replies: ValidTemplate['quickReplies'] = labels.map((label) => ({ label }));
+  const seen = new Set<number>();
+  for (const c of components.filter((x) => x.type === 'button')) {
+    if (c.sub_type !== 'quick_reply') throw param(`Param template['components']['button']['sub_type'] '${c.sub_type ?? ''}' does not match the template's buttons (quick_reply).`);
+    const index = Number(c.index);
+    if (c.index === undefined || !Number.isInteger(index) || index < 0 || index >= spec.quickReplies) {
+      throw param(`Param template['components']['button']['index'] must be between 0 and ${spec.quickReplies - 1}.`);
+    }
+    if (seen.has(index)) throw param(`Param template['components']['button']['index'] ${index} is given twice.`);
+    seen.add(index);
+    const params = c.parameters ?? [];
+    if (params.length !== 1) throw countMismatch(`button at index ${index}`, params.length, 1);
+    const p = params[0]!;
+    if (p.type !== 'payload' || !p.payload) throw new GraphError(132012, `button at index ${index}: Format mismatch, expected PAYLOAD, received ${p.type.toUpperCase()}`);
+    replies[index] = { label: labels[index]!, payload: p.payload };
+  }
+  return replies;
+}
+
+function countMismatch(where: string, got: number, expected: number): GraphError {
+  return new GraphError(132000, `${where}: number of localizable_params (${got}) does not match the expected number of params (${expected})`);
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Schemas (Meta's documented limits; lengths are counted in characters, not UTF-16 units)
+
+const chars = (min: number, max: number) =>
+  z.string().refine((s) => [...s].length >= min && [...s].length <= max, { message: min > 0 ? `must be ${min} to ${max} characters long` : `must be at most ${max} characters long` });
+
+// Unknown top-level keys are ignored (Graph does); inside message objects Meta reports "Unexpected key".
+const EnvelopeSchema = z.looseObject({
+  messaging_product: z.literal('whatsapp'),
+  recipient_type: z.literal('individual').optional(),
+  to: z.string().optional(),
+  type: z.string().optional(),
+  context: z.strictObject({ message_id: z.string().min(1) }).optional(),
+  // Max length is not documented (UNCERTAIN); any string is echoed back.
+  biz_opaque_callback_data: z.string().optional(),
+});
+
+const ReadReceiptSchema = z.looseObject({
+  status: z.literal('read'),
+  message_id: z.string().min(1),
+  typing_indicator: z.strictObject({ type: z.literal('text') }).optional(),
+});
+
+const TemplateParamSchema = z.looseObject({
+  type: z.enum(['text', 'currency', 'date_time', 'image', 'document', 'video', 'location', 'payload']),
+  text: z.string().optional(),
+  payload: z.string().optional(),
+  document: z.strictObject({ id: z.string().min(1).optional(), link: z.url().optional(), filename: z.string().min(1).optional() }).optional(),
+});
+
+const ComponentSchema = z.strictObject({
+  type: z.enum(['header', 'body', 'footer', 'button']),
+  sub_type: z.string().optional(),
+  index: z.union([z.string(), z.number().int()]).optional(),
+  parameters: z.array(TemplateParamSchema).optional(),
+});
+
+const TemplateSchema = z.strictObject({
+  name: z.string().min(1),
+  language: z.strictObject({ code: z.string().min(1), policy: z.literal('deterministic').optional() }),
+  components: z.array(ComponentSchema).optional(),
+});
+
+const TextHeader = z.strictObject({ type: z.literal('text'), text: chars(1, 60) });
+const Footer = z.strictObject({ text: chars(1, 60) });
+
+const ButtonMessage = z
+  .strictObject({
+    type: z.literal('button'),
+    header: TextHeader.optional(),
+    body: z.strictObject({ text: chars(1, 1024) }),
+    footer: Footer.optional(),
+    action: z.strictObject({
+      buttons: z.array(z.strictObject({ type: z.literal('reply'), reply: z.strictObject({ id: chars(1, 256), title: chars(1, 20) }) })).min(1).max(3),
+    }),
+  })
+  .superRefine((m, ctx) => {
+    unique(m.action.buttons.map((b) => b.reply.title), ['action', 'buttons'], 'reply', 'title', ctx);
+    unique(m.action.buttons.map((b) => b.reply.id), ['action', 'buttons'], 'reply', 'id', ctx);
+  });
+
+const ListMessage = z
+  .strictObject({
+    type: z.literal('list'),
+    header: TextHeader.optional(),
+    body: z.strictObject({ text: chars(1, 4096) }),
+    footer: Footer.optional(),
+    action: z.strictObject({
+      button: chars(1, 20),
+      sections: z
+        .array(
+          z.strictObject({
+            title: chars(1, 24),
+            rows: z.array(z.strictObject({ id: chars(1, 200), title: chars(1, 24), description: chars(0, 72).optional() })).min(1),
+          }),
+        )
+        .min(1)
+        .max(10),
+    }),
+  })
+  .superRefine((m, ctx) => {
+    const rows = m.action.sections.flatMap((s) => s.rows);
+    if (rows.length > 10) ctx.addIssue({ code: 'custom', path: ['action', 'sections'], message: `must have at most 10 rows in total (has ${rows.length})` });
+    const ids = new Set<string>();
+    m.action.sections.forEach((s, si) =>
+      s.rows.forEach((r, ri) => {
+        if (ids.has(r.id)) ctx.addIssue({ code: 'custom', path: ['action', 'sections', si, 'rows', ri, 'id'], message: 'must be unique' });
+        ids.add(r.id);
+      }),
+    );
+  });
+
+const InteractiveSchema = z.discriminatedUnion('type', [ButtonMessage, ListMessage]);
+
+const TextSchema = z.strictObject({ body: chars(1, 4096), preview_url: z.boolean().optional() });
+
+function unique(values: string[], path: (string | number)[], key: string, field: string, ctx: z.RefinementCtx): void {
+  values.forEach((v, i) => {
+    if (values.indexOf(v) !== i) ctx.addIssue({ code: 'custom', path: [...path, i, key, field], message: 'must be unique' });
+  });
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Zod issues as Meta's (#100) details
+
+function parse<T extends z.ZodType>(schema: T, value: unknown, root?: string): z.infer<T> {
+  const result = schema.safeParse(value);
+  if (result.success) return result.data;
+  const issue = result.error.issues[0]!;
+  const path = [...(root ? [root] : []), ...issue.path.map((p) => (typeof p === 'symbol' ? String(p) : p))];
+  throw param(issueDetails(issue, path));
+}
+
+function issueDetails(issue: z.core.$ZodIssue, path: (string | number)[]): string {
+  const name = paramName(path);
+  if (issue.code === 'unrecognized_keys') return `Unexpected key "${issue.keys[0]}" on param "${name || 'body'}".`;
+  if (issue.code === 'invalid_type') return issue.message.endsWith('received undefined') ? `The parameter ${name} is required.` : `Param ${name} must be of type ${issue.expected}.`;
+  if (issue.code === 'too_big' && issue.origin === 'array') return `Param ${name} must have at most ${String(issue.maximum)} elements.`;
+  if (issue.code === 'too_small' && issue.origin === 'array') return `Param ${name} must have at least ${String(issue.minimum)} element(s).`;
+  if (issue.code === 'invalid_union' || issue.code === 'invalid_value') return `Param ${name} has an invalid value.`;
+  return issue.code === 'custom' ? `Param ${name} ${issue.message}` : `Param ${name} is invalid: ${issue.message}`;
+}
+
+/** `['interactive','action','buttons',0,'reply','title']` → `interactive['action']['buttons'][0]['reply']['title']`. */
+function paramName(path: (string | number)[]): string {
+  return path.map((p, i) => (i === 0 ? String(p) : typeof p === 'number' ? `[${p}]` : `['${p}']`)).join('');
+}
+
+function param(details: string): GraphError {
+  return new GraphError(100, details);
+}
