@@ -67,7 +67,7 @@ export async function buildApi({ atr, apiKey, logger, health, verification, what
   });
 
   api.post('/v1/closures', { schema: { body: ClosureSchema }, onRequest: requireKey }, async (req, reply) => {
-    const { workflowId, duplicate } = await atr.closeGrievance(req.body);
+    const { workflowId, duplicate } = await atr.startClosure(req.body);
     return reply.code(202).send({ workflowId, duplicate, status: `/v1/grievances/${req.body.grievanceId}` });
   });
 

@@ -98,11 +98,19 @@ export class AtrClient {
   }
 
   /**
-   * Starts the ATR workflow for a closure. The same grievance and cycle again returns the same
-   * workflow id with `duplicate: true` and starts nothing.
+   * Validates a closure from outside TypeScript's reach (a portal that calls this client directly), then starts
+   * its workflow as `startClosure` does. Throws ValidationError naming every bad field.
    */
   async closeGrievance(input: unknown): Promise<{ workflowId: string; duplicate: boolean }> {
-    const closure = AtrClient.validateClosure(input);
+    return this.startClosure(AtrClient.validateClosure(input));
+  }
+
+  /**
+   * Starts the ATR workflow for a closure that was validated where it entered (the HTTP route's schema, a CSV
+   * row, closeGrievance): each closure is parsed once. The same grievance and cycle again returns the same
+   * workflow id with `duplicate: true` and starts nothing.
+   */
+  async startClosure(closure: Closure): Promise<{ workflowId: string; duplicate: boolean }> {
     const workflowId = atrWorkflowId(closure.grievanceId, closure.cycle);
     try {
       await this.temporal.workflow.start<typeof atrWorkflow>(ATR_WORKFLOW_TYPE, {
