@@ -84,7 +84,7 @@ async function main(): Promise<void> {
     ...(devServer?.uiUrl ? [`  Temporal UI    ${devServer.uiUrl}`] : []),
     `  Temporal gRPC  ${config.temporal.address} (namespace ${config.temporal.namespace})`,
     ...(simulator ? [`  WhatsApp sim   ${simulator.url}  (a citizen's phone: ${simulator.url}/phone/+919876543210)`] : [`  WhatsApp       ${config.whatsapp.mode} (${config.whatsapp.apiUrl})`]),
-    `  Codec server   ${codec.url}  (the Web UI decrypts through it; CLI: temporal workflow show --codec-endpoint ${codec.url} --codec-auth "Bearer <CODEC_AUTH_TOKEN>")`,
+    `  Codec server   ${codec.url}  (the Web UI decrypts through it; so does \`npm run temporal -- workflow show -w <id>\`, with the token kept in .data/local-secrets.json)`,
     `  PostgreSQL     ${redactUrl(config.databaseUrl)}${database.embedded ? '  (embedded PGlite, data in .data/pglite)' : ''}`,
     'Press Ctrl-C to stop.',
     '',
