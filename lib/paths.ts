@@ -1,10 +1,12 @@
 /** Where the project lives, from source (ts under jest) and from dist/ alike. */
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 
-function findRoot(start: string): string {
+/** The folder holding our package.json: the repository, or /app in the production image (dist/ only, no sources). */
+export function findRoot(start: string): string {
   for (let dir = start; ; dir = path.dirname(dir)) {
-    if (existsSync(path.join(dir, 'package.json')) && existsSync(path.join(dir, 'workflows'))) return dir;
+    const manifest = path.join(dir, 'package.json');
+    if (existsSync(manifest) && (JSON.parse(readFileSync(manifest, 'utf8')) as { name?: string }).name === 'sampark-atr') return dir;
     if (path.dirname(dir) === dir) throw new Error(`project root not found above ${start}`);
   }
 }
