@@ -172,3 +172,36 @@ export function disposedTemplate(mediaId: string, language: 'hi' | 'en' = 'hi') 
 export function reminderTemplate() {
   return { type: 'template', template: { name: 'sampark_atr_reminder_v1', language: { code: 'en' }, components: [{ type: 'body', parameters: [{ type: 'text', text: 'SAMPARK-1' }] }] } };
 }
+
+/**
+ * A `harness(...)` for each test of a file, closed after each test (register once per file, at the top).
+ * Returns the starter; the harness it gives is closed by the afterEach this registers.
+ */
+export function useHarness(): (...args: Parameters<typeof startHarness>) => Promise<Harness> {
+  let current: Harness | undefined;
+  afterEach(async () => {
+    await current?.close();
+    current = undefined;
+  });
+  return async (...args) => {
+    current = await startHarness(...args);
+    return current;
+  };
+}
+
+/** Uploads the test PDF and returns its media id. */
+export async function uploadPdf(t: Harness): Promise<string> {
+  const res = await t.upload(PDF, 'application/pdf');
+  expect(res.status).toBe(200);
+  return res.json.id;
+}
+
+/** Sends the disposed template to the citizen; returns its wamid. */
+export async function sendTemplate(t: Harness, extra: Record<string, unknown> = {}): Promise<string> {
+  const res = await t.send({ to: CITIZEN, ...disposedTemplate(await uploadPdf(t)), ...extra });
+  expect(res.status).toBe(200);
+  return res.json.messages[0].id;
+}
+
+/** The statuses our server accepted for one wamid, in arrival order. */
+export const statusesOf = (t: Harness, wamid: string): StatusUpdate[] => t.receiver.statuses().filter((s) => s.id === wamid);
