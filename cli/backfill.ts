@@ -40,7 +40,7 @@ export interface BackfillResult {
 
 /** What `backfill` needs. `atr` may be absent for a dry run, which touches nothing. */
 export interface BackfillDeps {
-  atr?: Pick<AtrClient, 'closeGrievance'>;
+  atr?: Pick<AtrClient, 'startClosure'>;
   /** Problem rows are written here as they happen (omit for JSON output). */
   out?: Writer;
   /** Progress: a bar on a terminal, otherwise a line every `progressIntervalMs`. */
@@ -161,12 +161,12 @@ function identity(p: RowProblem): string {
 type StartOutcome = 'started' | 'already' | { error: string };
 
 /** Starts one closure, retrying transient errors with exponential backoff. */
-async function startRow(atr: Pick<AtrClient, 'closeGrievance'>, closure: Closure, retry: { attempts: number; initialDelayMs: number }): Promise<StartOutcome> {
+async function startRow(atr: Pick<AtrClient, 'startClosure'>, closure: Closure, retry: { attempts: number; initialDelayMs: number }): Promise<StartOutcome> {
   for (let attempt = 1; ; attempt++) {
     try {
       // After a transient error the first attempt may have reached the server: "already started" then
       // still means exactly one workflow, which is what matters.
-      const { duplicate } = await atr.closeGrievance(closure);
+      const { duplicate } = await atr.startClosure(closure);
       return duplicate ? 'already' : 'started';
     } catch (err) {
       if (attempt < retry.attempts && isTransient(err)) {

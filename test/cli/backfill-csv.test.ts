@@ -74,7 +74,7 @@ test('the example file holds three valid closures, one for an English-speaking c
 /** An ATR client that records whether anything was started. */
 function startSpy(): { start: jest.Mock; atr: AtrClient } {
   const start = jest.fn();
-  return { start, atr: { closeGrievance: start } as unknown as AtrClient };
+  return { start, atr: { startClosure: start } as unknown as AtrClient };
 }
 
 test('stops before starting anything when the header misses a column or names an unknown one', async () => {

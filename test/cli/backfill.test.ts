@@ -3,6 +3,7 @@
  * without their values, dry runs, retries of transient Temporal errors, and pacing to --rate.
  */
 import { ServiceError, WorkflowNotFoundError } from '@temporalio/client';
+import type { Closure } from '../../contracts/closure';
 import { atrWorkflowId } from '../../contracts/workflow';
 import { backfillExitCode, parseRate, printBackfill, runBackfill } from '../../cli/backfill';
 import { runWithWorker, useDevServer } from '../helpers/temporal';
@@ -86,14 +87,14 @@ test('retries a transient Temporal error with backoff; a lasting or permanent on
     const calls = new Map<string, number>();
     const unavailable = () => new ServiceError('Failed to start Workflow', { cause: Object.assign(new Error('14 UNAVAILABLE: No connection established'), { code: 14 }) });
     const wrapped = {
-      closeGrievance: async (input: unknown) => {
+      startClosure: async (input: Closure) => {
         const id = (input as { grievanceId: string }).grievanceId;
         const n = (calls.get(id) ?? 0) + 1;
         calls.set(id, n);
         if (id === flaky.grievanceId && n === 1) throw unavailable();
         if (id === down.grievanceId) throw unavailable();
         if (id === refused.grievanceId) throw new ServiceError('Failed to start Workflow', { cause: Object.assign(new Error('7 PERMISSION_DENIED: Request unauthorized.'), { code: 7 }) });
-        return atr.closeGrievance(input);
+        return atr.startClosure(input);
       },
     };
     const out = capture();
@@ -116,9 +117,9 @@ test('paces starts to --rate per second', async () => {
     const rows = Array.from({ length: 5 }, () => csvRow());
     const times: number[] = [];
     const timed = {
-      closeGrievance: (input: unknown) => {
+      startClosure: (input: Closure) => {
         times.push(Date.now());
-        return atr.closeGrievance(input);
+        return atr.startClosure(input);
       },
     };
     const result = await runBackfill({ atr: timed }, { file: writeCsv(rows), ratePerSecond: 10, dryRun: false });
