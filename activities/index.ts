@@ -1,21 +1,42 @@
 /**
- * The ATR activities: small async functions over the ports, each taking one input object and
- * returning one result object. The workflow calls them through proxyActivities.
+ * The ATR activities: small async functions over the ports, implementing the contract the workflow
+ * proxies (AtrActivities in contracts/activities: one named input and one named result each).
  */
 import { createHash, randomBytes } from 'node:crypto';
 import { ApplicationFailure } from '@temporalio/common';
-import { ClosureSchema, FeedbackPolicyOverrideSchema, type Closure } from '../contracts/closure';
-import {
-  FAILURES,
-  atrMessageKey,
-  type Acknowledgement,
-  type PortalCallbackResult,
-  type EscalationLevel,
-  type FeedbackDetailsSignal,
-  type FeedbackPolicy,
-  type FeedbackSignal,
-  type Outcome,
-} from '../contracts/workflow';
+import type {
+  AcknowledgeFeedbackInput,
+  AcknowledgeFeedbackResult,
+  AskForCommentInput,
+  AskForCommentResult,
+  AskForReasonInput,
+  AskForReasonResult,
+  AtrActivities,
+  DeliverAtrInput,
+  DeliverAtrResult,
+  EscalateInput,
+  EscalateResult,
+  NotifyPortalInput,
+  NotifyPortalResult,
+  RecordClosureInput,
+  RecordClosureResult,
+  RecordDetailsInput,
+  RecordDetailsResult,
+  RecordFeedbackInput,
+  RecordFeedbackResult,
+  RecordOutcomeInput,
+  RecordOutcomeResult,
+  RenderAtrInput,
+  RenderAtrResult,
+  ResendAtrInput,
+  ResendAtrResult,
+  SendReminderInput,
+  SendReminderResult,
+  SendSmsFallbackInput,
+  SendSmsFallbackResult,
+} from '../contracts/activities';
+import { FeedbackPolicyOverrideSchema, type Closure } from '../contracts/closure';
+import { FAILURES, atrMessageKey, type FeedbackPolicy } from '../contracts/workflow';
 import { PermanentError } from '../lib/errors';
 import { smsText } from '../messaging/texts';
 import { verificationUrl, type AtrSealer } from '../pdf/seal';
@@ -59,7 +80,7 @@ async function permanentAsNonRetryable<T>(fn: () => Promise<T>): Promise<T> {
 }
 
 /** Builds the activities over their ports. */
-export function createActivities({ store, messenger, renderer, portal, log, metrics, defaultPolicy, sealer, publicBaseUrl, sms, atrLinkTtlHours }: ActivityDeps) {
+export function createActivities({ store, messenger, renderer, portal, log, metrics, defaultPolicy, sealer, publicBaseUrl, sms, atrLinkTtlHours }: ActivityDeps): AtrActivities {
   async function loadClosure(workflowId: string): Promise<Closure> {
     const closure = await store.getClosure(workflowId);
     if (!closure) throw ApplicationFailure.nonRetryable(`no closure recorded for ${workflowId}`, FAILURES.invalidClosure);
@@ -92,28 +113,25 @@ export function createActivities({ store, messenger, renderer, portal, log, metr
 
   return {
     /** Records the closure and works out its feedback policy: defaults, then department, then closure. */
-    async recordClosure({ workflowId, closure }: { workflowId: string; closure: Closure }): Promise<{ policy: FeedbackPolicy }> {
-      const parsed = ClosureSchema.safeParse(closure);
-      if (!parsed.success) {
-        throw ApplicationFailure.nonRetryable(`closure is invalid: ${parsed.error.issues[0]?.message}`, FAILURES.invalidClosure);
-      }
-      await store.recordClosure(workflowId, parsed.data);
-      const department = await store.getDepartmentPolicy(parsed.data.department.code);
+    async recordClosure({ workflowId, closure }: RecordClosureInput): Promise<RecordClosureResult> {
+      // The closure was validated by the client; the department's row is stored data, so it is checked here.
+      await store.recordClosure(workflowId, closure);
+      const department = await store.getDepartmentPolicy(closure.department.code);
       const departmentPolicy = FeedbackPolicyOverrideSchema.safeParse(department ?? {});
       if (!departmentPolicy.success) {
-        log.warn({ workflowId, departmentCode: parsed.data.department.code }, 'department policy is invalid; using defaults');
+        log.warn({ workflowId, departmentCode: closure.department.code }, 'department policy is invalid; using defaults');
       }
-      const policy = {
+      const policy: FeedbackPolicy = {
         ...defaultPolicy,
         ...(departmentPolicy.success ? departmentPolicy.data : {}),
-        ...parsed.data.feedbackPolicy,
+        ...closure.feedbackPolicy,
       };
-      log.info({ workflowId, departmentCode: parsed.data.department.code }, 'closure recorded');
+      log.info({ workflowId, departmentCode: closure.department.code }, 'closure recorded');
       return { policy };
     },
 
     /** Renders the sealed ATR PDF and stores it; returns its id and fingerprint, never the bytes. */
-    async renderAtr({ workflowId }: { workflowId: string }): Promise<{ atrId: string; sha256: string; byteLength: number }> {
+    async renderAtr({ workflowId }: RenderAtrInput): Promise<RenderAtrResult> {
       const closure = await loadClosure(workflowId);
       const atrId = closure.atrNumber ?? workflowId;
       const seal = sealer.seal(closure, atrId);
@@ -125,21 +143,21 @@ export function createActivities({ store, messenger, renderer, portal, log, metr
     },
 
     /** Sends the ATR document to the citizen. */
-    async deliverAtr({ workflowId, atrId }: { workflowId: string; atrId: string }): Promise<{ messageId: string }> {
+    async deliverAtr({ workflowId, atrId }: DeliverAtrInput): Promise<DeliverAtrResult> {
       const result = await sendAtr(workflowId, atrId, atrMessageKey(workflowId));
       log.info({ workflowId, messageId: result.messageId }, 'ATR sent');
       return result;
     },
 
     /** Sends the ATR again on an operator's request (the n-th resend is its own message). */
-    async resendAtr({ workflowId, atrId, number }: { workflowId: string; atrId: string; number: number }): Promise<{ messageId: string }> {
+    async resendAtr({ workflowId, atrId, number }: ResendAtrInput): Promise<ResendAtrResult> {
       const result = await sendAtr(workflowId, atrId, `${workflowId}:atr:resend:${number}`);
       log.info({ workflowId, number, messageId: result.messageId }, 'ATR sent again');
       return result;
     },
 
     /** Reminds the citizen that their feedback is awaited. */
-    async sendReminder({ workflowId, number }: { workflowId: string; number: number }): Promise<{ messageId: string }> {
+    async sendReminder({ workflowId, number }: SendReminderInput): Promise<SendReminderResult> {
       const result = await sendToCitizen(workflowId, `${workflowId}:reminder:${number}`, (c) => ({
         kind: 'REMINDER',
         grievanceId: c.grievanceId,
@@ -150,15 +168,7 @@ export function createActivities({ store, messenger, renderer, portal, log, metr
     },
 
     /** Thanks the citizen, or tells them what happens next. */
-    async acknowledgeFeedback({
-      workflowId,
-      feedbackMessageId,
-      ack,
-    }: {
-      workflowId: string;
-      feedbackMessageId: string;
-      ack: Acknowledgement;
-    }): Promise<{ messageId: string }> {
+    async acknowledgeFeedback({ workflowId, feedbackMessageId, ack }: AcknowledgeFeedbackInput): Promise<AcknowledgeFeedbackResult> {
       return sendToCitizen(workflowId, `${workflowId}:ack:${feedbackMessageId}`, (c) => ({
         kind: 'ACKNOWLEDGEMENT',
         grievanceId: c.grievanceId,
@@ -167,12 +177,12 @@ export function createActivities({ store, messenger, renderer, portal, log, metr
     },
 
     /** After "not satisfied" on WhatsApp: offers the list of reasons. */
-    async askForReason({ workflowId }: { workflowId: string }): Promise<{ messageId: string }> {
+    async askForReason({ workflowId }: AskForReasonInput): Promise<AskForReasonResult> {
       return sendToCitizen(workflowId, `${workflowId}:ask-reason`, (c) => ({ kind: 'REASON_LIST', grievanceId: c.grievanceId }));
     },
 
     /** After the reason: invites a comment or a voice note. */
-    async askForComment({ workflowId }: { workflowId: string }): Promise<{ messageId: string }> {
+    async askForComment({ workflowId }: AskForCommentInput): Promise<AskForCommentResult> {
       return sendToCitizen(workflowId, `${workflowId}:ask-comment`, (c) => ({ kind: 'COMMENT_PROMPT', grievanceId: c.grievanceId }));
     },
 
@@ -180,7 +190,7 @@ export function createActivities({ store, messenger, renderer, portal, log, metr
      * WhatsApp cannot reach the citizen: texts them a link to a page with the ATR and the feedback buttons.
      * The link is unguessable (128 random bits) and expires; only its hash is stored.
      */
-    async sendSmsFallback({ workflowId }: { workflowId: string }): Promise<{ messageId: string }> {
+    async sendSmsFallback({ workflowId }: SendSmsFallbackInput): Promise<SendSmsFallbackResult> {
       if (!sms) throw ApplicationFailure.nonRetryable('no SMS gateway is configured (SMS_MODE=off)', FAILURES.undeliverable);
       const closure = await loadClosure(workflowId);
       const token = randomBytes(16).toString('base64url');
@@ -195,7 +205,7 @@ export function createActivities({ store, messenger, renderer, portal, log, metr
     },
 
     /** Records a feedback, decisive or not, exactly once per message id. */
-    async recordFeedback(input: { workflowId: string; feedback: FeedbackSignal; decisive: boolean; late: boolean }): Promise<{ inserted: boolean }> {
+    async recordFeedback(input: RecordFeedbackInput): Promise<RecordFeedbackResult> {
       const result = await store.recordFeedback(input);
       if (result.inserted) metrics.increment('feedback', { rating: input.feedback.rating, channel: input.feedback.channel, decisive: String(input.decisive), late: String(input.late) });
       log.info(
@@ -206,22 +216,14 @@ export function createActivities({ store, messenger, renderer, portal, log, metr
     },
 
     /** Records a reason, comment or voice note that came after its feedback had been handled. */
-    async recordDetails(input: { workflowId: string; details: FeedbackDetailsSignal; escalationId?: string }): Promise<{ inserted: boolean }> {
+    async recordDetails(input: RecordDetailsInput): Promise<RecordDetailsResult> {
       const result = await store.recordDetails(input);
       log.info({ workflowId: input.workflowId, escalationId: input.escalationId }, 'feedback details recorded');
       return result;
     },
 
     /** Puts the escalation in the department's inbox (a row), at the level the cycle calls for. */
-    async escalate({
-      workflowId,
-      level,
-      feedback,
-    }: {
-      workflowId: string;
-      level: EscalationLevel;
-      feedback: FeedbackSignal;
-    }): Promise<{ escalationId: string }> {
+    async escalate({ workflowId, level, feedback }: EscalateInput): Promise<EscalateResult> {
       const closure = await loadClosure(workflowId);
       const { escalationId, created } = await store.createEscalation({
         escalationId: `esc-${workflowId}`,
@@ -242,17 +244,7 @@ export function createActivities({ store, messenger, renderer, portal, log, metr
     },
 
     /** Asks the portal to reopen the grievance; retried until the portal answers. */
-    async notifyPortal({
-      workflowId,
-      escalationId,
-      level,
-      feedback,
-    }: {
-      workflowId: string;
-      escalationId: string;
-      level: EscalationLevel;
-      feedback: FeedbackSignal;
-    }): Promise<{ status: PortalCallbackResult; error?: string }> {
+    async notifyPortal({ workflowId, escalationId, level, feedback }: NotifyPortalInput): Promise<NotifyPortalResult> {
       const closure = await loadClosure(workflowId);
       try {
         const { status } = await portal.reopen({
@@ -275,7 +267,7 @@ export function createActivities({ store, messenger, renderer, portal, log, metr
     },
 
     /** Records how the closure ended, for reports. */
-    async recordOutcome({ workflowId, outcome, reason }: { workflowId: string; outcome: Outcome; reason?: string }): Promise<{ recorded: true }> {
+    async recordOutcome({ workflowId, outcome, reason }: RecordOutcomeInput): Promise<RecordOutcomeResult> {
       await store.recordOutcome(workflowId, outcome, reason);
       metrics.increment('outcomes', { outcome });
       log.info({ workflowId, outcome }, 'outcome recorded');
@@ -283,6 +275,3 @@ export function createActivities({ store, messenger, renderer, portal, log, metr
     },
   };
 }
-
-/** The activity functions, as the workflow sees them. */
-export type AtrActivities = ReturnType<typeof createActivities>;

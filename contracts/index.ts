@@ -1,3 +1,4 @@
 /** The shared contract: import from here, not from the files behind it. */
+export * from './activities';
 export * from './closure';
 export * from './workflow';

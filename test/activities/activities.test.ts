@@ -83,13 +83,6 @@ describe('recordClosure', () => {
     const { policy } = await activities().recordClosure({ workflowId: atrWorkflowId(closure.grievanceId, 1), closure });
     expect(policy).toEqual(DEFAULT_POLICY);
   });
-
-  test('fails without retry on a closure that is not valid', async () => {
-    const closure = { ...ClosureSchema.parse(makeClosure()), subject: '' };
-    const err = await activities().recordClosure({ workflowId: 'atr-x-c1', closure }).catch((e) => e);
-    expect(err).toBeInstanceOf(ApplicationFailure);
-    expect(err).toMatchObject({ type: 'InvalidClosure', nonRetryable: true });
-  });
 });
 
 describe('renderAtr', () => {

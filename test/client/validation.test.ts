@@ -63,6 +63,10 @@ describe('closure validation', () => {
     expect(fields.actionTaken).toBe('must be at most 20000 characters');
   });
 
+  test('refuses an empty subject: the client is the one boundary, the activities trust what it let through', () => {
+    expect(fieldsOf({ ...makeClosure(), subject: '' }).subject).toBe('must not be empty');
+  });
+
   test('refuses unknown fields, which would otherwise be dropped silently', () => {
     expect(fieldsOf({ ...makeClosure(), citizenEmail: 'a@b.in' })['(body)']).toMatch(/citizenEmail/);
   });

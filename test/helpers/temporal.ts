@@ -4,7 +4,7 @@
  * PostgreSQL) serves a fresh task queue.
  */
 import { randomUUID } from 'node:crypto';
-import { writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { historyToJSON } from '@temporalio/common/lib/proto-utils';
 import { Client, Connection } from '@temporalio/client';
@@ -162,7 +162,9 @@ export function istClock(isoOrMs: string | number): string {
  */
 export async function captureHistory(handle: { fetchHistory(): Promise<Parameters<typeof historyToJSON>[0]> }, name: string): Promise<void> {
   if (process.env.CAPTURE_HISTORIES !== '1') return;
-  writeFileSync(path.join(__dirname, '..', 'replay', 'histories', `${name}.json`), `${historyToJSON(await handle.fetchHistory())}\n`);
+  const dir = path.join(__dirname, '..', 'replay', 'histories');
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(path.join(dir, `${name}.json`), `${historyToJSON(await handle.fetchHistory())}\n`);
 }
 
 /**
