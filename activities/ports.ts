@@ -4,7 +4,8 @@
  */
 import type { Closure, FeedbackPolicyOverride } from '../contracts/closure';
 import type { FeedbackDetailsSignal, FeedbackSignal, Outcome, PortalCallbackResult } from '../contracts/workflow';
-import type { NewEscalation, StoredAtr } from '../db/store';
+import type { StoredAtr } from '../db/repositories/closures';
+import type { NewEscalation } from '../db/repositories/escalations';
 import type { CitizenMessage, Messenger, SmsSender } from '../messaging/model';
 import type { AtrRenderer } from '../pdf/atr/render';
 import type { PortalNotifier } from '../portal/callback';

@@ -4,7 +4,7 @@ import { AtrClient } from '../client';
 import { loadConfig, type Config } from '../config';
 import { ensureDatabase, migrate } from '../db/migrate';
 import { createPool } from '../db/pool';
-import { createPgStore } from '../db/store';
+import { createClosureRepository } from '../db/repositories/closures';
 import { createDataConverter } from '../codec/data-converter';
 import { connectClient } from '../lib/temporal-connection';
 import { createLogger, type Logger } from '../lib/log';
@@ -22,7 +22,7 @@ export async function startApi(config: Readonly<Config>, log: Logger, shared?: P
   // The webhook inbox writes before the worker may have started: make sure the tables exist.
   await migrate(pool);
   const temporal = await connectClient(config.temporal, createDataConverter(config.payloadKeys));
-  const store = createPgStore(pool);
+  const closures = createClosureRepository(pool);
   const metrics = createApiMetrics();
   const relay = new WebhookRelay({ pool, temporal, log: log.child({ component: 'relay' }), metrics });
   const app = await buildApi({
@@ -33,9 +33,9 @@ export async function startApi(config: Readonly<Config>, log: Logger, shared?: P
       temporal: () => temporal.workflowService.getSystemInfo({}),
       database: () => pool.query('SELECT 1'),
     },
-    verification: { sealer: new AtrSealer(config.sealKeys), store },
+    verification: { sealer: new AtrSealer(config.sealKeys), store: closures },
     whatsapp: { appSecret: config.whatsapp.appSecret, verifyToken: config.whatsapp.verifyToken, pool, onStored: () => relay.wake() },
-    atrLinks: store,
+    atrLinks: closures,
     metrics,
   });
   await app.listen({ host: config.http.host, port: config.http.port });

@@ -7,33 +7,8 @@ import type { Client } from '@temporalio/client';
 import type { Pool } from 'pg';
 import type { AtrClient, GrievanceStatus } from '../client';
 import { GrievanceIdSchema } from '../contracts/closure';
+import { createReports, type EscalationRow, type SentMessage } from '../db/reports';
 import { CliError, formatTable, istTime, writeJson, type Writer } from './output';
-
-/** One message we sent the citizen, without its recipient or text. */
-export interface SentMessage {
-  purpose: string;
-  channel: string;
-  /** Our side: sending, accepted (the channel took it) or failed. */
-  state: string;
-  /** The channel's furthest report (SENT, DELIVERED, READ, FAILED), if any came. */
-  delivery: string | null;
-  messageId: string | null;
-  attempts: number;
-  createdAt: string;
-  updatedAt: string;
-}
-
-/** The escalation row in the department's inbox. */
-export interface EscalationRow {
-  escalationId: string;
-  level: number;
-  levelName: string;
-  reason: string | null;
-  portalCallback: string;
-  portalCallbackError: string | null;
-  portalCallbackAt: string | null;
-  createdAt: string;
-}
 
 /** What `status` shows: no names, phones or comments. */
 export interface StatusReport {
@@ -97,7 +72,8 @@ export async function runStatus(deps: StatusDeps, grievanceIdInput: string): Pro
   const connection = deps.atr.temporal?.connection;
   const ask = () => deps.atr.getStatus(grievanceId);
   const status = connection ? await connection.withDeadline(Date.now() + (deps.answerTimeoutMs ?? DEFAULT_ANSWER_TIMEOUT_MS), ask) : await ask();
-  const [messages, escalationRow] = await Promise.all([sentMessages(deps.pool, status.workflowId), escalationOf(deps.pool, status.workflowId)]);
+  const reports = createReports(deps.pool);
+  const [messages, escalationRow] = await Promise.all([reports.sentMessages(status.workflowId), reports.escalationOf(status.workflowId)]);
   return { ...fromWorkflow(status, messages), messages, escalationRow };
 }
 
@@ -145,73 +121,6 @@ function fromWorkflow(status: GrievanceStatus, messages: SentMessage[]): Omit<St
     outcome: state?.outcome ?? result?.outcome ?? summary.outcome ?? null,
     outcomeReason: state?.outcomeReason ?? result?.reason ?? null,
   };
-}
-
-/** Rank of a channel report: statuses arrive out of order, the furthest one is what happened. */
-const STATUS_RANK_SQL = `CASE lower(ms.status) WHEN 'failed' THEN 4 WHEN 'read' THEN 3 WHEN 'played' THEN 3 WHEN 'delivered' THEN 2 WHEN 'sent' THEN 1 ELSE 0 END`;
-
-async function sentMessages(pool: Pool, workflowId: string): Promise<SentMessage[]> {
-  const { rows } = await pool.query<{
-    purpose: string;
-    channel: string;
-    state: string;
-    delivery: string | null;
-    message_id: string | null;
-    attempts: number;
-    created_at: Date;
-    updated_at: Date;
-  }>(
-    `SELECT o.purpose, o.channel, o.status AS state, s.status AS delivery, o.message_id, o.attempts, o.created_at, o.updated_at
-       FROM outbound_messages o
-       LEFT JOIN LATERAL (
-         SELECT upper(ms.status) AS status FROM message_statuses ms
-          WHERE ms.wamid = o.message_id
-          ORDER BY ${STATUS_RANK_SQL} DESC, ms.status_at DESC LIMIT 1
-       ) s ON true
-      WHERE o.workflow_id = $1
-      ORDER BY o.created_at, o.idempotency_key`,
-    [workflowId],
-  );
-  return rows.map((r) => ({
-    purpose: r.purpose,
-    channel: r.channel,
-    state: r.state,
-    delivery: r.delivery,
-    messageId: r.message_id,
-    attempts: r.attempts,
-    createdAt: r.created_at.toISOString(),
-    updatedAt: r.updated_at.toISOString(),
-  }));
-}
-
-async function escalationOf(pool: Pool, workflowId: string): Promise<EscalationRow | null> {
-  const { rows } = await pool.query<{
-    escalation_id: string;
-    level: number;
-    level_name: string;
-    reason: string | null;
-    portal_callback: string;
-    portal_callback_error: string | null;
-    portal_callback_at: Date | null;
-    created_at: Date;
-  }>(
-    `SELECT escalation_id, level, level_name, reason, portal_callback, portal_callback_error, portal_callback_at, created_at
-       FROM escalations WHERE workflow_id = $1`,
-    [workflowId],
-  );
-  const r = rows[0];
-  return r
-    ? {
-        escalationId: r.escalation_id,
-        level: r.level,
-        levelName: r.level_name,
-        reason: r.reason,
-        portalCallback: r.portal_callback,
-        portalCallbackError: r.portal_callback_error,
-        portalCallbackAt: r.portal_callback_at?.toISOString() ?? null,
-        createdAt: r.created_at.toISOString(),
-      }
-    : null;
 }
 
 /** Prints a status report for a person, or as JSON. */

@@ -8,10 +8,11 @@ import type { DataConverter } from '@temporalio/common';
 import { Worker, type NativeConnection, type WorkerOptions } from '@temporalio/worker';
 import type { Pool } from 'pg';
 import { createActivities, type ActivityDeps } from '../activities';
-import type { Messenger, SmsSender } from '../activities/ports';
+import type { Messenger, SmsSender, Store } from '../activities/ports';
 import type { Config } from '../config';
 import { messagingTaskQueue } from '../contracts/workflow';
-import { createPgStore } from '../db/store';
+import { createClosureRepository } from '../db/repositories/closures';
+import { createEscalationRepository } from '../db/repositories/escalations';
 import type { Logger } from '../lib/log';
 import { createOutboxMessenger } from '../messaging/outbox';
 import { createAtrRenderer } from '../pdf/atr/render';
@@ -21,6 +22,11 @@ import { createPortalNotifier } from '../portal/callback';
 import { createSmsGateway } from '../messaging/sms/gateway';
 import { createCloudApi } from '../messaging/whatsapp/client';
 import { createWhatsAppMessenger } from '../messaging/whatsapp/messenger';
+
+/** The Store port on PostgreSQL: the repositories that own its tables, side by side. */
+export function createStore(pool: Pool): Store {
+  return { ...createClosureRepository(pool), ...createEscalationRepository(pool) };
+}
 
 /** The messenger the configuration asks for. */
 export function createMessenger(config: Readonly<Config>, pool: Pool): Messenger {
@@ -40,7 +46,7 @@ export function createSmsSender(config: Readonly<Config>): SmsSender | undefined
 /** The real adapters behind the activity ports. */
 export function createActivityDeps(config: Readonly<Config>, pool: Pool, log: Logger): ActivityDeps {
   return {
-    store: createPgStore(pool),
+    store: createStore(pool),
     messenger: createMessenger(config, pool),
     renderer: createAtrRenderer(),
     portal: createPortalNotifier({ url: config.portal.callbackUrl, token: config.portal.callbackToken, timeoutMs: config.portal.timeoutMs }),

@@ -4,6 +4,7 @@
  * status). Nothing is lost while Temporal is down: the relay takes the rows from here.
  */
 import type { Pool } from 'pg';
+import { createWebhookInboxRepository } from '../../db/repositories/webhook-inbox';
 import type { InboundMessage, StatusUpdate, WebhookPayload } from './protocol';
 
 /** What one webhook added. */
@@ -36,29 +37,11 @@ export async function storeWebhook(pool: Pool, raw: Buffer): Promise<StoredWebho
   }
   const malformed = payload === undefined || !Array.isArray(payload.entry);
 
-  // One statement, so one round trip and its own transaction: the raw body, then each message and status once.
-  const { rows } = await pool.query<{ id: string; added: number }>(
-    `WITH event AS (
-       INSERT INTO webhook_events (raw, malformed) VALUES ($1, $2) RETURNING id
-     ), added_messages AS (
-       INSERT INTO inbound_messages (wamid, event_id, from_wa_id, type, context_wamid, message, sent_at)
-       SELECT m.wamid, event.id, m.from_wa_id, m.type, m.context_wamid, m.message, m.sent_at
-         FROM event, jsonb_to_recordset($3::jsonb) AS m(wamid text, from_wa_id text, type text, context_wamid text, message jsonb, sent_at timestamptz)
-       ON CONFLICT (wamid) DO NOTHING RETURNING 1
-     ), added_statuses AS (
-       INSERT INTO message_statuses (wamid, status, event_id, status_at, errors, callback_data)
-       SELECT s.wamid, s.status, event.id, s.status_at, s.errors, s.callback_data
-         FROM event, jsonb_to_recordset($4::jsonb) AS s(wamid text, status text, status_at timestamptz, errors jsonb, callback_data text)
-       ON CONFLICT (wamid, status) DO NOTHING RETURNING 1
-     )
-     SELECT event.id, ((SELECT count(*) FROM added_messages) + (SELECT count(*) FROM added_statuses))::int AS added FROM event`,
-    [
-      raw,
-      malformed,
-      JSON.stringify(messages.map((m) => ({ wamid: m.id, from_wa_id: m.from, type: m.type, context_wamid: m.context?.id ?? null, message: m, sent_at: toDate(m.timestamp) }))),
-      JSON.stringify(statuses.map((st) => ({ wamid: st.id, status: st.status, status_at: toDate(st.timestamp), errors: st.errors ?? null, callback_data: st.biz_opaque_callback_data ?? null }))),
-    ],
-  );
-  const { id: eventId, added } = rows[0]!;
+  const { eventId, added } = await createWebhookInboxRepository(pool).storeWebhook({
+    raw,
+    malformed,
+    messages: messages.map((m) => ({ wamid: m.id, fromWaId: m.from, type: m.type, contextWamid: m.context?.id ?? null, message: m, sentAt: toDate(m.timestamp) })),
+    statuses: statuses.map((st) => ({ wamid: st.id, status: st.status, statusAt: toDate(st.timestamp), errors: st.errors ?? null, callbackData: st.biz_opaque_callback_data ?? null })),
+  });
   return { eventId, messages: messages.length, statuses: statuses.length, duplicates: messages.length + statuses.length - added, malformed };
 }

@@ -6,6 +6,8 @@
  * twice unless the process died between Meta's answer and our update (the one window that cannot close).
  */
 import type { Pool } from 'pg';
+import { createOutboundMessageRepository } from '../../db/repositories/outbound-messages';
+import { createWebhookInboxRepository } from '../../db/repositories/webhook-inbox';
 import type { CitizenMessage, Messenger } from '../model';
 import { FEEDBACK_REASONS, type Language } from '../../contracts/closure';
 import { FAILURES } from '../../contracts/workflow';
@@ -40,92 +42,58 @@ const AMBIGUOUS_SEND_WAIT_MS = 30_000;
 
 /** Creates the WhatsApp messenger. */
 export function createWhatsAppMessenger({ pool, api, pacing }: WhatsAppMessengerOptions): Messenger {
+  const messages = createOutboundMessageRepository(pool);
+  const inbox = createWebhookInboxRepository(pool);
   const mediaFor = async (atrId: string, pdf: Uint8Array, fileName: string): Promise<string> => {
-    const { rows } = await pool.query<{ media_id: string }>(
-      `SELECT media_id FROM whatsapp_media WHERE atr_id = $1 AND uploaded_at > now() - make_interval(days => $2)`,
-      [atrId, MEDIA_REUSE_DAYS],
-    );
-    if (rows[0]) return rows[0].media_id;
+    const stored = await messages.findMedia(atrId, MEDIA_REUSE_DAYS);
+    if (stored) return stored;
     const mediaId = await api.uploadMedia(pdf, fileName, 'application/pdf');
-    await pool.query(
-      `INSERT INTO whatsapp_media (atr_id, media_id) VALUES ($1, $2)
-       ON CONFLICT (atr_id) DO UPDATE SET media_id = EXCLUDED.media_id, uploaded_at = now()`,
-      [atrId, mediaId],
-    );
+    await messages.saveMedia(atrId, mediaId);
     return mediaId;
   };
 
   const pace = async (recipient: string): Promise<void> => {
-    const { rows } = await pool.query<{ wait_ms: number }>(
-      `INSERT INTO recipient_pacing (recipient, next_at) VALUES ($1, now() + make_interval(secs => $2::float8 / 1000))
-       ON CONFLICT (recipient) DO UPDATE
-         SET next_at = GREATEST(recipient_pacing.next_at, now()) + make_interval(secs => $2::float8 / 1000)
-       RETURNING GREATEST(0, EXTRACT(EPOCH FROM (next_at - now())) * 1000 - $2)::float8 AS wait_ms`,
-      [recipient, pacing.minIntervalMs],
-    );
-    const wait = rows[0]!.wait_ms;
+    const wait = await messages.reserveSlot(recipient, pacing.minIntervalMs);
     if (wait > pacing.maxWaitMs) throw new Error(`pair rate: next slot for this number is ${Math.round(wait / 1000)} s away; retrying later`);
     if (wait > 0) await new Promise((r) => setTimeout(r, wait));
   };
 
   return {
     async send({ idempotencyKey, workflowId, to, language, message }) {
-      const { rows } = await pool.query<{ status: string; message_id: string | null; since_ms: number | null }>(
-        `SELECT status, message_id, (EXTRACT(EPOCH FROM (now() - attempt_started_at)) * 1000)::float8 AS since_ms
-           FROM outbound_messages WHERE idempotency_key = $1`,
-        [idempotencyKey],
-      );
-      const previous = rows[0];
-      if (previous?.status === 'accepted' && previous.message_id) return { messageId: previous.message_id };
+      const previous = await messages.findSend(idempotencyKey);
+      if (previous?.status === 'accepted' && previous.messageId) return { messageId: previous.messageId };
       if (previous?.status === 'sending') {
         // The last attempt may have reached Meta: find its message by our key in the status webhooks.
-        const { rows: seen } = await pool.query<{ wamid: string }>('SELECT wamid FROM message_statuses WHERE callback_data = $1 LIMIT 1', [idempotencyKey]);
-        if (seen[0]) {
-          await pool.query(`UPDATE outbound_messages SET status = 'accepted', message_id = $2, updated_at = now() WHERE idempotency_key = $1`, [idempotencyKey, seen[0].wamid]);
-          return { messageId: seen[0].wamid };
+        const seen = await inbox.messageIdForCallback(idempotencyKey);
+        if (seen) {
+          await messages.markAcceptedFromStatus(idempotencyKey, seen);
+          return { messageId: seen };
         }
-        if ((previous.since_ms ?? Infinity) < AMBIGUOUS_SEND_WAIT_MS) {
+        if ((previous.sinceAttemptMs ?? Infinity) < AMBIGUOUS_SEND_WAIT_MS) {
           throw new Error('the previous attempt may have been sent; waiting for its status before sending again');
         }
       }
-      await pool.query(
-        `INSERT INTO outbound_messages (idempotency_key, workflow_id, channel, purpose, recipient, language, body, status, attempt_started_at)
-         VALUES ($1, $2, 'whatsapp', $3, $4, $5, '{}', 'sending', now())
-         ON CONFLICT (idempotency_key) DO UPDATE
-           SET status = 'sending', attempts = outbound_messages.attempts + 1, attempt_started_at = now(), updated_at = now()`,
-        [idempotencyKey, workflowId, message.kind, to, language],
-      );
+      await messages.beginWhatsAppAttempt({ idempotencyKey, workflowId, purpose: message.kind, recipient: to, language });
 
       // Meta echoes biz_opaque_callback_data in status webhooks; our key there lets anyone match a send to its activity.
       const request = { ...(await buildRequest(to, language, workflowId, message, mediaFor)), biz_opaque_callback_data: idempotencyKey };
       if (message.kind === 'COMMENT_PROMPT') {
         // Before the send: the citizen may answer within a second, and the comment must find its grievance.
-        await pool.query(
-          `INSERT INTO awaited_replies (recipient, workflow_id, expires_at) VALUES ($1, $2, now() + make_interval(hours => $3))
-           ON CONFLICT (recipient, workflow_id) DO UPDATE SET expires_at = EXCLUDED.expires_at`,
-          [to, workflowId, COMMENT_REPLY_WINDOW_HOURS],
-        );
+        await messages.awaitReply(to, workflowId, COMMENT_REPLY_WINDOW_HOURS);
       }
       await pace(to);
-      await pool.query('UPDATE outbound_messages SET attempt_started_at = now() WHERE idempotency_key = $1', [idempotencyKey]);
+      await messages.markAttemptStarted(idempotencyKey);
       try {
         const { wamid } = await api.sendMessage(request);
-        await pool.query(
-          `UPDATE outbound_messages SET status = 'accepted', message_id = $2, body = $3, error = NULL, updated_at = now() WHERE idempotency_key = $1`,
-          [idempotencyKey, wamid, request],
-        );
+        await messages.markAccepted(idempotencyKey, wamid, request);
         return { messageId: wamid };
       } catch (err) {
         if (!(err instanceof CloudApiError)) throw err;
         const permanent = err.handling === 'undeliverable' || err.handling === 'needs_template' || err.handling === 'permanent';
         // Meta answered: this attempt certainly did not send (timeouts and network errors never get here).
-        await pool.query(`UPDATE outbound_messages SET status = $2, error = $3, updated_at = now() WHERE idempotency_key = $1`, [
-          idempotencyKey,
-          permanent ? 'failed' : 'retry',
-          { code: err.code, details: err.details, httpStatus: err.httpStatus },
-        ]);
+        await messages.markRefused(idempotencyKey, permanent ? 'failed' : 'retry', { code: err.code, details: err.details, httpStatus: err.httpStatus });
         if (permanent && message.kind === 'COMMENT_PROMPT') {
-          await pool.query('DELETE FROM awaited_replies WHERE recipient = $1 AND workflow_id = $2', [to, workflowId]);
+          await messages.cancelAwaitedReply(to, workflowId);
         }
         if (err.handling === 'undeliverable') throw new PermanentError(FAILURES.undeliverable, `WhatsApp ${err.code}: ${err.details}`, { code: err.code });
         if (permanent) throw new PermanentError(FAILURES.messagingRejected, `WhatsApp ${err.code}: ${err.details}`, { code: err.code });

@@ -8,7 +8,7 @@
  */
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import type { Pool } from 'pg';
-import { FEEDBACK_REASONS, type Closure, type FeedbackReason } from '../../contracts/closure';
+import { FEEDBACK_REASONS, type FeedbackReason } from '../../contracts/closure';
 import {
   atrMessageKey,
   deliveryStatusSignal,
@@ -18,11 +18,19 @@ import {
   type FeedbackDetailsSignal,
   type FeedbackSignal,
 } from '../../contracts/workflow';
+import { createClosureRepository, type ClosureRepository } from '../../db/repositories/closures';
+import { createOutboundMessageRepository, type OutboundMessageRepository } from '../../db/repositories/outbound-messages';
+import {
+  createWebhookInboxRepository,
+  type ClaimedMessage,
+  type ClaimedStatus,
+  type RelaySettlement,
+  type WebhookInboxRepository,
+} from '../../db/repositories/webhook-inbox';
 import type { Logger } from '../../lib/log';
 import { TEMPLATE_TEXT, errorHandling, parsePayload, sameNumber, type InboundMessage, type WebhookError } from './protocol';
 
-type RelayState = 'delivered' | 'ignored' | 'unroutable' | 'closed';
-type Outcome = { state: RelayState; note?: string; workflowId?: string };
+type Outcome = RelaySettlement;
 
 /** Relay settings. */
 export interface RelayOptions {
@@ -60,8 +68,14 @@ export class WebhookRelay {
   private readonly batchSize: number;
   private readonly pollMs: number;
   private readonly leaseSeconds: number;
+  private readonly inbox: WebhookInboxRepository;
+  private readonly messages: OutboundMessageRepository;
+  private readonly closures: ClosureRepository;
 
   constructor(private readonly opts: RelayOptions) {
+    this.inbox = createWebhookInboxRepository(opts.pool);
+    this.messages = createOutboundMessageRepository(opts.pool);
+    this.closures = createClosureRepository(opts.pool);
     this.batchSize = opts.batchSize ?? 100;
     this.pollMs = opts.pollMs ?? 1_000;
     this.leaseSeconds = opts.leaseSeconds ?? 60;
@@ -107,31 +121,19 @@ export class WebhookRelay {
 
   /** One pass over pending rows; returns how many it handled. */
   async relayOnce(): Promise<number> {
-    const messages = await this.claim('inbound_messages', 'sent_at');
+    const messages = await this.inbox.claimMessages(this.batchSize, this.leaseSeconds);
     for (const row of messages) {
       const outcome = await this.safely(() => this.routeMessage(row));
-      await this.finish('inbound_messages', 'wamid = $1', [row.wamid], outcome, row.attempts);
+      await (outcome ? this.inbox.settleMessage(row.wamid, outcome) : this.inbox.postponeMessage(row.wamid, backoffSeconds(row.attempts)));
       this.opts.metrics?.relayed.inc({ kind: 'message', state: outcome?.state ?? 'retry' });
     }
-    const statuses = await this.claim('message_statuses', 'status_at');
+    const statuses = await this.inbox.claimStatuses(this.batchSize, this.leaseSeconds);
     for (const row of statuses) {
       const outcome = await this.safely(() => this.routeStatus(row));
-      await this.finish('message_statuses', 'wamid = $1 AND status = $2', [row.wamid, row.status], outcome, row.attempts);
+      await (outcome ? this.inbox.settleStatus(row.wamid, row.status, outcome) : this.inbox.postponeStatus(row.wamid, row.status, backoffSeconds(row.attempts)));
       this.opts.metrics?.relayed.inc({ kind: 'status', state: outcome?.state ?? 'retry' });
     }
     return messages.length + statuses.length;
-  }
-
-  private async claim(table: 'inbound_messages' | 'message_statuses', order: string): Promise<ClaimedRow[]> {
-    const key = table === 'inbound_messages' ? 'wamid' : 'wamid, status';
-    const { rows } = await this.opts.pool.query<ClaimedRow>(
-      `UPDATE ${table} SET next_attempt_at = now() + make_interval(secs => $2), attempts = attempts + 1
-        WHERE (${key}) IN (SELECT ${key} FROM ${table} WHERE relay_state = 'pending' AND next_attempt_at <= now()
-                            ORDER BY ${order} LIMIT $1 FOR UPDATE SKIP LOCKED)
-        RETURNING *`,
-      [this.batchSize, this.leaseSeconds],
-    );
-    return rows.sort((a, b) => (a.sent_at ?? a.status_at!).getTime() - (b.sent_at ?? b.status_at!).getTime());
   }
 
   /** Routes, treating "Temporal unreachable" as "try again later" (undefined). */
@@ -145,52 +147,33 @@ export class WebhookRelay {
     }
   }
 
-  private async finish(table: string, where: string, key: unknown[], outcome: Outcome | undefined, attempts: number): Promise<void> {
-    const n = key.length;
-    if (!outcome) {
-      await this.opts.pool.query(`UPDATE ${table} SET next_attempt_at = now() + make_interval(secs => $${n + 1}) WHERE ${where}`, [
-        ...key,
-        backoffSeconds(attempts),
-      ]);
-      return;
-    }
-    await this.opts.pool.query(
-      `UPDATE ${table} SET relay_state = $${n + 1}, relay_note = $${n + 2}, workflow_id = $${n + 3}, relayed_at = now() WHERE ${where}`,
-      [...key, outcome.state, outcome.note ?? null, outcome.workflowId ?? null],
-    );
-  }
-
   private async workflowOfWamid(wamid: string | null | undefined): Promise<string | undefined> {
     return (await this.ourMessage(wamid))?.workflowId;
   }
 
   private async ourMessage(wamid: string | null | undefined): Promise<{ workflowId: string; purpose: string; key: string } | undefined> {
     if (!wamid) return undefined;
-    const { rows } = await this.opts.pool.query<{ workflow_id: string; purpose: string; idempotency_key: string }>(
-      'SELECT workflow_id, purpose, idempotency_key FROM outbound_messages WHERE message_id = $1',
-      [wamid],
-    );
-    return rows[0] ? { workflowId: rows[0].workflow_id, purpose: rows[0].purpose, key: rows[0].idempotency_key } : undefined;
+    const ours = await this.messages.findByMessageId(wamid);
+    return ours ? { workflowId: ours.workflowId, purpose: ours.purpose, key: ours.idempotencyKey } : undefined;
   }
 
   /** Whether a send with this key is recorded but its wamid not yet (a worker died between Meta's answer and our record). */
   private async sendInDoubt(callbackData: string | null | undefined): Promise<boolean> {
     if (!callbackData) return false;
-    const { rows } = await this.opts.pool.query("SELECT 1 FROM outbound_messages WHERE idempotency_key = $1 AND status IN ('sending', 'retry')", [callbackData]);
-    return rows.length > 0;
+    return this.messages.isUnsettled(callbackData);
   }
 
   /** Undefined: try again later. */
-  private async routeStatus(row: ClaimedRow): Promise<Outcome | undefined> {
+  private async routeStatus(row: ClaimedStatus): Promise<Outcome | undefined> {
     const ours = await this.ourMessage(row.wamid);
     if (!ours) {
       // The retried send will record this wamid from the status's callback data: wait for it rather than drop the status.
-      if (row.attempts < MAX_IN_DOUBT_ATTEMPTS && (await this.sendInDoubt(row.callback_data))) return undefined;
+      if (row.attempts < MAX_IN_DOUBT_ATTEMPTS && (await this.sendInDoubt(row.callbackData))) return undefined;
       return { state: 'unroutable', note: 'status of a message we have no record of' };
     }
     const { workflowId, purpose, key } = ours;
-    this.opts.metrics?.statuses.inc({ status: row.status!, purpose });
-    const status = row.status!.toUpperCase();
+    this.opts.metrics?.statuses.inc({ status: row.status, purpose });
+    const status = row.status.toUpperCase();
     if (!['SENT', 'DELIVERED', 'READ', 'FAILED'].includes(status)) return { state: 'ignored', note: `status ${row.status} is not tracked`, workflowId };
     // Each signal is a billed Temporal action: send only what changes the workflow (the ATR's own progress).
     if (key !== atrMessageKey(workflowId)) return { state: 'ignored', note: `status of a ${purpose} message: kept here, not signalled`, workflowId };
@@ -199,14 +182,14 @@ export class WebhookRelay {
     const signal: DeliveryStatusSignal = {
       messageId: row.wamid,
       status: status as DeliveryStatusSignal['status'],
-      at: row.status_at!.toISOString(),
+      at: row.statusAt.toISOString(),
       ...(error ? { errorCode: error.code, errorTitle: error.title ?? error.message ?? `error ${error.code}`, permanent: errorHandling(error.code) === 'undeliverable' } : {}),
     };
     await this.opts.temporal.workflow.getHandle(workflowId).signal(deliveryStatusSignal, signal);
     return { state: 'delivered', workflowId };
   }
 
-  private async routeMessage(row: ClaimedRow): Promise<Outcome> {
+  private async routeMessage(row: ClaimedMessage): Promise<Outcome> {
     const m = row.message as InboundMessage;
     const interactive = m.type === 'interactive' ? (m as Extract<InboundMessage, { type: 'interactive' }>).interactive : undefined;
     const payloadText =
@@ -218,16 +201,15 @@ export class WebhookRelay {
             ? interactive.list_reply.id
             : undefined;
     const payload = payloadText ? parsePayload(payloadText) : undefined;
-    const workflowId = payload?.workflowId ?? (await this.workflowOfWamid(row.context_wamid)) ?? (await this.awaitedReply(row.from_wa_id, m.type));
+    const workflowId = payload?.workflowId ?? (await this.workflowOfWamid(row.contextWamid)) ?? (await this.awaitedReply(row.fromWaId, m.type));
     if (!workflowId) return { state: 'unroutable', note: 'no payload, context or awaited reply ties this message to a grievance' };
 
-    const { rows } = await this.opts.pool.query<{ closure: Closure }>('SELECT closure FROM closures WHERE workflow_id = $1', [workflowId]);
-    const phone = rows[0]?.closure.citizen.phone;
+    const phone = (await this.closures.getClosure(workflowId))?.citizen.phone;
     if (!phone) return { state: 'unroutable', note: 'no closure recorded for the workflow', workflowId };
-    if (!sameNumber(row.from_wa_id, phone)) return { state: 'ignored', note: 'reply from a number that is not the grievance citizen', workflowId };
+    if (!sameNumber(row.fromWaId, phone)) return { state: 'ignored', note: 'reply from a number that is not the grievance citizen', workflowId };
 
     const handle = this.opts.temporal.workflow.getHandle(workflowId);
-    const receivedAt = row.sent_at!.toISOString();
+    const receivedAt = row.sentAt.toISOString();
     const rating = m.type === 'button' ? ratingOf(payload, (m as Extract<InboundMessage, { type: 'button' }>).button.text) : payload?.kind === 'FB' ? ratingOf(payload) : undefined;
     if (rating) {
       const feedback: FeedbackSignal = { messageId: m.id, rating, channel: 'whatsapp', receivedAt };
@@ -243,11 +225,8 @@ export class WebhookRelay {
   /** The one workflow that asked this number for a comment, if exactly one is waiting (text and voice only). */
   private async awaitedReply(from: string, type: string): Promise<string | undefined> {
     if (type !== 'text' && type !== 'audio') return undefined;
-    const { rows } = await this.opts.pool.query<{ workflow_id: string }>(
-      `SELECT workflow_id FROM awaited_replies WHERE regexp_replace(recipient, '\\D', '', 'g') = regexp_replace($1, '\\D', '', 'g') AND expires_at > now()`,
-      [from],
-    );
-    return rows.length === 1 ? rows[0]!.workflow_id : undefined;
+    const waiting = await this.messages.workflowsAwaitingReply(from);
+    return waiting.length === 1 ? waiting[0] : undefined;
   }
 }
 
@@ -264,18 +243,4 @@ function detailsOf(m: InboundMessage, payload: ReturnType<typeof parsePayload>, 
   if (m.type === 'text') return { messageId: m.id, comment: (m as Extract<InboundMessage, { type: 'text' }>).text.body.slice(0, 2000), receivedAt };
   if (m.type === 'audio') return { messageId: m.id, voiceMediaId: (m as Extract<InboundMessage, { type: 'audio' }>).audio.id, receivedAt };
   return undefined;
-}
-
-interface ClaimedRow {
-  wamid: string;
-  status?: string;
-  from_wa_id: string;
-  type: string;
-  context_wamid: string | null;
-  message: unknown;
-  errors?: unknown;
-  sent_at?: Date;
-  status_at?: Date;
-  callback_data?: string | null;
-  attempts: number;
 }

@@ -5,7 +5,7 @@ import { createActivities, type ActivityDeps } from '../../activities';
 import { NO_METRICS } from '../../activities/ports';
 import { ClosureSchema } from '../../contracts/closure';
 import { atrWorkflowId, type FeedbackSignal } from '../../contracts/workflow';
-import { createPgStore } from '../../db/store';
+import { createStore } from '../../worker';
 import { createOutboxMessenger } from '../../messaging/outbox';
 import { createAtrRenderer } from '../../pdf/atr/render';
 import { AtrSealer } from '../../pdf/seal';
@@ -20,7 +20,7 @@ const silent = { info: () => undefined, warn: () => undefined, error: () => unde
 function activities(overrides: Partial<ActivityDeps> = {}) {
   const pool = testPool();
   return createActivities({
-    store: createPgStore(pool),
+    store: createStore(pool),
     messenger: createOutboxMessenger(pool),
     renderer: createAtrRenderer(),
     portal: createPortalNotifier({ timeoutMs: 2_000 }),

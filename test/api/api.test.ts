@@ -8,7 +8,7 @@ import { AtrClient } from '../../client';
 import { createLogger } from '../../lib/log';
 import { testPool } from '../helpers/db';
 import { makeClosure } from '../helpers/fixtures';
-import { createPgStore } from '../../db/store';
+import { createClosureRepository } from '../../db/repositories/closures';
 import { AtrSealer } from '../../pdf/seal';
 import { readAtrQrCode } from '../helpers/qr';
 import { TEST_SEAL_KEYS, runWithWorker, useDevServer } from '../helpers/temporal';
@@ -28,7 +28,7 @@ async function withApi(body: (call: Call, base: string) => Promise<void>) {
       apiKey: API_KEY,
       logger: createLogger('silent'),
       health: { temporal: () => dev.client.workflowService.getSystemInfo({}), database: () => testPool().query('SELECT 1') },
-      verification: { sealer: new AtrSealer(TEST_SEAL_KEYS), store: createPgStore(testPool()) },
+      verification: { sealer: new AtrSealer(TEST_SEAL_KEYS), store: createClosureRepository(testPool()) },
     });
     const base = await app.listen({ host: '127.0.0.1', port: 0 });
     try {

@@ -10,7 +10,8 @@ import type { Pool } from 'pg';
 import { AtrClient } from '../../client';
 import type { ClosureRequest, Rating } from '../../contracts/closure';
 import { atrWorkflowId, type Outcome } from '../../contracts/workflow';
-import { createPgStore } from '../../db/store';
+import { createClosureRepository } from '../../db/repositories/closures';
+import { createEscalationRepository } from '../../db/repositories/escalations';
 import { createOutboxMessenger } from '../../messaging/outbox';
 import { storeWebhook } from '../../messaging/whatsapp/inbox';
 import type { Writer } from '../../cli/output';
@@ -138,7 +139,7 @@ export async function seedClosure(pool: Pool, spec: SeedSpec): Promise<string> {
   });
   const closure = AtrClient.validateClosure(request);
   const workflowId = atrWorkflowId(closure.grievanceId, closure.cycle);
-  const store = createPgStore(pool);
+  const store = { ...createClosureRepository(pool), ...createEscalationRepository(pool) };
   await store.recordClosure(workflowId, closure);
 
   if (spec.atr) {

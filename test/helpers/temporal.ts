@@ -15,13 +15,12 @@ import { NO_METRICS } from '../../activities/ports';
 import { AtrClient } from '../../client';
 import { createDataConverter } from '../../codec/data-converter';
 import { loadConfig } from '../../config';
-import { createPgStore } from '../../db/store';
 import { registerSearchAttributes } from '../../lib/temporal-connection';
 import { createOutboxMessenger } from '../../messaging/outbox';
 import { createAtrRenderer } from '../../pdf/atr/render';
 import { AtrSealer } from '../../pdf/seal';
 import { createPortalNotifier } from '../../portal/callback';
-import { createAtrWorkers, type AtrWorkers } from '../../worker';
+import { createAtrWorkers, createStore, type AtrWorkers } from '../../worker';
 import { closeTestPool, testPool } from './db';
 
 /** Payload encryption keys for tests (histories captured by tests are encrypted with these). */
@@ -98,7 +97,7 @@ export async function runWithWorker<T>(overrides: WorkerOverrides, body: (ctx: W
   const pool = testPool();
   const taskQueue = `test-${randomUUID()}`;
   const deps: ActivityDeps = {
-    store: createPgStore(pool),
+    store: createStore(pool),
     messenger: createOutboxMessenger(pool),
     renderer: createAtrRenderer(),
     portal: createPortalNotifier({ url: portalUrl, timeoutMs: 5_000 }),

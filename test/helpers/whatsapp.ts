@@ -6,7 +6,7 @@
 import type { Client } from '@temporalio/client';
 import type { NativeConnection } from '@temporalio/worker';
 import { buildApi } from '../../api/server';
-import { createPgStore } from '../../db/store';
+import { createClosureRepository } from '../../db/repositories/closures';
 import { createLogger } from '../../lib/log';
 import { AtrSealer } from '../../pdf/seal';
 import { buildSimulator, type Simulator, type SimulatorOptions } from '../../tools/simulator/server';
@@ -61,9 +61,9 @@ export async function withWhatsApp<T>(
           apiKey: 'e2e-portal-key-0123456789',
           logger: log,
           health: {},
-          verification: { sealer: new AtrSealer(TEST_SEAL_KEYS), store: createPgStore(pool) },
+          verification: { sealer: new AtrSealer(TEST_SEAL_KEYS), store: createClosureRepository(pool) },
           whatsapp: { appSecret: CREDENTIALS.appSecret, verifyToken: 'e2e-verify', pool, onStored: () => relay.wake() },
-          atrLinks: createPgStore(pool),
+          atrLinks: createClosureRepository(pool),
         });
         const apiUrl = await app.listen({ host: '127.0.0.1', port: apiPort });
         relay.start();

@@ -15,6 +15,7 @@ import { createDataConverter } from '../../codec/data-converter';
 import { parseCodecKeys } from '../../config/codec-keys';
 import { ClosureSchema } from '../../contracts/closure';
 import { SA, atrWorkflowId } from '../../contracts/workflow';
+import { createReports } from '../../db/reports';
 import { PROJECT_ROOT } from '../../lib/paths';
 import { TEMPLATES } from '../../messaging/whatsapp/protocol';
 import { createFloorActivities } from './floor-activities';
@@ -109,20 +110,21 @@ async function runOurs(stack: BenchStack, tag: string, block: number, count: num
   });
   await waitFor(() => accepted.size >= count, 'every ATR accepted by the simulator');
   const tSent = Math.max(...accepted.values());
-  let outcomes: { completed_at: Date; grievance_id: string }[] = [];
+  let outcomes: { completedAt: Date; grievanceId: string }[] = [];
+  const reports = createReports(stack.db);
   await waitFor(async () => {
-    outcomes = (await stack.db.query("SELECT grievance_id, completed_at FROM closures WHERE outcome = 'SATISFIED' AND grievance_id LIKE $1", [`B${tag}%`])).rows;
+    outcomes = await reports.completedClosures('SATISFIED', `B${tag}`);
     return outcomes.length >= count;
   }, 'every closure at SATISFIED');
   const cpu1 = cpuSnapshot(pids);
   botOn = false;
   await bot;
-  const tOutcome = Math.max(...outcomes.map((o) => o.completed_at.getTime()));
+  const tOutcome = Math.max(...outcomes.map((o) => o.completedAt.getTime()));
   return {
     perSecondToSend: count / ((tSent - t0) / 1000),
     perSecondToOutcome: count / ((tOutcome - t0) / 1000),
     send: [...accepted].map(([i, at]) => at - posted.get(i)!).sort((a, b) => a - b),
-    outcome: outcomes.map((o) => o.completed_at.getTime() - posted.get(Number(o.grievance_id.slice(`B${tag}`.length)))!).sort((a, b) => a - b),
+    outcome: outcomes.map((o) => o.completedAt.getTime() - posted.get(Number(o.grievanceId.slice(`B${tag}`.length)))!).sort((a, b) => a - b),
     cpu: cpuMsPer(cpu0, cpu1, count),
     ids: Array.from({ length: count }, (_, i) => atrWorkflowId(grievance(i), 1)),
   };

@@ -9,6 +9,7 @@
 import { readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { ClosureSchema } from '../../contracts/closure';
+import { createReports } from '../../db/reports';
 import { PROJECT_ROOT } from '../../lib/paths';
 import { TEMPLATES } from '../../messaging/whatsapp/protocol';
 import { inParallel, machine, postClosure, round, rssMb, sleep, startBenchStack, workerMemoryMb } from './util';
@@ -38,7 +39,8 @@ async function main(): Promise<void> {
   const worker = stack.worker!;
   const sim = stack.sim!;
   const simUrl = stack.simUrl!;
-  const delivered = async () => Number((await db.query("SELECT count(*) AS n FROM outbound_messages WHERE purpose = 'ATR' AND status = 'accepted'")).rows[0].n);
+  const reports = createReports(db);
+  const delivered = () => reports.acceptedAtrs();
 
   let peakWorker = 0;
   const sampler = setInterval(() => (peakWorker = Math.max(peakWorker, rssMb(worker.pid) || 0)), 1000);
@@ -60,12 +62,12 @@ async function main(): Promise<void> {
     const tDelivered = Date.now();
     // Let the status webhooks (sent, delivered, read: three signals a workflow) drain, then measure at rest.
     for (let pending = 1; pending > 0; await sleep(2000)) {
-      pending = Number((await db.query('SELECT count(*) AS n FROM message_statuses WHERE relayed_at IS NULL')).rows[0].n);
+      pending = await reports.unrelayedStatuses();
     }
     await sleep(10_000);
     const workerMemory = await workerMemoryMb(stack.workerMetricsUrl!);
     const settled = { worker: rssMb(worker.pid), api: rssMb(api.pid), temporal: rssMb(temporal.pid), sqlite: temporal.dbFile ? sqliteMb(temporal.dbFile) : NaN };
-    const openRows = Number((await db.query('SELECT count(*) AS n FROM closures WHERE outcome IS NULL')).rows[0].n);
+    const openRows = await reports.openClosures();
 
     // The oldest closures were evicted from the worker's cache long ago: their feedback must still land.
     const tResume = Date.now();
@@ -76,7 +78,7 @@ async function main(): Promise<void> {
     }
     let resumed = 0;
     for (const deadline = Date.now() + 300_000; resumed < RESUMED && Date.now() < deadline; await sleep(1000)) {
-      resumed = Number((await db.query("SELECT count(*) AS n FROM closures WHERE outcome = 'SATISFIED'")).rows[0].n);
+      resumed = await reports.closuresWithOutcome('SATISFIED');
     }
     clearInterval(sampler);
     console.log(

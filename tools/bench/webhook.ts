@@ -8,6 +8,7 @@
  */
 import { fork } from 'node:child_process';
 import { createHmac } from 'node:crypto';
+import { createReports } from '../../db/reports';
 import { BENCH_APP_SECRET, machine, round, startBenchStack } from './util';
 
 const SECONDS = Number(process.env.BENCH_WEBHOOK_SECONDS ?? 20);
@@ -70,11 +71,9 @@ async function main(): Promise<void> {
       child.once('message', (m) => resolve(m as import('autocannon').Result));
       child.once('exit', (code) => reject(new Error(`load process exited with ${code}`)));
     });
-    const { rows } = await db.query<{ events: string; statuses: string; messages: string }>(
-      'SELECT (SELECT count(*) FROM webhook_events) AS events, (SELECT count(*) FROM message_statuses) AS statuses, (SELECT count(*) FROM inbound_messages) AS messages',
-    );
+    const inbox = await createReports(db).inboxCounts();
     const ok = result['2xx'];
-    const stored = Number(rows[0]!.events);
+    const stored = inbox.events;
     console.log(
       JSON.stringify({
         benchmark: 'webhook',
@@ -90,8 +89,8 @@ async function main(): Promise<void> {
         errors: result.errors,
         timeouts: result.timeouts,
         inbox_events_stored: stored,
-        inbox_statuses: Number(rows[0]!.statuses),
-        inbox_messages: Number(rows[0]!.messages),
+        inbox_statuses: inbox.statuses,
+        inbox_messages: inbox.messages,
         every_200_stored: stored >= ok,
         targets: { requests_per_second_min: 1500, latency_ms_p99_max: 50 },
         targets_met: { throughput: result.requests.average >= 1500, p99: result.latency.p99 < 50 },

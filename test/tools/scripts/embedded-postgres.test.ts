@@ -7,7 +7,7 @@ import { atrWorkflowId } from '../../../contracts/workflow';
 import { spawnEmbeddedPostgres } from '../../../tools/scripts/embedded-postgres';
 import { migrate } from '../../../db/migrate';
 import { createPool } from '../../../db/pool';
-import { createPgStore } from '../../../db/store';
+import { createClosureRepository } from '../../../db/repositories/closures';
 import { storeWebhook } from '../../../messaging/whatsapp/inbox';
 import { freePort } from '../../setup/global-setup';
 import { makeClosure } from '../../helpers/fixtures';
@@ -19,7 +19,7 @@ test('runs the migrations, the store and the webhook inbox on embedded PGlite th
   const pool = createPool(pg.url, { max: 1 });
   try {
     expect(await migrate(pool)).toEqual(['0001_initial', '0002_atr_seal', '0003_whatsapp', '0004_ambiguous_sends']);
-    const store = createPgStore(pool);
+    const store = createClosureRepository(pool);
     const closure = ClosureSchema.parse(makeClosure());
     const workflowId = atrWorkflowId(closure.grievanceId, 1);
     await store.recordClosure(workflowId, closure);

@@ -1,0 +1,154 @@
+/**
+ * The closure aggregate on PostgreSQL: the closure itself, its department's policy override, its ATR
+ * document, the SMS fallback links to that ATR, and the citizen's feedback. The only module that names
+ * closures, department_policies, atr_documents, atr_links, feedback and feedback_details. Every write is
+ * idempotent, because activities are retried.
+ */
+import type { Pool } from 'pg';
+import type { Closure, FeedbackPolicyOverride } from '../../contracts/closure';
+import type { FeedbackDetailsSignal, FeedbackSignal, Outcome } from '../../contracts/workflow';
+
+/** A rendered ATR as stored. */
+export interface StoredAtr {
+  atrId: string;
+  workflowId: string;
+  bytes: Uint8Array;
+  sha256: string;
+  pageCount: number;
+  contentDigest: string;
+  sealKeyId: string;
+}
+
+/** What verification compares a sealed ATR against. */
+export interface AtrSeal {
+  contentDigest: string | null;
+  grievanceId: string;
+  departmentCode: string;
+  districtCode: string;
+}
+
+/** The closure behind an unexpired ATR link. */
+export interface AtrLinkTarget {
+  workflowId: string;
+  closure: Closure;
+  atrId: string | null;
+}
+
+/** Creates the closure repository on a pool. */
+export function createClosureRepository(pool: Pool) {
+  return {
+    async recordClosure(workflowId: string, closure: Closure): Promise<{ recordedAt: string }> {
+      const { rows } = await pool.query<{ recorded_at: Date }>(
+        `INSERT INTO closures (workflow_id, grievance_id, cycle, department_code, district_code, language, closure)
+         VALUES ($1, $2, $3, $4, $5, $6, $7)
+         ON CONFLICT (workflow_id) DO UPDATE SET workflow_id = EXCLUDED.workflow_id
+         RETURNING recorded_at`,
+        [workflowId, closure.grievanceId, closure.cycle, closure.department.code, closure.district.code, closure.citizen.language, closure],
+      );
+      return { recordedAt: rows[0]!.recorded_at.toISOString() };
+    },
+
+    async getClosure(workflowId: string): Promise<Closure | null> {
+      const { rows } = await pool.query<{ closure: Closure }>('SELECT closure FROM closures WHERE workflow_id = $1', [workflowId]);
+      return rows[0]?.closure ?? null;
+    },
+
+    async recordOutcome(workflowId: string, outcome: Outcome, reason?: string): Promise<void> {
+      await pool.query('UPDATE closures SET outcome = $2, outcome_reason = $3, completed_at = now() WHERE workflow_id = $1', [
+        workflowId,
+        outcome,
+        reason ?? null,
+      ]);
+    },
+
+    async getDepartmentPolicy(departmentCode: string): Promise<FeedbackPolicyOverride | null> {
+      const { rows } = await pool.query<{ policy: FeedbackPolicyOverride }>(
+        'SELECT policy FROM department_policies WHERE department_code = $1',
+        [departmentCode],
+      );
+      return rows[0]?.policy ?? null;
+    },
+
+    async saveAtr({ atrId, workflowId, bytes, sha256, pageCount, contentDigest, sealKeyId }: StoredAtr): Promise<void> {
+      // A re-render after a crash produces the same content; keep the first stored copy.
+      await pool.query(
+        `INSERT INTO atr_documents (atr_id, workflow_id, sha256, page_count, byte_length, pdf, content_digest, seal_key_id)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (atr_id) DO NOTHING`,
+        [atrId, workflowId, sha256, pageCount, bytes.byteLength, Buffer.from(bytes), contentDigest, sealKeyId],
+      );
+    },
+
+    async getAtr(atrId: string): Promise<{ bytes: Uint8Array; sha256: string } | null> {
+      const { rows } = await pool.query<{ pdf: Buffer; sha256: string }>('SELECT pdf, sha256 FROM atr_documents WHERE atr_id = $1', [atrId]);
+      const row = rows[0];
+      return row ? { bytes: new Uint8Array(row.pdf), sha256: row.sha256 } : null;
+    },
+
+    async getAtrSeal(atrId: string): Promise<AtrSeal | null> {
+      const { rows } = await pool.query<{ content_digest: string | null; grievance_id: string; department_code: string; district_code: string }>(
+        `SELECT a.content_digest, c.grievance_id, c.department_code, c.district_code
+           FROM atr_documents a JOIN closures c USING (workflow_id) WHERE a.atr_id = $1`,
+        [atrId],
+      );
+      const row = rows[0];
+      return row
+        ? { contentDigest: row.content_digest, grievanceId: row.grievance_id, departmentCode: row.department_code, districtCode: row.district_code }
+        : null;
+    },
+
+    async createAtrLink({ tokenHash, workflowId, expiresAt }: { tokenHash: string; workflowId: string; expiresAt: Date }): Promise<void> {
+      await pool.query('INSERT INTO atr_links (token_hash, workflow_id, expires_at) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING', [
+        tokenHash,
+        workflowId,
+        expiresAt,
+      ]);
+    },
+
+    async getAtrLink(tokenHash: string): Promise<AtrLinkTarget | null> {
+      const { rows } = await pool.query<{ workflow_id: string; closure: Closure; atr_id: string | null }>(
+        `SELECT l.workflow_id, c.closure, a.atr_id
+           FROM atr_links l JOIN closures c USING (workflow_id) LEFT JOIN atr_documents a USING (workflow_id)
+          WHERE l.token_hash = $1 AND l.expires_at > now()`,
+        [tokenHash],
+      );
+      const row = rows[0];
+      return row ? { workflowId: row.workflow_id, closure: row.closure, atrId: row.atr_id } : null;
+    },
+
+    async recordFeedback({ workflowId, feedback, decisive, late }: { workflowId: string; feedback: FeedbackSignal; decisive: boolean; late: boolean }): Promise<{ inserted: boolean }> {
+      // A retry may carry details merged since the first attempt: keep the fullest version. xmax = 0 marks an insert.
+      const { rows } = await pool.query<{ inserted: boolean }>(
+        `INSERT INTO feedback (workflow_id, message_id, rating, reason, comment, voice_media_id, channel, decisive, late, received_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
+         ON CONFLICT (workflow_id, message_id) DO UPDATE
+           SET reason = EXCLUDED.reason, comment = EXCLUDED.comment, voice_media_id = EXCLUDED.voice_media_id
+         RETURNING (xmax = 0) AS inserted`,
+        [
+          workflowId,
+          feedback.messageId,
+          feedback.rating,
+          feedback.reason ?? null,
+          feedback.comment ?? null,
+          feedback.voiceMediaId ?? null,
+          feedback.channel,
+          decisive,
+          late,
+          feedback.receivedAt,
+        ],
+      );
+      return { inserted: rows[0]!.inserted };
+    },
+
+    async recordDetails({ workflowId, details, escalationId }: { workflowId: string; details: FeedbackDetailsSignal; escalationId?: string }): Promise<{ inserted: boolean }> {
+      const { rowCount } = await pool.query(
+        `INSERT INTO feedback_details (workflow_id, message_id, escalation_id, reason, comment, voice_media_id, received_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT DO NOTHING`,
+        [workflowId, details.messageId, escalationId ?? null, details.reason ?? null, details.comment ?? null, details.voiceMediaId ?? null, details.receivedAt],
+      );
+      return { inserted: rowCount === 1 };
+    },
+  };
+}
+
+/** The closure repository's methods. */
+export type ClosureRepository = ReturnType<typeof createClosureRepository>;

@@ -1,0 +1,174 @@
+/**
+ * Messages to citizens on PostgreSQL: every send keyed by its activity's idempotency key (outbound_messages),
+ * the WhatsApp media uploaded for each ATR, the per-number pacing slots, and the replies we are waiting
+ * for. The only module that names outbound_messages, whatsapp_media, recipient_pacing and awaited_replies.
+ */
+import type { Pool } from 'pg';
+import type { Language } from '../../contracts/closure';
+
+/** Where a send stands: 'sending' (under way or ended unknown), 'retry' (Meta said no), 'accepted', 'failed'. */
+export type SendState = 'sending' | 'retry' | 'accepted' | 'failed';
+
+/** A send as recorded before its (next) attempt. */
+export interface RecordedSend {
+  status: SendState;
+  messageId: string | null;
+  /** Milliseconds since the last attempt started, or null if none is recorded. */
+  sinceAttemptMs: number | null;
+}
+
+/** What is known of a send before the channel is called. */
+export interface SendAttempt {
+  idempotencyKey: string;
+  workflowId: string;
+  /** The message kind (ATR, REMINDER, ...). */
+  purpose: string;
+  recipient: string;
+  language: Language;
+}
+
+/** One of our messages, found by the channel's message id. */
+export interface OurMessage {
+  workflowId: string;
+  purpose: string;
+  idempotencyKey: string;
+}
+
+/** Creates the outbound message repository on a pool. */
+export function createOutboundMessageRepository(pool: Pool) {
+  return {
+    /**
+     * Records a message the outbox delivers itself; the same key always yields the first message id.
+     * Returns the recorded message id.
+     */
+    async recordOutboxMessage(entry: SendAttempt & { messageId: string; body: unknown }): Promise<string> {
+      const { rows } = await pool.query<{ message_id: string }>(
+        `INSERT INTO outbound_messages (idempotency_key, message_id, workflow_id, channel, purpose, recipient, language, body)
+         VALUES ($1, $2, $3, 'outbox', $4, $5, $6, $7)
+         ON CONFLICT (idempotency_key) DO UPDATE SET idempotency_key = EXCLUDED.idempotency_key
+         RETURNING message_id`,
+        [entry.idempotencyKey, entry.messageId, entry.workflowId, entry.purpose, entry.recipient, entry.language, entry.body],
+      );
+      return rows[0]!.message_id;
+    },
+
+    async findSend(idempotencyKey: string): Promise<RecordedSend | undefined> {
+      const { rows } = await pool.query<{ status: SendState; message_id: string | null; since_ms: number | null }>(
+        `SELECT status, message_id, (EXTRACT(EPOCH FROM (now() - attempt_started_at)) * 1000)::float8 AS since_ms
+           FROM outbound_messages WHERE idempotency_key = $1`,
+        [idempotencyKey],
+      );
+      const row = rows[0];
+      return row ? { status: row.status, messageId: row.message_id, sinceAttemptMs: row.since_ms } : undefined;
+    },
+
+    /** Records a WhatsApp attempt as 'sending' (a new row, or the next attempt of a recorded one). */
+    async beginWhatsAppAttempt({ idempotencyKey, workflowId, purpose, recipient, language }: SendAttempt): Promise<void> {
+      await pool.query(
+        `INSERT INTO outbound_messages (idempotency_key, workflow_id, channel, purpose, recipient, language, body, status, attempt_started_at)
+         VALUES ($1, $2, 'whatsapp', $3, $4, $5, '{}', 'sending', now())
+         ON CONFLICT (idempotency_key) DO UPDATE
+           SET status = 'sending', attempts = outbound_messages.attempts + 1, attempt_started_at = now(), updated_at = now()`,
+        [idempotencyKey, workflowId, purpose, recipient, language],
+      );
+    },
+
+    /** Restarts the attempt's clock: the call to the channel starts now (after pacing). */
+    async markAttemptStarted(idempotencyKey: string): Promise<void> {
+      await pool.query('UPDATE outbound_messages SET attempt_started_at = now() WHERE idempotency_key = $1', [idempotencyKey]);
+    },
+
+    /** The channel accepted the attempt: its message id and the request that was sent. */
+    async markAccepted(idempotencyKey: string, messageId: string, request: unknown): Promise<void> {
+      await pool.query(
+        `UPDATE outbound_messages SET status = 'accepted', message_id = $2, body = $3, error = NULL, updated_at = now() WHERE idempotency_key = $1`,
+        [idempotencyKey, messageId, request],
+      );
+    },
+
+    /** An attempt of unknown outcome was found accepted, by our key echoed in a status webhook. */
+    async markAcceptedFromStatus(idempotencyKey: string, messageId: string): Promise<void> {
+      await pool.query(`UPDATE outbound_messages SET status = 'accepted', message_id = $2, updated_at = now() WHERE idempotency_key = $1`, [
+        idempotencyKey,
+        messageId,
+      ]);
+    },
+
+    /** The channel refused the attempt: for good ('failed') or for now ('retry'). */
+    async markRefused(idempotencyKey: string, status: 'failed' | 'retry', error: unknown): Promise<void> {
+      await pool.query(`UPDATE outbound_messages SET status = $2, error = $3, updated_at = now() WHERE idempotency_key = $1`, [idempotencyKey, status, error]);
+    },
+
+    /** The message with this channel message id, if we sent it. */
+    async findByMessageId(messageId: string): Promise<OurMessage | undefined> {
+      const { rows } = await pool.query<{ workflow_id: string; purpose: string; idempotency_key: string }>(
+        'SELECT workflow_id, purpose, idempotency_key FROM outbound_messages WHERE message_id = $1',
+        [messageId],
+      );
+      return rows[0] ? { workflowId: rows[0].workflow_id, purpose: rows[0].purpose, idempotencyKey: rows[0].idempotency_key } : undefined;
+    },
+
+    /** Whether a send with this key is recorded but not (yet) accepted. */
+    async isUnsettled(idempotencyKey: string): Promise<boolean> {
+      const { rows } = await pool.query("SELECT 1 FROM outbound_messages WHERE idempotency_key = $1 AND status IN ('sending', 'retry')", [idempotencyKey]);
+      return rows.length > 0;
+    },
+
+    /** An uploaded media id for this ATR no older than maxAgeDays, if any. */
+    async findMedia(atrId: string, maxAgeDays: number): Promise<string | undefined> {
+      const { rows } = await pool.query<{ media_id: string }>(
+        `SELECT media_id FROM whatsapp_media WHERE atr_id = $1 AND uploaded_at > now() - make_interval(days => $2)`,
+        [atrId, maxAgeDays],
+      );
+      return rows[0]?.media_id;
+    },
+
+    async saveMedia(atrId: string, mediaId: string): Promise<void> {
+      await pool.query(
+        `INSERT INTO whatsapp_media (atr_id, media_id) VALUES ($1, $2)
+         ON CONFLICT (atr_id) DO UPDATE SET media_id = EXCLUDED.media_id, uploaded_at = now()`,
+        [atrId, mediaId],
+      );
+    },
+
+    /**
+     * Takes this number's next send slot, minIntervalMs after its last one (or now), across every worker.
+     * Returns how long to wait for the slot, in milliseconds (0: now).
+     */
+    async reserveSlot(recipient: string, minIntervalMs: number): Promise<number> {
+      const { rows } = await pool.query<{ wait_ms: number }>(
+        `INSERT INTO recipient_pacing (recipient, next_at) VALUES ($1, now() + make_interval(secs => $2::float8 / 1000))
+         ON CONFLICT (recipient) DO UPDATE
+           SET next_at = GREATEST(recipient_pacing.next_at, now()) + make_interval(secs => $2::float8 / 1000)
+         RETURNING GREATEST(0, EXTRACT(EPOCH FROM (next_at - now())) * 1000 - $2)::float8 AS wait_ms`,
+        [recipient, minIntervalMs],
+      );
+      return rows[0]!.wait_ms;
+    },
+
+    /** We asked this number for a reply on this workflow, for the next `hours`. */
+    async awaitReply(recipient: string, workflowId: string, hours: number): Promise<void> {
+      await pool.query(
+        `INSERT INTO awaited_replies (recipient, workflow_id, expires_at) VALUES ($1, $2, now() + make_interval(hours => $3))
+         ON CONFLICT (recipient, workflow_id) DO UPDATE SET expires_at = EXCLUDED.expires_at`,
+        [recipient, workflowId, hours],
+      );
+    },
+
+    async cancelAwaitedReply(recipient: string, workflowId: string): Promise<void> {
+      await pool.query('DELETE FROM awaited_replies WHERE recipient = $1 AND workflow_id = $2', [recipient, workflowId]);
+    },
+
+    /** The workflows still awaiting a reply from this number (digits compared, so +91 and 91 match). */
+    async workflowsAwaitingReply(from: string): Promise<string[]> {
+      const { rows } = await pool.query<{ workflow_id: string }>(
+        `SELECT workflow_id FROM awaited_replies WHERE regexp_replace(recipient, '\\D', '', 'g') = regexp_replace($1, '\\D', '', 'g') AND expires_at > now()`,
+        [from],
+      );
+      return rows.map((r) => r.workflow_id);
+    },
+  };
+}
+
+/** The outbound message repository's methods. */
+export type OutboundMessageRepository = ReturnType<typeof createOutboundMessageRepository>;

@@ -1,0 +1,163 @@
+/**
+ * The webhook inbox on PostgreSQL: the raw body of every signed webhook (webhook_events), the inbound
+ * messages and status updates it carried, each once (inbound_messages, message_statuses), and the relay's
+ * progress on them: claimed with a lease (SKIP LOCKED, so several relays can run), then settled or put off.
+ * The only module that names those three tables.
+ */
+import type { Pool, QueryResultRow } from 'pg';
+
+/** An inbound message as parsed from a webhook. */
+export interface NewInboundMessage {
+  wamid: string;
+  fromWaId: string;
+  type: string;
+  contextWamid: string | null;
+  message: unknown;
+  sentAt: Date;
+}
+
+/** A status update as parsed from a webhook. */
+export interface NewMessageStatus {
+  wamid: string;
+  status: string;
+  statusAt: Date;
+  errors: unknown;
+  /** Our idempotency key, echoed by Meta (biz_opaque_callback_data). */
+  callbackData: string | null;
+}
+
+/** An inbound message the relay has claimed. */
+export interface ClaimedMessage {
+  wamid: string;
+  fromWaId: string;
+  type: string;
+  contextWamid: string | null;
+  message: unknown;
+  sentAt: Date;
+  /** Relay attempts so far, this one included. */
+  attempts: number;
+}
+
+/** A status update the relay has claimed. */
+export interface ClaimedStatus {
+  wamid: string;
+  status: string;
+  statusAt: Date;
+  errors: unknown;
+  callbackData: string | null;
+  attempts: number;
+}
+
+/** How the relay settled a row. */
+export interface RelaySettlement {
+  state: 'delivered' | 'ignored' | 'unroutable' | 'closed';
+  note?: string;
+  workflowId?: string;
+}
+
+/** Creates the webhook inbox repository on a pool. */
+export function createWebhookInboxRepository(pool: Pool) {
+  /** Claims due pending rows for `leaseSeconds`; a relay that dies leaves them to be claimed again after it. */
+  const claim = async <Row extends QueryResultRow>(sql: string, batchSize: number, leaseSeconds: number) => (await pool.query<Row>(sql, [batchSize, leaseSeconds])).rows;
+
+  return {
+    /**
+     * Stores a webhook: the raw body, then each message and status not stored before. One statement, so one
+     * round trip and its own transaction. Returns the event id and how many messages and statuses were new.
+     */
+    async storeWebhook(entry: { raw: Buffer; malformed: boolean; messages: NewInboundMessage[]; statuses: NewMessageStatus[] }): Promise<{ eventId: string; added: number }> {
+      const { rows } = await pool.query<{ id: string; added: number }>(
+        `WITH event AS (
+           INSERT INTO webhook_events (raw, malformed) VALUES ($1, $2) RETURNING id
+         ), added_messages AS (
+           INSERT INTO inbound_messages (wamid, event_id, from_wa_id, type, context_wamid, message, sent_at)
+           SELECT m.wamid, event.id, m.from_wa_id, m.type, m.context_wamid, m.message, m.sent_at
+             FROM event, jsonb_to_recordset($3::jsonb) AS m(wamid text, from_wa_id text, type text, context_wamid text, message jsonb, sent_at timestamptz)
+           ON CONFLICT (wamid) DO NOTHING RETURNING 1
+         ), added_statuses AS (
+           INSERT INTO message_statuses (wamid, status, event_id, status_at, errors, callback_data)
+           SELECT s.wamid, s.status, event.id, s.status_at, s.errors, s.callback_data
+             FROM event, jsonb_to_recordset($4::jsonb) AS s(wamid text, status text, status_at timestamptz, errors jsonb, callback_data text)
+           ON CONFLICT (wamid, status) DO NOTHING RETURNING 1
+         )
+         SELECT event.id, ((SELECT count(*) FROM added_messages) + (SELECT count(*) FROM added_statuses))::int AS added FROM event`,
+        [
+          entry.raw,
+          entry.malformed,
+          JSON.stringify(entry.messages.map((m) => ({ wamid: m.wamid, from_wa_id: m.fromWaId, type: m.type, context_wamid: m.contextWamid, message: m.message, sent_at: m.sentAt }))),
+          JSON.stringify(entry.statuses.map((s) => ({ wamid: s.wamid, status: s.status, status_at: s.statusAt, errors: s.errors, callback_data: s.callbackData }))),
+        ],
+      );
+      const { id: eventId, added } = rows[0]!;
+      return { eventId, added };
+    },
+
+    /** The message id of a send whose status webhook echoed this idempotency key, if one came. */
+    async messageIdForCallback(callbackData: string): Promise<string | undefined> {
+      const { rows } = await pool.query<{ wamid: string }>('SELECT wamid FROM message_statuses WHERE callback_data = $1 LIMIT 1', [callbackData]);
+      return rows[0]?.wamid;
+    },
+
+    /** Claims up to batchSize due pending messages, oldest first. */
+    async claimMessages(batchSize: number, leaseSeconds: number): Promise<ClaimedMessage[]> {
+      const rows = await claim<{ wamid: string; from_wa_id: string; type: string; context_wamid: string | null; message: unknown; sent_at: Date; attempts: number }>(
+        `UPDATE inbound_messages SET next_attempt_at = now() + make_interval(secs => $2), attempts = attempts + 1
+          WHERE wamid IN (SELECT wamid FROM inbound_messages WHERE relay_state = 'pending' AND next_attempt_at <= now()
+                           ORDER BY sent_at LIMIT $1 FOR UPDATE SKIP LOCKED)
+          RETURNING wamid, from_wa_id, type, context_wamid, message, sent_at, attempts`,
+        batchSize,
+        leaseSeconds,
+      );
+      return rows
+        .map((r) => ({ wamid: r.wamid, fromWaId: r.from_wa_id, type: r.type, contextWamid: r.context_wamid, message: r.message, sentAt: r.sent_at, attempts: r.attempts }))
+        .sort((a, b) => a.sentAt.getTime() - b.sentAt.getTime());
+    },
+
+    /** Claims up to batchSize due pending statuses, oldest first. */
+    async claimStatuses(batchSize: number, leaseSeconds: number): Promise<ClaimedStatus[]> {
+      const rows = await claim<{ wamid: string; status: string; status_at: Date; errors: unknown; callback_data: string | null; attempts: number }>(
+        `UPDATE message_statuses SET next_attempt_at = now() + make_interval(secs => $2), attempts = attempts + 1
+          WHERE (wamid, status) IN (SELECT wamid, status FROM message_statuses WHERE relay_state = 'pending' AND next_attempt_at <= now()
+                                     ORDER BY status_at LIMIT $1 FOR UPDATE SKIP LOCKED)
+          RETURNING wamid, status, status_at, errors, callback_data, attempts`,
+        batchSize,
+        leaseSeconds,
+      );
+      return rows
+        .map((r) => ({ wamid: r.wamid, status: r.status, statusAt: r.status_at, errors: r.errors, callbackData: r.callback_data, attempts: r.attempts }))
+        .sort((a, b) => a.statusAt.getTime() - b.statusAt.getTime());
+    },
+
+    /** Leaves a message pending, to be claimed again in `seconds`. */
+    async postponeMessage(wamid: string, seconds: number): Promise<void> {
+      await pool.query('UPDATE inbound_messages SET next_attempt_at = now() + make_interval(secs => $2) WHERE wamid = $1', [wamid, seconds]);
+    },
+
+    async postponeStatus(wamid: string, status: string, seconds: number): Promise<void> {
+      await pool.query('UPDATE message_statuses SET next_attempt_at = now() + make_interval(secs => $3) WHERE wamid = $1 AND status = $2', [
+        wamid,
+        status,
+        seconds,
+      ]);
+    },
+
+    async settleMessage(wamid: string, { state, note, workflowId }: RelaySettlement): Promise<void> {
+      await pool.query('UPDATE inbound_messages SET relay_state = $2, relay_note = $3, workflow_id = $4, relayed_at = now() WHERE wamid = $1', [
+        wamid,
+        state,
+        note ?? null,
+        workflowId ?? null,
+      ]);
+    },
+
+    async settleStatus(wamid: string, status: string, { state, note, workflowId }: RelaySettlement): Promise<void> {
+      await pool.query(
+        'UPDATE message_statuses SET relay_state = $3, relay_note = $4, workflow_id = $5, relayed_at = now() WHERE wamid = $1 AND status = $2',
+        [wamid, status, state, note ?? null, workflowId ?? null],
+      );
+    },
+  };
+}
+
+/** The webhook inbox repository's methods. */
+export type WebhookInboxRepository = ReturnType<typeof createWebhookInboxRepository>;
