@@ -9,7 +9,7 @@ import { existingLocalSecrets } from '../../lib/local-secrets';
 import { requireTemporalCli } from '../install/temporal-binaries';
 
 /** The environment for the CLI: the local codec server's endpoint and token unless the caller set their own. */
-export function temporalCliEnv(env: NodeJS.ProcessEnv, secrets = existingLocalSecrets()): NodeJS.ProcessEnv {
+export function temporalCliEnv(env: NodeJS.ProcessEnv, secrets: { CODEC_AUTH_TOKEN?: string } | undefined): NodeJS.ProcessEnv {
   const token = env.CODEC_AUTH_TOKEN ?? secrets?.CODEC_AUTH_TOKEN;
   if (env.TEMPORAL_CODEC_ENDPOINT || !token) return env;
   return { ...env, TEMPORAL_CODEC_ENDPOINT: `http://127.0.0.1:${env.CODEC_SERVER_PORT ?? '8888'}`, TEMPORAL_CODEC_AUTH: `Bearer ${token}` };
@@ -17,6 +17,6 @@ export function temporalCliEnv(env: NodeJS.ProcessEnv, secrets = existingLocalSe
 
 if (require.main === module) {
   const cli = requireTemporalCli();
-  const result = spawnSync(cli.path, process.argv.slice(2), { stdio: 'inherit', env: temporalCliEnv(process.env) });
+  const result = spawnSync(cli.path, process.argv.slice(2), { stdio: 'inherit', env: temporalCliEnv(process.env, existingLocalSecrets()) });
   process.exit(result.status ?? 1);
 }
