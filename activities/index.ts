@@ -17,7 +17,7 @@ import {
   type Outcome,
 } from '../contracts/workflow';
 import { PermanentError } from '../lib/errors';
-import { smsText } from '../messaging/texts';
+import { smsText } from '../messaging/wording';
 import { verificationUrl, type AtrSealer } from '../pdf/seal';
 import type { AtrRenderer, CitizenMessage, Log, Messenger, Metrics, PortalNotifier, SmsSender, Store } from './ports';
 

@@ -5,7 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Pool } from 'pg';
 import type { Messenger } from './model';
-import { messageText } from './texts';
+import { messageText } from './wording';
 
 /** Creates the outbox Messenger. The same idempotency key always yields the same message id. */
 export function createOutboxMessenger(pool: Pool): Messenger {

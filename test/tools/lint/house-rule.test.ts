@@ -55,7 +55,7 @@ test.each([
 });
 
 test('imports that point down are fine, and tools and tests may import anything', () => {
-  expect(problems('activities/index.ts', `import { smsText } from '../messaging/texts';\nimport type { X } from '../db/store';`)).toEqual([]);
+  expect(problems('activities/index.ts', `import { smsText } from '../messaging/wording';\nimport type { X } from '../db/store';`)).toEqual([]);
   expect(problems('tools/bench/e2e.ts', `import { createPool } from '../../db/pool';`)).toEqual([]);
   expect(problems('test/x.test.ts', `import { buildSimulator } from '../tools/simulator/server';`)).toEqual([]);
 });
