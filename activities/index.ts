@@ -38,7 +38,7 @@ import type {
 import { FeedbackPolicyOverrideSchema, type Closure } from '../contracts/closure';
 import { FAILURES, atrMessageKey, type FeedbackPolicy } from '../contracts/workflow';
 import { PermanentError } from '../lib/errors';
-import { smsText } from '../messaging/texts';
+import { smsText } from '../messaging/wording';
 import { verificationUrl, type AtrSealer } from '../pdf/seal';
 import type { AtrRenderer, CitizenMessage, Log, Messenger, Metrics, PortalNotifier, SmsSender, Store } from './ports';
 

@@ -1,7 +1,7 @@
 /**
  * The message model: what we tell a citizen, described by meaning, and the two ways it leaves us. Each
  * channel (WhatsApp, SMS, the outbox) turns a CitizenMessage into its own format, with its words from
- * messaging/texts.ts.
+ * messaging/wording/.
  */
 import type { Language } from '../contracts/closure';
 import type { Acknowledgement } from '../contracts/workflow';

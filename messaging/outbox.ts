@@ -6,7 +6,7 @@ import { randomUUID } from 'node:crypto';
 import type { Pool } from 'pg';
 import { createOutboundMessageRepository } from '../db/repositories/outbound-messages';
 import type { Messenger } from './model';
-import { messageText } from './texts';
+import { messageText } from './wording';
 
 /** Creates the outbox Messenger. The same idempotency key always yields the same message id. */
 export function createOutboxMessenger(pool: Pool): Messenger {

@@ -12,7 +12,7 @@ import type { CitizenMessage, Messenger } from '../model';
 import { FEEDBACK_REASONS, type Language } from '../../contracts/closure';
 import { FAILURES } from '../../contracts/workflow';
 import { PermanentError } from '../../lib/errors';
-import { DIALOGUE, REASON_TITLES, messageText } from '../texts';
+import { WORDING, messageText } from '../wording';
 import { CloudApiError, type CloudApi } from './client';
 import { TEMPLATES, feedbackPayload, reasonRowId, toE164, type SendMessageRequest } from './protocol';
 
@@ -110,6 +110,7 @@ async function buildRequest(
   message: CitizenMessage,
   mediaFor: (atrId: string, pdf: Uint8Array, fileName: string) => Promise<string>,
 ): Promise<SendMessageRequest> {
+  const wording = WORDING[language];
   const base = { messaging_product: 'whatsapp' as const, recipient_type: 'individual' as const, to: toE164(to) };
   const quickReplies = [
     { type: 'button' as const, sub_type: 'quick_reply' as const, index: '0', parameters: [{ type: 'payload' as const, payload: feedbackPayload(workflowId, 'SATISFIED') }] },
@@ -150,14 +151,14 @@ async function buildRequest(
           type: 'list',
           body: { text: messageText(message, language) },
           action: {
-            button: DIALOGUE.reasonListButton[language],
+            button: wording.messages.reasonList.button,
             sections: [
               {
-                title: DIALOGUE.reasonListSection[language],
+                title: wording.messages.reasonList.section,
                 rows: (Object.keys(FEEDBACK_REASONS) as (keyof typeof FEEDBACK_REASONS)[]).map((code) => ({
                   id: reasonRowId(workflowId, code),
-                  title: REASON_TITLES[code][language],
-                  description: FEEDBACK_REASONS[code][language].slice(0, 72),
+                  title: wording.reasons[code].title,
+                  description: wording.reasons[code].description.slice(0, 72),
                 })),
               },
             ],

@@ -4,7 +4,8 @@
  * how each error code is handled. Node-free and shared by our client, the webhook, the relay, the
  * simulator and the tests.
  */
-import type { Rating } from '../../contracts/closure';
+import type { Language, Rating } from '../../contracts/closure';
+import { WORDING, fill, type Wording } from '../wording';
 
 /** The Graph API version we pin (configurable with WHATSAPP_API_VERSION). */
 export const DEFAULT_GRAPH_VERSION = 'v25.0';
@@ -157,23 +158,26 @@ export const TEMPLATES = {
   atrReminder: { name: 'sampark_atr_reminder_v1', bodyParameters: 1, header: 'none', quickReplies: 2 },
 } as const;
 
-/** The approved wording of each template (the simulator shows it; Meta holds the real copy). */
-export const TEMPLATE_TEXT: Record<string, Record<'hi' | 'en', { body: string; buttons: [string, string] }>> = {
-  [TEMPLATES.atrDisposed.name]: {
-    hi: {
-      body: 'आपकी शिकायत {{1}} का निस्तारण {{2}} द्वारा कर दिया गया है। कार्यवाही रिपोर्ट (ATR) संलग्न है। क्या आप कार्यवाही से संतुष्ट हैं?',
-      buttons: ['संतुष्ट', 'असंतुष्ट'],
-    },
-    en: {
-      body: 'Your grievance {{1}} has been disposed of by {{2}}. The Action Taken Report (ATR) is attached. Are you satisfied with the action taken?',
-      buttons: ['Satisfied', 'Not satisfied'],
-    },
-  },
-  [TEMPLATES.atrReminder.name]: {
-    hi: { body: 'अनुस्मारक: शिकायत {{1}} की कार्यवाही रिपोर्ट पर अपनी प्रतिक्रिया दें। क्या आप संतुष्ट हैं?', buttons: ['संतुष्ट', 'असंतुष्ट'] },
-    en: { body: 'Reminder: please give your feedback on the Action Taken Report for grievance {{1}}. Are you satisfied?', buttons: ['Satisfied', 'Not satisfied'] },
-  },
-};
+/**
+ * Which of our messages each template carries. Meta numbers a template's parameters where our wording
+ * names them; the numbers follow the order of the body parameters the messenger sends.
+ */
+const TEMPLATE_WORDING = {
+  atrDisposed: { message: 'atr', parameters: { id: '{{1}}', department: '{{2}}' } },
+  atrReminder: { message: 'reminder', parameters: { id: '{{1}}' } },
+} as const;
+
+/**
+ * The approved wording of each template, as Meta holds it (the simulator shows it; the relay knows the
+ * buttons' texts): our messages' wording with Meta's numbered parameters.
+ */
+export const TEMPLATE_TEXT: Record<string, Record<Language, { body: string; buttons: [string, string] }>> = Object.fromEntries(
+  (Object.keys(TEMPLATES) as (keyof typeof TEMPLATES)[]).map((key) => {
+    const { message, parameters } = TEMPLATE_WORDING[key];
+    const inLanguage = ({ messages, ratings }: Wording) => ({ body: fill(messages[message], parameters), buttons: [ratings.SATISFIED, ratings.NOT_SATISFIED] as [string, string] });
+    return [TEMPLATES[key].name, { hi: inLanguage(WORDING.hi), en: inLanguage(WORDING.en) }];
+  }),
+);
 
 /** Quick-reply payload: routes the tap to its workflow even without context. `FB|<workflowId>|<rating>`. */
 export function feedbackPayload(workflowId: string, rating: Rating): string {

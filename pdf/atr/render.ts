@@ -11,7 +11,13 @@ import { loadFonts, type Face, type FontSet } from '../engine/fonts';
 import { measure, wrap, wrapFixed, type TextStyle } from '../engine/layout';
 import { A4, PdfWriter, type Page } from '../engine/writer';
 import { istDate } from '../seal';
-import { FEEDBACK, FOOTER, HEADING, LABELS, type Bilingual } from './text';
+import { WORDING, citizenDate, fill, inBothLanguages, type Bilingual } from '../../messaging/wording';
+
+// The document prints every phrase in both languages, the citizen's first.
+const HEADING = { ...inBothLanguages((w) => w.names), ...inBothLanguages((w) => w.document.heading) };
+const LABELS = inBothLanguages((w) => w.document.labels);
+const FEEDBACK = inBothLanguages((w) => w.document.feedback);
+const FOOTER = inBothLanguages((w) => w.document.footer);
 
 const MARGIN = 40;
 const WIDTH = A4.width - 2 * MARGIN;
@@ -24,10 +30,9 @@ const BODY = 10.5;
 const BODY_LEADING = 15.5;
 const GRAY = 0.35;
 
-/** DD-MM-YYYY in IST, as Indian government documents print dates. */
+/** The date of an instant as the citizen reads it: the day in IST, DD-MM-YYYY. */
 export function formatDate(iso: string): string {
-  const [y, m, d] = istDate(iso).split('-');
-  return `${d}-${m}-${y}`;
+  return citizenDate(istDate(iso));
 }
 
 /** Renders one ATR. */
@@ -37,7 +42,7 @@ export async function renderAtrPdf(closure: Closure, atrId: string, verification
     title: `${HEADING.title.hi} / ${HEADING.title.en} ${atrId}`,
     subject: `Grievance ${closure.grievanceId}`,
     author: `${HEADING.government.en} — ${closure.department.nameEn}`,
-    keywords: ['ATR', 'Rajasthan Sampark', closure.grievanceId],
+    keywords: ['ATR', WORDING.en.names.sampark, closure.grievanceId],
     date: new Date(closure.disposedAt),
     language: closure.citizen.language === 'hi' ? 'hi-IN' : 'en-IN',
   });
@@ -227,7 +232,7 @@ class AtrLayout {
       this.page = page;
       page.line(MARGIN, 46, MARGIN + WIDTH, 46, 0.5, 0.6);
       this.draw(this.both(FOOTER.disclaimer, ' · '), small, MARGIN, 34, GRAY);
-      const number = this.both(FOOTER.page, ' · ').replace(/\{n\}/g, String(i + 1)).replace(/\{total\}/g, String(total));
+      const number = fill(this.both(FOOTER.page, ' · '), { n: String(i + 1), total: String(total) });
       this.draw(number, small, MARGIN + WIDTH - measure(number, small), 34, GRAY);
     });
   }

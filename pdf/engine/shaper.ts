@@ -1,7 +1,8 @@
 /**
  * Shapes text with HarfBuzz. A line is split into script runs (Devanagari, Latin; spaces, digits and
  * punctuation join their neighbours), each shaped with its own script and language but with the whole
- * text as context, so "Ref: शिकायत" gets Latin shaping for "Ref:" and Indic reordering for "शिकायत".
+ * text as context, so "Ref:" followed by a Hindi word gets Latin shaping for "Ref:" and Indic reordering
+ * for the word (tools/scripts/golden.ts has the line).
  */
 import type { HarfBuzz, HbFont } from 'harfbuzzjs';
 import type { FontFile } from './font-file';

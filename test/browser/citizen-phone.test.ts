@@ -9,7 +9,7 @@ import { readFileSync } from 'node:fs';
 import type { Browser } from 'playwright-core';
 import { FEEDBACK_REASONS, type FeedbackReason } from '../../contracts/closure';
 import type { AtrState } from '../../contracts/workflow';
-import { messageText } from '../../messaging/texts';
+import { messageText } from '../../messaging/wording';
 import { launchChromium } from '../../tools/scripts/chromium';
 import { closeTestPool } from '../helpers/db';
 import { makeClosure } from '../helpers/fixtures';

@@ -1,7 +1,11 @@
 /** The same ATR as HTML, for Chromium's printToPDF baseline in the PDF benchmark. */
 import type { Closure } from '../../contracts/closure';
 import { formatDate } from '../../pdf/atr/render';
-import { FEEDBACK, HEADING, LABELS } from '../../pdf/atr/text';
+import { inBothLanguages } from '../../messaging/wording';
+
+const HEADING = { ...inBothLanguages((w) => w.names), ...inBothLanguages((w) => w.document.heading) };
+const LABELS = inBothLanguages((w) => w.document.labels);
+const FEEDBACK = inBothLanguages((w) => w.document.feedback);
 
 const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 

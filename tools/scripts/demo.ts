@@ -7,7 +7,8 @@
  * `npm start` uses), SIMULATOR_PORT (3001), TEMPORAL_UI_PORT (8233), TEMPORAL_NAMESPACE (default), and
  * DEMO_RUN_ID to post a run's closures again (the API then answers `duplicate`, starting nothing new).
  */
-import type { ClosureRequest } from '../../contracts/closure';
+import type { ClosureRequest, Rating } from '../../contracts/closure';
+import { WORDING } from '../../messaging/wording';
 import { DEMO_SIZE, demoClosures, demoRunId } from './demo-closures';
 
 /** Where the demo posts and what it prints. */
@@ -105,9 +106,10 @@ export async function runDemo(options: DemoOptions): Promise<{ runId: string; re
   for (const q of queries) print(`    ${q.padEnd(width)}  ${search(q)}`);
   print('  Each workflow id is atr-<grievance id>-c<cycle>; its "state" query shows the live state.');
   print('');
-  print('On a phone page, tap "असंतुष्ट" / "Not satisfied", pick a reason and type a comment: the grievance is escalated');
+  const tap = (rating: Rating) => `"${WORDING.hi.ratings[rating]}" / "${WORDING.en.ratings[rating]}"`;
+  print(`On a phone page, tap ${tap('NOT_SATISFIED')}, pick a reason and type a comment: the grievance is escalated`);
   print(`(see it with: curl -s ${apiUrl}/v1/grievances/${closures[0]!.grievanceId} -H 'authorization: Bearer <key>').`);
-  print('Tap "संतुष्ट" / "Satisfied" and the citizen is thanked. No answer: reminders after 24 h and 72 h.');
+  print(`Tap ${tap('SATISFIED')} and the citizen is thanked. No answer: reminders after 24 h and 72 h.`);
 
   if (accepted.length < results.length) throw new DemoError(`${results.length - accepted.length} of ${results.length} closures were not accepted (see above)`);
   return { runId, results };

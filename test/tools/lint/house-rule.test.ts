@@ -47,7 +47,7 @@ test.each([
   ['db/repositories/closures.ts', `import type { Store } from '../../activities/ports';`],
   ['pdf/atr/render.ts', `import type { AtrRenderer } from '../../activities/ports';`],
   ['config/index.ts', `import { parseCodecKeys } from '../codec/aes-gcm';`],
-  ['messaging/texts.ts', `import type { CitizenMessage } from '../activities/ports';`],
+  ['messaging/wording/index.ts', `import type { CitizenMessage } from '../../activities/ports';`],
   ['worker/index.ts', `import { buildSimulator } from '../tools/simulator/server';`],
   ['api/server.ts', `const s = require('../tools/scripts/start');`],
 ])('an import that runs back up is refused: %s', (file, code) => {
@@ -55,7 +55,7 @@ test.each([
 });
 
 test('imports that point down are fine, and tools and tests may import anything', () => {
-  expect(problems('activities/index.ts', `import { smsText } from '../messaging/texts';\nimport type { X } from '../db/repositories/closures';`)).toEqual([]);
+  expect(problems('activities/index.ts', `import { smsText } from '../messaging/wording';\nimport type { X } from '../db/repositories/closures';`)).toEqual([]);
   expect(problems('tools/bench/e2e.ts', `import { createPool } from '../../db/pool';`)).toEqual([]);
   expect(problems('test/x.test.ts', `import { buildSimulator } from '../tools/simulator/server';`)).toEqual([]);
 });
