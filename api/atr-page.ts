@@ -23,7 +23,7 @@ function page(lang: string, title: string, body: string): string {
 export function atrPage(closure: Closure, token: string, nonce: string): string {
   const l = closure.citizen.language;
   const { names, document: atr, linkPage, ratings, reasons: reasonWording } = WORDING[l];
-  const reasons = (Object.keys(FEEDBACK_REASONS) as (keyof typeof FEEDBACK_REASONS)[])
+  const reasons = FEEDBACK_REASONS
     .map((code) => `<option value="${code}">${esc(reasonWording[code].title)}</option>`)
     .join('');
   return page(

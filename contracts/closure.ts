@@ -10,18 +10,10 @@ export const LANGUAGES = ['hi', 'en'] as const;
 /** A citizen's preferred language. */
 export type Language = (typeof LANGUAGES)[number];
 
-/** Reasons a citizen can give for "not satisfied" (the WhatsApp list offers these). */
-export const FEEDBACK_REASONS = {
-  NOT_RESOLVED: { hi: 'समस्या का समाधान नहीं हुआ', en: 'Problem not resolved' },
-  PARTIALLY_RESOLVED: { hi: 'आंशिक समाधान हुआ', en: 'Only partly resolved' },
-  NO_CONTACT: { hi: 'अधिकारी ने संपर्क नहीं किया', en: 'Officer never contacted me' },
-  WRONG_REPORT: { hi: 'रिपोर्ट गलत या अधूरी है', en: 'Report is wrong or incomplete' },
-  DELAY: { hi: 'कार्यवाही में देरी', en: 'Action was delayed' },
-  OTHER: { hi: 'अन्य कारण', en: 'Other reason' },
-} as const;
+/** Reasons a citizen can give for "not satisfied" (the WhatsApp list offers these; their words are in messaging/wording). */
+export const FEEDBACK_REASONS = ['NOT_RESOLVED', 'PARTIALLY_RESOLVED', 'NO_CONTACT', 'WRONG_REPORT', 'DELAY', 'OTHER'] as const;
 /** A reason code for "not satisfied". */
-export type FeedbackReason = keyof typeof FEEDBACK_REASONS;
-const REASON_CODES = Object.keys(FEEDBACK_REASONS) as [FeedbackReason, ...FeedbackReason[]];
+export type FeedbackReason = (typeof FEEDBACK_REASONS)[number];
 
 /** Where feedback came from: WhatsApp, the 181 helpline, the SMS fallback page, or the portal. */
 /** The citizen's verdict on the action taken. */
@@ -153,7 +145,7 @@ export type FeedbackPolicyOverride = z.output<typeof FeedbackPolicyOverrideSchem
 export const FeedbackRequestSchema = z
   .object({
     rating: z.enum(RATINGS, says("must be 'SATISFIED' or 'NOT_SATISFIED'")),
-    reason: z.enum(REASON_CODES, says(`must be one of ${REASON_CODES.join(', ')}`)).optional(),
+    reason: z.enum(FEEDBACK_REASONS, says(`must be one of ${FEEDBACK_REASONS.join(', ')}`)).optional(),
     comment: text(2000).optional(),
     channel: z.enum(FEEDBACK_CHANNELS).default('helpline'),
     /** The caller's idempotency key: the same messageId twice is one feedback. */

@@ -155,7 +155,7 @@ async function buildRequest(
             sections: [
               {
                 title: wording.messages.reasonList.section,
-                rows: (Object.keys(FEEDBACK_REASONS) as (keyof typeof FEEDBACK_REASONS)[]).map((code) => ({
+                rows: FEEDBACK_REASONS.map((code) => ({
                   id: reasonRowId(workflowId, code),
                   title: wording.reasons[code].title,
                   description: wording.reasons[code].description.slice(0, 72),

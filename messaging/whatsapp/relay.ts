@@ -239,7 +239,7 @@ function ratingOf(payload: ReturnType<typeof parsePayload>, buttonText?: string)
 }
 
 function detailsOf(m: InboundMessage, payload: ReturnType<typeof parsePayload>, receivedAt: string): FeedbackDetailsSignal | undefined {
-  if (payload?.kind === 'REASON' && payload.value in FEEDBACK_REASONS) return { messageId: m.id, reason: payload.value as FeedbackReason, receivedAt };
+  if (payload?.kind === 'REASON' && (FEEDBACK_REASONS as readonly string[]).includes(payload.value)) return { messageId: m.id, reason: payload.value as FeedbackReason, receivedAt };
   if (m.type === 'text') return { messageId: m.id, comment: (m as Extract<InboundMessage, { type: 'text' }>).text.body.slice(0, 2000), receivedAt };
   if (m.type === 'audio') return { messageId: m.id, voiceMediaId: (m as Extract<InboundMessage, { type: 'audio' }>).audio.id, receivedAt };
   return undefined;

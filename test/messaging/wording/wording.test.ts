@@ -44,12 +44,6 @@ test("fill puts values into placeholders without expanding a value's own braces 
 
 /** Folders whose Devanagari is not wording: test data, developer tools, and the wording itself. */
 const NOT_RUNTIME_WORDING = ['node_modules', 'dist', '.tools', '.data', '.git', 'test', 'tools', path.join('messaging', 'wording')];
-/**
- * contracts/closure.ts still carries FEEDBACK_REASONS' old Hindi and English descriptions (now in the
- * wording as reasons.*.description); contracts/ is outside this change, so it is named here until the
- * codes there stand without their words.
- */
-const AWAITING_CONTRACTS = [path.join('contracts', 'closure.ts')];
 
 function sources(dir: string): string[] {
   return fs.readdirSync(path.join(PROJECT_ROOT, dir), { withFileTypes: true }).flatMap((entry) => {
@@ -61,7 +55,5 @@ function sources(dir: string): string[] {
 
 test('no source file outside messaging/wording/, test/ and tools/ contains Devanagari', () => {
   const found = sources('').filter((file) => /[\u0900-\u097F]/.test(fs.readFileSync(path.join(PROJECT_ROOT, file), 'utf8')));
-  expect(found.filter((file) => !AWAITING_CONTRACTS.includes(file))).toEqual([]);
-  // The exemption must not outlive its reason.
-  expect(AWAITING_CONTRACTS.filter((file) => !found.includes(file))).toEqual([]);
+  expect(found).toEqual([]);
 });
