@@ -5,7 +5,7 @@
  * before delivered) count once and in the right column. Dates select closures by disposal date in IST.
  */
 import type { Pool } from 'pg';
-import { createReports } from '../db/reports';
+import { createReports, type ClosureCounts } from '../db/reports';
 import { CliError, formatTable, percent, writeJson, type Writer } from './output';
 
 /** Validated options: inclusive IST dates, either may be open. */
@@ -14,29 +14,13 @@ export interface ReportOptions {
   to?: string;
 }
 
-/** One department and district, or the totals (department and district null). */
-export interface ReportRow {
-  department: string | null;
-  district: string | null;
-  closures: number;
-  /** Closures whose ATR the channel accepted (WhatsApp) or the outbox recorded. */
-  atrsSent: number;
-  /** ... of which an ATR message has a delivered or read status. */
-  delivered: number;
-  /** ... of which an ATR message has a read status. */
-  read: number;
-  /** Closures with decisive feedback (the first within the window; repeats and late replies excluded). */
-  feedback: number;
-  satisfied: number;
+/** One department and district, or the totals (department and district null), with its rates. */
+export type ReportRow = Omit<ClosureCounts, 'isTotal'> & {
   /** feedback / atrsSent; null when no ATR was sent. */
   feedbackRate: number | null;
   /** satisfied / feedback; null without feedback. */
   satisfactionRate: number | null;
-  escalations: number;
-  /** Closures whose ATR link went by SMS because WhatsApp could not reach the citizen. */
-  smsFallbacks: number;
-  undeliverable: number;
-}
+};
 
 /** Checks --from and --to: real calendar dates, the range not ending before it starts. */
 export function parseReportOptions(raw: { from?: string; to?: string }): ReportOptions {

@@ -58,12 +58,17 @@ export interface ClosureCounts {
   district: string | null;
   isTotal: boolean;
   closures: number;
+  /** Closures whose ATR the channel accepted (WhatsApp) or the outbox recorded. */
   atrsSent: number;
+  /** ... of which an ATR message has a delivered or read status. */
   delivered: number;
+  /** ... of which an ATR message has a read status. */
   read: number;
+  /** Closures with decisive feedback (the first within the window; repeats and late replies excluded). */
   feedback: number;
   satisfied: number;
   escalations: number;
+  /** Closures whose ATR link went by SMS because WhatsApp could not reach the citizen. */
   smsFallbacks: number;
   undeliverable: number;
 }

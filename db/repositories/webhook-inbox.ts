@@ -27,13 +27,7 @@ export interface NewMessageStatus {
 }
 
 /** An inbound message the relay has claimed. */
-export interface ClaimedMessage {
-  wamid: string;
-  fromWaId: string;
-  type: string;
-  contextWamid: string | null;
-  message: unknown;
-  sentAt: Date;
+export interface ClaimedMessage extends NewInboundMessage {
   /** Relay attempts so far, this one included. */
   attempts: number;
 }
