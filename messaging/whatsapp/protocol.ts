@@ -1,6 +1,6 @@
 /**
  * The WhatsApp Business Cloud API as this project uses it: request, response, error and webhook shapes
- * (from Meta's documentation, see shared research notes), our message templates, button payloads, and
+ * (from Meta's Cloud API reference), our message templates, button payloads, and
  * how each error code is handled. Node-free and shared by our client, the webhook, the relay, the
  * simulator and the tests.
  */

@@ -48,8 +48,8 @@ const TITLES: Record<number, string> = {
   133004: 'Server temporarily unavailable',
 };
 
-// Meta's page gives no HTTP status per code (UNCERTAIN in the research notes). We follow the brief and the
-// most common third-party mapping; our client keys on `code`, never on the status.
+// Meta's error-code reference gives no HTTP status per code, so we follow the most common third-party
+// mapping; our client keys on `code`, never on the status.
 const HTTP_STATUS: Record<number, number> = {
   0: 401,
   190: 401,
