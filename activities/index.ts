@@ -127,7 +127,7 @@ export function createActivities({ store, messenger, renderer, portal, log, metr
         ...closure.feedbackPolicy,
       };
       log.info({ workflowId, departmentCode: closure.department.code }, 'closure recorded');
-      return { policy };
+      return { policy, supersedes: [] };
     },
 
     /** Renders the sealed ATR PDF and stores it; returns its id and fingerprint, never the bytes. */

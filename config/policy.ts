@@ -21,7 +21,7 @@ export const PolicyEnvSchema = z.object({
     .transform((s) => (s === 'off' ? null : { start: s.split('-')[0]!, end: s.split('-')[1]! })),
   LATE_FEEDBACK_GRACE_HOURS: z.coerce.number().default(168),
   DETAILS_WAIT_MINUTES: z.coerce.number().default(30),
-
+  DELIVERY_DEADLINE_HOURS: z.coerce.number().default(24),
 });
 
 const POLICY_VARS: Record<keyof FeedbackPolicy, string> = {
@@ -30,6 +30,7 @@ const POLICY_VARS: Record<keyof FeedbackPolicy, string> = {
   quietHours: 'QUIET_HOURS',
   lateFeedbackGraceHours: 'LATE_FEEDBACK_GRACE_HOURS',
   detailsWaitMinutes: 'DETAILS_WAIT_MINUTES',
+  deliveryDeadlineHours: 'DELIVERY_DEADLINE_HOURS',
 };
 
 export function parsePolicy(env: Record<string, string>): { policy?: FeedbackPolicy; problems: string[] } {
@@ -42,6 +43,7 @@ export function parsePolicy(env: Record<string, string>): { policy?: FeedbackPol
     quietHours: e.QUIET_HOURS,
     lateFeedbackGraceHours: e.LATE_FEEDBACK_GRACE_HOURS,
     detailsWaitMinutes: e.DETAILS_WAIT_MINUTES,
+    deliveryDeadlineHours: e.DELIVERY_DEADLINE_HOURS,
   });
   if (!checked.success) {
     return { problems: checked.error.issues.map((i) => `${POLICY_VARS[i.path[0] as keyof FeedbackPolicy] ?? i.path.join('.')}: ${i.message}`) };

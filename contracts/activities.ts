@@ -37,6 +37,8 @@ export interface RecordClosureInput {
 /** The closure's effective feedback policy: defaults, then department, then closure. */
 export interface RecordClosureResult {
   policy: FeedbackPolicy;
+  /** Workflow ids of the grievance's older cycles still live: this closure supersedes them (one live cycle). */
+  supersedes: string[];
 }
 
 export type RenderAtrInput = WorkflowRef;

@@ -97,6 +97,8 @@ export const FeedbackPolicyOverrideSchema = z
       .nullable(),
     lateFeedbackGraceHours: z.number().min(0).max(24 * 90, 'must be at most 2160 hours'),
     detailsWaitMinutes: z.number().min(0).max(24 * 60, 'must be at most 1440 minutes'),
+    // Minutes for drills; a day by default: Meta's receipts usually come in seconds, a phone may be off overnight.
+    deliveryDeadlineHours: z.number().min(1 / 60, 'must be at least 1 minute (0.0167 hours)').max(24 * 30, 'must be at most 720 hours'),
   })
   .partial()
   .strict();

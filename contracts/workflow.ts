@@ -34,8 +34,11 @@ export function atrMessageKey(workflowId: string): string {
   return `${workflowId}:atr`;
 }
 
-/** How a closure's workflow ended, as a business fact. */
-export const OUTCOMES = ['SATISFIED', 'ESCALATED', 'NO_RESPONSE', 'UNDELIVERABLE'] as const;
+/**
+ * How a closure's workflow ended, as a business fact. Only the citizen decides the first four (their answer, their
+ * silence, or a number no channel can reach); SUPERSEDED means a newer closure of the grievance took over.
+ */
+export const OUTCOMES = ['SATISFIED', 'ESCALATED', 'NO_RESPONSE', 'UNDELIVERABLE', 'SUPERSEDED'] as const;
 /** A business outcome. */
 export type Outcome = (typeof OUTCOMES)[number];
 
@@ -67,6 +70,30 @@ export type PortalCallbackStatus = (typeof PORTAL_CALLBACK_STATUSES)[number];
 /** How a finished callback ended. */
 export type PortalCallbackResult = Exclude<PortalCallbackStatus, 'PENDING'>;
 
+/**
+ * Whose fault a channel error is. Only CITIZEN_UNREACHABLE may change a citizen's outcome; TRANSIENT is retried;
+ * OUR_SIDE (credentials, permissions, account limits, a template that is missing, paused or disabled, payment,
+ * a message that needed a template) holds the closure, visibly, until it is fixed.
+ */
+export const FAULT_CLASSES = ['CITIZEN_UNREACHABLE', 'TRANSIENT', 'OUR_SIDE'] as const;
+/** A fault class. */
+export type FaultClass = (typeof FAULT_CLASSES)[number];
+
+/** The channels that carry messages to citizens. */
+export const CHANNELS = ['whatsapp', 'sms'] as const;
+/** A channel. */
+export type Channel = (typeof CHANNELS)[number];
+
+/** Why a closure's messages are held: a fault on our side, by channel and error code. No personal data. */
+export interface DeliveryBlock {
+  channel: Channel;
+  /** `whatsapp:190`, `whatsapp:132015`, `sms:401`: also the DeliveryBlocked search attribute's value. */
+  code: string;
+  /** The channel's own words, for ops. */
+  reason: string;
+  since: string;
+}
+
 /** The citizen's feedback as ops search for it. */
 export const FEEDBACK_OUTCOMES = ['AWAITING', 'SATISFIED', 'NOT_SATISFIED', 'NONE'] as const;
 /** A feedback outcome. */
@@ -78,6 +105,8 @@ export const STAGES = [
   'RENDERING',
   'WAITING_FOR_DAYTIME',
   'DELIVERING',
+  /** A fault on our side (credentials, a paused template, account limits) holds the ATR until it is fixed. */
+  'DELIVERY_BLOCKED',
   'AWAITING_FEEDBACK',
   'AWAITING_DETAILS',
   'ESCALATING',
@@ -104,6 +133,8 @@ export interface FeedbackPolicy {
   quietHours: { start: string; end: string } | null;
   lateFeedbackGraceHours: number;
   detailsWaitMinutes: number;
+  /** No delivery receipt by then: send the SMS if a gateway is configured, and keep waiting on every channel. */
+  deliveryDeadlineHours: number;
 }
 
 /** Feedback as it reaches the workflow, from any channel. */
@@ -166,6 +197,8 @@ export interface AtrState {
     reason?: string;
     /** Set when WhatsApp failed and the ATR link went by SMS. */
     fallback?: { channel: 'sms'; messageId: string; sentAt: string };
+    /** Set while a fault on our side holds the ATR; cleared when it goes out. */
+    blocked?: DeliveryBlock;
   };
   reminders: { number: number; dueAt: string; sentAt?: string; messageId?: string }[];
   /** ATRs sent again on request (resendAtr). */
@@ -201,6 +234,10 @@ export const feedbackSignal = defineSignal<[FeedbackSignal]>('feedback');
 export const feedbackDetailsSignal = defineSignal<[FeedbackDetailsSignal]>('feedbackDetails');
 /** Delivery status of a message we sent. */
 export const deliveryStatusSignal = defineSignal<[DeliveryStatusSignal]>('deliveryStatus');
+/** Ops: a blocked closure tries its messages again now, instead of at its next check. */
+export const resumeDeliverySignal = defineSignal<[{ requestedBy: string }]>('resumeDelivery');
+/** A newer closure of the same grievance took over: stop messaging and end SUPERSEDED. */
+export const supersededSignal = defineSignal<[{ byWorkflowId: string; cycle: number }]>('superseded');
 /** The live state, for the API, the CLI and the Web UI. */
 export const stateQuery = defineQuery<AtrState>('state');
 /** Ops: send the ATR to the citizen again (they lost it, changed phones). Rejected before the first send, in quiet hours, or once WhatsApp has failed for good. */
@@ -216,6 +253,8 @@ export const SA = {
   feedbackOutcome: defineSearchAttributeKey('FeedbackOutcome', 'KEYWORD'),
   escalationLevel: defineSearchAttributeKey('EscalationLevel', 'INT'),
   outcome: defineSearchAttributeKey('AtrOutcome', 'KEYWORD'),
+  /** Set (to the DeliveryBlock code) while a fault on our side holds the closure; removed when it clears. */
+  deliveryBlocked: defineSearchAttributeKey('DeliveryBlocked', 'KEYWORD'),
 } as const;
 
 /** Every search attribute key, for registering them on a server. */
@@ -241,6 +280,13 @@ export const FAILURES = {
   undeliverable: 'Undeliverable',
   /** The channel refused the request for a reason retrying cannot fix (auth, template, policy). */
   messagingRejected: 'MessagingRejected',
+  /**
+   * A fault on our side (FaultClass OUR_SIDE): the workflow holds the closure, shows it blocked and tries again
+   * when the channel's circuit breaker lets it. Details: a DeliveryBlock.
+   */
+  deliveryBlocked: 'DeliveryBlocked',
+  /** Quiet hours: no message to a citizen now; retried when they end (the failure carries nextRetryDelay). */
+  quietHours: 'QuietHours',
   /** The portal refused the reopen callback with a 4xx. */
   portalRejected: 'PortalRejected',
 } as const;

@@ -17,6 +17,7 @@ describe('loadConfig', () => {
         quietHours: { start: '21:00', end: '09:00' },
         lateFeedbackGraceHours: 168,
         detailsWaitMinutes: 30,
+        deliveryDeadlineHours: 24,
       },
     });
     expect(config.temporal.tls).toBeUndefined();

@@ -10,6 +10,7 @@ const policy = (over: Partial<FeedbackPolicy> = {}): FeedbackPolicy => ({
   quietHours: QUIET,
   lateFeedbackGraceHours: 168,
   detailsWaitMinutes: 30,
+  deliveryDeadlineHours: 24,
   ...over,
 });
 
