@@ -167,8 +167,10 @@ export interface DeliveryStatusSignal {
   /** Channel error code, e.g. WhatsApp 131026 (undeliverable). */
   errorCode?: number;
   errorTitle?: string;
-  /** True when the channel says this number can never receive the message. */
+  /** True when the channel says this number can never receive the message (faultClass CITIZEN_UNREACHABLE). */
   permanent?: boolean;
+  /** For FAILED: whose fault, from the same table as a synchronous error (messaging/faults.ts). */
+  faultClass?: FaultClass;
 }
 
 /** Feedback as recorded in the workflow state. */
