@@ -243,7 +243,21 @@ export const supersededSignal = defineSignal<[{ byWorkflowId: string; cycle: num
 /** The live state, for the API, the CLI and the Web UI. */
 export const stateQuery = defineQuery<AtrState>('state');
 /** Ops: send the ATR to the citizen again (they lost it, changed phones). Rejected before the first send, in quiet hours, or once WhatsApp has failed for good. */
-export const resendAtrUpdate = defineUpdate<{ messageId: string; resends: number }, [{ requestedBy: string }]>('resendAtr');
+export const resendAtrUpdate = defineUpdate<ResendOutcome, [{ requestedBy: string }]>('resendAtr');
+
+/**
+ * What a resend did, once its outcome is known (or the wait for it ran out): by which channel, the message's
+ * status then, and the closure's outcome if it was already decided (ops are warned: the resend changes nothing).
+ */
+export interface ResendOutcome {
+  messageId: string;
+  resends: number;
+  channel: Channel;
+  /** SENT while no receipt came within the wait; FAILED with the reason when the channel refused it. */
+  status: 'SENT' | 'DELIVERED' | 'READ' | 'FAILED';
+  reason?: string;
+  outcomeDecided?: Outcome;
+}
 
 /** Search attributes: ops find any grievance in the Web UI by these. No personal data, ever. */
 export const SA = {
@@ -287,6 +301,8 @@ export const FAILURES = {
    * when the channel's circuit breaker lets it. Details: a DeliveryBlock.
    */
   deliveryBlocked: 'DeliveryBlocked',
+  /** The channel is not configured here (no SMS gateway): no fallback, and never the citizen's outcome. */
+  channelNotConfigured: 'ChannelNotConfigured',
   /** Quiet hours: no message to a citizen now; retried when they end (the failure carries nextRetryDelay). */
   quietHours: 'QuietHours',
   /** The portal refused the reopen callback with a 4xx. */

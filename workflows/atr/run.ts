@@ -24,6 +24,7 @@ import {
   type FeedbackSignal,
   type Outcome,
   type PortalCallbackResult,
+  type ResendOutcome,
   type Stage,
 } from '../../contracts/workflow';
 import { messagingOn, type Messaging } from './options';
@@ -265,11 +266,11 @@ export class AtrRun {
     if (nextSendableTime(Date.now(), this.state.policy?.quietHours ?? null) !== Date.now()) throw new Error('quiet hours: no messages to citizens now; try after they end');
   }
 
-  private async resend(requestedBy: string): Promise<{ messageId: string; resends: number }> {
+  private async resend(requestedBy: string): Promise<ResendOutcome> {
     const resends = (this.state.resends ??= []);
     const { messageId } = await this.messaging.delivery.resendAtr({ workflowId: this.workflowId, atrId: this.state.atr!.atrId, number: resends.length + 1 });
     resends.push({ messageId, sentAt: iso(Date.now()), requestedBy });
-    return { messageId, resends: resends.length };
+    return { messageId, resends: resends.length, channel: 'whatsapp', status: 'SENT', ...(this.state.outcome ? { outcomeDecided: this.state.outcome } : {}) };
   }
 }
 
