@@ -1,7 +1,7 @@
 # Two images from one file. The default (last) stage is the production runtime: the worker, API, codec server
 # and CLI, compiled from tsconfig.runtime.json, so no simulator, benchmark or development script is in it.
 # The `tools` stage adds those, for the compose stack's simulator and for drills; it is never deployed.
-# Workflows are bundled at build time (dist/workflow-bundle.js); the worker refuses a stale bundle.
+# Workflows are bundled at build time (dist/workflow-bundle.js), so the worker starts without webpack.
 FROM node:20-bookworm-slim AS deps
 WORKDIR /app
 COPY package.json package-lock.json ./

@@ -15,13 +15,12 @@ export const FEEDBACK_REASONS = ['NOT_RESOLVED', 'PARTIALLY_RESOLVED', 'NO_CONTA
 /** A reason code for "not satisfied". */
 export type FeedbackReason = (typeof FEEDBACK_REASONS)[number];
 
-/** Where feedback came from: WhatsApp, the 181 helpline, the SMS fallback page, or the portal. */
 /** The citizen's verdict on the action taken. */
 export const RATINGS = ['SATISFIED', 'NOT_SATISFIED'] as const;
 /** A rating. */
 export type Rating = (typeof RATINGS)[number];
 
-/** Feedback channels. */
+/** Where feedback came from: WhatsApp, the 181 helpline, the SMS fallback page, or the portal. */
 export const FEEDBACK_CHANNELS = ['whatsapp', 'helpline', 'sms-link', 'portal'] as const;
 /** A feedback channel. */
 export type FeedbackChannel = (typeof FEEDBACK_CHANNELS)[number];

@@ -3,7 +3,7 @@
  * 5xx, 408, 429 and network errors are thrown as ordinary errors (the activity retries them until the
  * portal answers); other 4xx are PermanentErrors, because the same request will be refused again.
  */
-import { FAILURES, type EscalationLevel } from '../contracts/workflow';
+import { FAILURES, type EscalationLevel, type PortalCallbackResult } from '../contracts/workflow';
 import { PermanentError } from '../lib/errors';
 
 /** Options for the portal callback. */
@@ -22,7 +22,7 @@ export interface PortalNotifier {
     level: EscalationLevel;
     reason?: string;
     comment?: string;
-  }): Promise<{ status: 'DONE' | 'NOT_CONFIGURED' }>;
+  }): Promise<{ status: Extract<PortalCallbackResult, 'DONE' | 'NOT_CONFIGURED'> }>;
 }
 
 /** Creates the PortalNotifier; without a URL it reports NOT_CONFIGURED and sends nothing. */

@@ -60,19 +60,29 @@ const houseRule = {
       if (allow && !allow.folders.includes(to)) {
         context.report({ node, message: `${from}/ may import only from ${allow.folders.join(', ')}/ (deterministic, Node-free code), not '${spec}'.` });
       } else if (!allow && !(to in RANKS && RANKS[to] < RANKS[from])) {
-        context.report({ node, message: `${from}/ must not import ${to}/ ('${spec}'): imports point down the house plan (see eslint.config.mjs RANKS).` });
+        context.report({ node, message: `${from}/ must not import ${to}/ ('${spec}'): imports point down the house plan (see RANKS in tools/lint/house-rule.js).` });
       }
     };
+    /** A module specifier written as a plain string or a template literal without expressions. */
+    const literal = (node) => {
+      if (node?.type === 'Literal') return node.value;
+      if (node?.type === 'TemplateLiteral' && node.expressions.length === 0) return node.quasis[0].value.cooked;
+      return undefined;
+    };
+    const checkNode = (node) => node && check(node, literal(node));
     return {
-      ImportDeclaration: (node) => check(node.source, node.source.value),
-      ExportNamedDeclaration: (node) => node.source && check(node.source, node.source.value),
-      ExportAllDeclaration: (node) => check(node.source, node.source.value),
-      ImportExpression: (node) => node.source.type === 'Literal' && check(node.source, node.source.value),
+      ImportDeclaration: (node) => checkNode(node.source),
+      ExportNamedDeclaration: (node) => checkNode(node.source),
+      ExportAllDeclaration: (node) => checkNode(node.source),
+      ImportExpression: (node) => checkNode(node.source),
+      // `import x = require('...')` and `type T = import('...').U`: TypeScript's own forms.
+      TSImportEqualsDeclaration: (node) => node.moduleReference.type === 'TSExternalModuleReference' && checkNode(node.moduleReference.expression),
+      TSImportType: (node) => checkNode(node.argument?.type === 'TSLiteralType' ? node.argument.literal : node.argument),
       CallExpression: (node) => {
         const callee = node.callee;
         const isRequire = callee.type === 'Identifier' && callee.name === 'require';
         const isResolve = callee.type === 'MemberExpression' && callee.object.name === 'require' && callee.property.name === 'resolve';
-        if ((isRequire || isResolve) && node.arguments[0]?.type === 'Literal') check(node.arguments[0], node.arguments[0].value);
+        if (isRequire || isResolve) checkNode(node.arguments[0]);
       },
     };
   },

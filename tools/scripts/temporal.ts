@@ -1,8 +1,8 @@
 /**
  * `npm run temporal -- <args>`: the project's own Temporal CLI (installed under .tools/, not on PATH), pointed
  * at the local codec server with the token `npm start` keeps in .data/local-secrets.json, so `workflow show`
- * prints decrypted payloads. Set TEMPORAL_CODEC_ENDPOINT / TEMPORAL_CODEC_AUTH (or TEMPORAL_ADDRESS) to aim
- * it elsewhere.
+ * prints decrypted payloads. A TEMPORAL_CODEC_ENDPOINT of your own (with TEMPORAL_CODEC_AUTH) is left as it is;
+ * CODEC_AUTH_TOKEN, when set, is used instead of the kept token.
  */
 import { spawnSync } from 'node:child_process';
 import { existingLocalSecrets } from '../../lib/local-secrets';

@@ -34,6 +34,11 @@ test.each([
   ['the messaging channels', `import { toE164 } from '../../messaging/whatsapp/protocol';`],
   ['the codec', `import { AesGcmCodec } from '../../codec/aes-gcm';`],
   ['activity code, even as a type', `import type { X } from '../../activities';`],
+  ['a Node built-in through import-equals', `import fs = require('node:fs');`],
+  ['activity code through import-equals', `import a = require('../../activities');`],
+  ['activity types through an import type', `type X = import('../../activities').AtrActivityDeps;`],
+  ['a database client through an import type', `type P = import('pg').Pool;`],
+  ['activity code through a template-literal dynamic import', "const a = import(`../../activities`);"],
 ])('workflow code may not import %s', (_what, code) => {
   expect(problems('workflows/atr/index.ts', code)).toHaveLength(1);
 });
