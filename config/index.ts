@@ -89,6 +89,9 @@ const EnvSchema = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
+/** The environment as validated (modes and levels are named once, in EnvSchema). */
+type Env = z.infer<typeof EnvSchema>;
+
 /** Which process reads the configuration: each requires only what it uses. */
 export type Role = 'all' | 'api' | 'worker' | 'cli';
 
@@ -112,7 +115,7 @@ export interface Config {
     tls?: { certPath?: string; keyPath?: string; caPath?: string; serverName?: string };
   };
   /** `npm start` only: run an embedded dev server at temporal.address, or use an existing cluster. */
-  devServer: { mode: 'embedded' | 'off'; uiPort: number };
+  devServer: { mode: Env['TEMPORAL_DEV_SERVER']; uiPort: number };
   databaseUrl: string;
   /** `apiKey` is set whenever the role is 'api' or 'all'. */
   http: { host: string; port: number; apiKey?: string };
@@ -124,7 +127,7 @@ export interface Config {
   defaultPolicy: FeedbackPolicy;
   whatsapp: {
     /** simulator: the local Cloud API simulator; cloud: Meta; outbox: record messages without sending. */
-    mode: 'simulator' | 'cloud' | 'outbox';
+    mode: Env['WHATSAPP_MODE'];
     apiUrl: string;
     apiVersion: string;
     phoneNumberId: string;
@@ -135,7 +138,7 @@ export interface Config {
     ratePerSecond: number;
     pairIntervalMs: number;
   };
-  sms: { mode: 'simulator' | 'http' | 'off'; gatewayUrl: string; token: string; senderId: string; timeoutMs: number };
+  sms: { mode: NonNullable<Env['SMS_MODE']>; gatewayUrl: string; token: string; senderId: string; timeoutMs: number };
   atrLinkTtlHours: number;
   /** `npm start` only: where the embedded simulator listens. */
   simulatorPort: number;
@@ -149,7 +152,7 @@ export interface Config {
   workerMaxCachedWorkflows: number;
   /** The codec server (for the Web UI and CLI). */
   codecServer: { port: number; token?: string; allowedOrigins: string[] };
-  logLevel: z.infer<typeof EnvSchema>['LOG_LEVEL'];
+  logLevel: Env['LOG_LEVEL'];
 }
 
 /** Raised at boot with every configuration problem. */
