@@ -8,8 +8,8 @@ import type { Logger } from '../../lib/log';
 import type { SendMessageResponse } from '../../messaging/whatsapp/protocol';
 import { CitizenPhone } from './citizen';
 import { iso } from './envelope';
-import { faultGraphError, type FaultAction } from './faults';
-import { GraphError } from './graph-error';
+import { answersNow, faultGraphError, type FaultAction } from './faults';
+import { GraphError, deliveryFailure, type DeliveryFailure } from './graph-error';
 import { IdFactory, toWaId } from './ids';
 import { MediaApi } from './media-api';
 import type { ResolvedOptions } from './options';
@@ -55,11 +55,11 @@ export class CloudApi {
   send(raw: Record<string, unknown>, fault?: FaultAction): GraphReply {
     const now = this.o.now();
     try {
-      if (fault && (fault.code !== undefined || fault.http !== undefined)) throw faultGraphError(fault);
+      if (answersNow(fault)) throw faultGraphError(fault);
       const valid = validateSend(raw, { mediaExists: (id) => this.media.live(id) !== undefined, countryCode: this.o.countryCode });
       if ('messageId' in valid) return this.readReceipt(valid);
       this.admit(valid, now);
-      return { http: 200, body: this.accept(valid, raw, now) };
+      return { http: 200, body: this.accept(valid, raw, now, this.failureOf(valid, now, fault)) };
     } catch (err) {
       if (!(err instanceof GraphError)) throw err;
       const body = err.toResponse();
@@ -76,9 +76,6 @@ export class CloudApi {
   }
 
   private admit(send: ValidSend, now: number): void {
-    if (send.type !== 'template' && !this.windowOpen(send.waId, now)) {
-      throw new GraphError(131047, 'Message failed to send because more than 24 hours have passed since the customer last replied to this number.');
-    }
     if (this.throughput && !this.throughput.take(now)) {
       throw new GraphError(130429, `Cloud API message throughput has been reached (${this.o.throughputPerSecond} messages per second).`);
     }
@@ -87,12 +84,33 @@ export class CloudApi {
     }
   }
 
+  /**
+   * Why an accepted send will fail instead of being delivered. Meta reports these after a 200, in a `failed`
+   * status: an injected async fault, a number not on WhatsApp (131026), a free-form message outside the
+   * customer service window (131047), a reaction to a message that is not in this chat (131009).
+   */
+  private failureOf(send: ValidSend, now: number, fault: FaultAction | undefined): DeliveryFailure | undefined {
+    if (fault?.async && typeof fault.code === 'number') return deliveryFailure(fault.code, fault.details);
+    if (this.isUndeliverable(send.waId)) return deliveryFailure(131026);
+    if (send.type !== 'template' && !this.windowOpen(send.waId, now)) return deliveryFailure(131047);
+    if (send.type === 'reaction' && !this.inChat(send.reaction.messageId, send.waId)) return deliveryFailure(131009);
+    return undefined;
+  }
+
+  /** A message of this chat (ours or the citizen's) that is not itself a reaction. */
+  private inChat(wamid: string, waId: string): boolean {
+    const ours = this.state.messages.get(wamid);
+    if (ours) return ours.waId === waId && ours.send?.type !== 'reaction';
+    const theirs = this.state.inbound.get(wamid);
+    return theirs !== undefined && theirs.waId === waId;
+  }
+
   private windowOpen(waId: string, now: number): boolean {
     const last = this.state.conversations.get(waId)?.lastInboundAtMs;
     return last !== undefined && now - last < this.o.customerServiceWindowMs;
   }
 
-  private accept(send: ValidSend, raw: unknown, now: number): SendMessageResponse {
+  private accept(send: ValidSend, raw: unknown, now: number, failure: DeliveryFailure | undefined): SendMessageResponse {
     const wamid = this.ids.wamid(send.waId);
     const response: SendMessageResponse = { messaging_product: 'whatsapp', contacts: [{ input: send.input, wa_id: send.waId }], messages: [{ id: wamid }] };
     const record: OutboundRecord = {
@@ -108,16 +126,17 @@ export class CloudApi {
       send,
       undeliverable: this.isUndeliverable(send.waId),
       inWindow: this.windowOpen(send.waId, now),
+      ...(failure ? { failure } : {}),
     };
     this.state.addAccepted(record);
     this.statuses.schedule(record);
-    this.log.debug({ wamid, type: send.type }, 'message accepted');
+    this.log.debug({ wamid, type: send.type, ...(failure ? { failsWith: failure.code } : {}) }, 'message accepted');
     return response;
   }
 
   private readReceipt(read: ReadReceipt): GraphReply {
     const inbound = this.state.inbound.get(read.messageId);
-    if (!inbound) throw new GraphError(100, `Invalid message_id: ${read.messageId} is not a message received by this phone number.`);
+    if (!inbound) throw new GraphError(131009, `Parameter value is not valid: message_id ${read.messageId} is not a message received by this phone number.`);
     inbound.readByBusiness = true;
     this.state.conversation(inbound.waId).version += 1;
     return { http: 200, body: { success: true } };

@@ -27,6 +27,8 @@ const CitizenActionSchema = z.strictObject({
 const ChaosBody = z.strictObject({
   duplicateWebhooks: z.boolean().optional(),
   statusOrder: z.enum(['in-order', 'read-before-delivered', 'delivered-omitted']).optional(),
+  /** Batch webhooks: collect for windowMs or up to maxItems messages and statuses, then one POST; false: off. */
+  batchWebhooks: z.union([z.literal(false), z.strictObject({ windowMs: z.number().int().min(1).max(60_000), maxItems: z.number().int().min(1).max(1000) })]).optional(),
 });
 
 const UndeliverableBody = z.strictObject({ add: z.array(z.string()).optional(), remove: z.array(z.string()).optional() });

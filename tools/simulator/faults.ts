@@ -2,7 +2,10 @@
  * Fault injection for chaos tests: ordered rules, the first matching rule that fires decides. A rule can
  * answer a Graph error code, a plain 5xx, or delay the answer (to trip our client's timeouts); a delay alone
  * then lets the request proceed normally, so the message is sent although the client gave up, which is the
- * ambiguity a real timeout leaves.
+ * ambiguity a real timeout leaves. With `async`, a code is not answered at all: the send is accepted (200
+ * and a wamid) and fails later in a `failed` status, as Meta reports delivery failures (131026, 131047,
+ * 131049, 131053 for media it could not fetch, ...). Without it the code is answered synchronously, so a
+ * rule `{ endpoint: 'messages', code: 190 }` makes every send answer 190 (HTTP 401) until it is cleared.
  */
 import { z } from 'zod';
 import { GraphError } from './graph-error';
@@ -12,7 +15,8 @@ import { numberKey } from './ids';
 export const FAULT_ENDPOINTS = ['messages', 'media', 'sms'] as const;
 
 /** One fault rule (POST /_sim/faults). */
-export const FaultRuleSchema = z.strictObject({
+export const FaultRuleSchema = z
+  .strictObject({
   /** Omitted: every endpoint. */
   endpoint: z.enum(FAULT_ENDPOINTS).optional(),
   /** Only requests to this recipient (any format; compared by digits). Never matches media uploads. */
@@ -29,7 +33,13 @@ export const FaultRuleSchema = z.strictObject({
   count: z.number().int().min(1).optional(),
   /** error_data.details / message to answer with. */
   details: z.string().max(1000).optional(),
-});
+  /** Accept the send (200, wamid), then report `code` in a `failed` status webhook. Messages only. */
+  async: z.boolean().optional(),
+})
+  .refine((r) => !r.async || (typeof r.code === 'number' && r.http === undefined && (r.endpoint === undefined || r.endpoint === 'messages')), {
+    message: 'async needs a numeric Graph code, no http, and applies to endpoint messages only',
+    path: ['async'],
+  });
 
 /** A fault rule. */
 export type FaultRule = z.infer<typeof FaultRuleSchema>;
@@ -43,6 +53,8 @@ export interface FaultAction {
   code?: FaultRule['code'];
   http?: number;
   details?: string;
+  /** Fail later in a `failed` status instead of answering the code. */
+  async?: boolean;
 }
 
 /** A rule with its hit counter. */
@@ -77,6 +89,8 @@ export class FaultInjector {
     for (const rule of this.list) {
       if (rule.remaining === 0) continue;
       if (rule.endpoint && rule.endpoint !== endpoint) continue;
+      // An async rule is a delivery failure: only sends are delivered.
+      if (rule.async && endpoint !== 'messages') continue;
       if (rule.to && (to === undefined || numberKey(rule.to) !== numberKey(to))) continue;
       if ((rule.rate ?? 1) < 1 && this.random() >= (rule.rate ?? 1)) continue;
       rule.hits += 1;
@@ -86,10 +100,16 @@ export class FaultInjector {
         ...(rule.code !== undefined ? { code: rule.code } : {}),
         ...(rule.http !== undefined ? { http: rule.http } : {}),
         ...(rule.details !== undefined ? { details: rule.details } : {}),
+        ...(rule.async ? { async: true } : {}),
       };
     }
     return undefined;
   }
+}
+
+/** Whether a fired rule answers an error now (rather than only delaying, or failing later). */
+export function answersNow(fault: FaultAction | undefined): fault is FaultAction {
+  return fault !== undefined && !fault.async && (fault.code !== undefined || fault.http !== undefined);
 }
 
 /** The Graph error a fired rule answers: its code, or code 1 (HTTP 500), 2 (502/503/504), 130429 (429). */

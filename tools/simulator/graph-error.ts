@@ -108,3 +108,32 @@ export function unknownObject(id: string, method: 'get' | 'post' | 'delete'): Gr
     33,
   );
 }
+
+/** `href` of the error objects in `failed` statuses, as Meta's webhooks show it. */
+export const ERROR_CODES_HREF = 'https://developers.facebook.com/docs/whatsapp/cloud-api/support/error-codes/';
+
+/** Meta's details for the delivery failures it reports asynchronously (in a `failed` status). */
+const DELIVERY_DETAILS: Record<number, string> = {
+  131026: 'Message Undeliverable: the recipient phone number is not a WhatsApp phone number.',
+  131047: 'Message failed to send because more than 24 hours have passed since the customer last replied to this number.',
+  131049: 'In order to maintain healthy ecosystem engagement, the message failed to be delivered.',
+  131053: 'Media upload error: the media could not be downloaded or processed.',
+  131009: 'Parameter value is not valid: the message reacted to is not a message of this conversation.',
+};
+
+/** A delivery failure: what a `failed` status will carry. */
+export interface DeliveryFailure {
+  code: number;
+  details: string;
+}
+
+/** The failure for a code, with Meta's details unless others are given. */
+export function deliveryFailure(code: number, details?: string): DeliveryFailure {
+  return { code, details: details ?? DELIVERY_DETAILS[code] ?? 'Simulated delivery failure.' };
+}
+
+/** The error object of a `failed` status: `{code, title, message, error_data: {details}, href}`. */
+export function statusError(failure: DeliveryFailure) {
+  const title = graphTitle(failure.code);
+  return { code: failure.code, title, message: title, error_data: { details: failure.details }, href: ERROR_CODES_HREF };
+}

@@ -4,7 +4,7 @@
  */
 import type { FastifyError, FastifyRequest } from 'fastify';
 import { z } from 'zod';
-import { faultGraphError } from './faults';
+import { answersNow, faultGraphError } from './faults';
 import { GraphError, unknownObject } from './graph-error';
 import { bearerGuard, faultDelay, type RouteContext, type SimApi } from './http';
 import { MAX_UPLOAD_BYTES } from './media';
@@ -20,12 +20,15 @@ export function graphRoutes(api: SimApi, { o, state, cloud, scheduler }: RouteCo
   };
   const baseUrl = (req: FastifyRequest) => o.publicUrl ?? `${req.protocol}://${req.host}`;
 
-  api.post('/:version/:phoneNumberId/media', { schema: { params: GraphParams.extend({ phoneNumberId: z.string() }) }, onRequest: graphAuth }, async (req) => {
+  // Meta's documented form: `file` and `messaging_product` (also accepted in the query string), `type` optional.
+  const mediaRoute = { params: GraphParams.extend({ phoneNumberId: z.string() }), querystring: z.looseObject({ messaging_product: z.string().optional() }) };
+  api.post('/:version/:phoneNumberId/media', { schema: mediaRoute, onRequest: graphAuth }, async (req) => {
     ownNumber(req.params.phoneNumberId);
     const fields = await readUpload(req);
+    fields.messagingProduct ??= req.query.messaging_product;
     const fault = state.faults.take('media', undefined);
     if (fault) await faultDelay(scheduler, fault.delayMs);
-    if (fault && (fault.code !== undefined || fault.http !== undefined)) throw faultGraphError(fault);
+    if (answersNow(fault)) throw faultGraphError(fault);
     return cloud.media.upload(fields);
   });
 
@@ -57,7 +60,7 @@ export function graphRoutes(api: SimApi, { o, state, cloud, scheduler }: RouteCo
 
 /** The multipart fields of a media upload. */
 async function readUpload(req: FastifyRequest): Promise<UploadFields> {
-  if (!req.isMultipart()) throw new GraphError(100, 'The request must be multipart/form-data with the fields messaging_product, type and file.');
+  if (!req.isMultipart()) throw new GraphError(100, 'The request must be multipart/form-data with the fields file and messaging_product (type is optional).');
   const fields: UploadFields = {};
   try {
     for await (const part of req.parts()) {

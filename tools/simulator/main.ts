@@ -20,6 +20,9 @@ const Env = z.object({
   SIMULATOR_UNDELIVERABLE_NUMBERS: z.string().optional(),
   SIMULATOR_THROUGHPUT_PER_SECOND: z.coerce.number().positive().optional(),
   SIMULATOR_PAIR_RATE: flag.optional(),
+  // Batch webhooks as Meta does under load: collect this many ms (and at most _MAX items) per POST.
+  SIMULATOR_WEBHOOK_BATCH_MS: z.coerce.number().int().min(1).max(60_000).optional(),
+  SIMULATOR_WEBHOOK_BATCH_MAX: z.coerce.number().int().min(1).max(1000).default(50),
   WHATSAPP_APP_SECRET: z.string().min(1).default('local-sim-app-secret'),
   WHATSAPP_ACCESS_TOKEN: z.string().min(1).default('local-sim-access-token'),
   WHATSAPP_PHONE_NUMBER_ID: z.string().regex(/^\d{6,20}$/).default('100000000000001'),
@@ -45,6 +48,7 @@ export function optionsFromEnv(env: NodeJS.ProcessEnv, logger: Logger): { option
     ...(e.SIMULATOR_AUTO_READ !== undefined ? { autoRead: e.SIMULATOR_AUTO_READ } : {}),
     ...(e.SIMULATOR_THROUGHPUT_PER_SECOND ? { throughputPerSecond: e.SIMULATOR_THROUGHPUT_PER_SECOND } : {}),
     ...(e.SIMULATOR_PAIR_RATE === false ? { pairRate: false } : {}),
+    ...(e.SIMULATOR_WEBHOOK_BATCH_MS ? { chaos: { batchWebhooks: { windowMs: e.SIMULATOR_WEBHOOK_BATCH_MS, maxItems: e.SIMULATOR_WEBHOOK_BATCH_MAX } } } : {}),
     ...(e.SIMULATOR_UNDELIVERABLE_NUMBERS ? { undeliverableNumbers: e.SIMULATOR_UNDELIVERABLE_NUMBERS.split(',').map((n) => n.trim()).filter(Boolean) } : {}),
   };
   return { options, host: e.SIMULATOR_HOST, port: e.SIMULATOR_PORT };

@@ -20,6 +20,9 @@ export interface UploadFields {
 /** How long a media download URL stays valid (Meta: 5 minutes). */
 const MEDIA_URL_TTL_MS = 5 * 60 * 1000;
 
+/** How long a citizen's media (a voice note) can be fetched (Meta: received media lives 7 days). */
+const INBOUND_MEDIA_TTL_MS = 7 * 24 * 60 * 60 * 1000;
+
 /** Media as the Graph API serves it. */
 export class MediaApi {
   constructor(
@@ -34,11 +37,13 @@ export class MediaApi {
     if (fields.messagingProduct === undefined) throw new GraphError(100, 'The parameter messaging_product is required.');
     if (fields.messagingProduct !== 'whatsapp') throw new GraphError(100, "Param messaging_product must be 'whatsapp'.");
     if (!fields.file) throw new GraphError(100, 'The parameter file is required.');
-    if (!fields.type) throw new GraphError(100, 'The parameter type is required.');
-    const problem = uploadProblem(fields.type, fields.file.mimetype, fields.file.bytes);
+    // `type` is optional: without it the file part's own content type says what the file is.
+    const type = fields.type ?? (fields.file.mimetype && fields.file.mimetype !== 'application/octet-stream' ? fields.file.mimetype : undefined);
+    if (!type) throw new GraphError(100, 'The parameter type is required when the file part has no content type.');
+    const problem = uploadProblem(type, fields.file.mimetype, fields.file.bytes);
     if (problem) throw new GraphError(131053, problem);
     const media = this.store(fields.file.bytes, {
-      mimeType: fields.type.split(';')[0]!.trim().toLowerCase(),
+      mimeType: type.split(';')[0]!.trim().toLowerCase(),
       createdAt: this.o.now(),
       origin: 'upload',
       ...(fields.file.filename ? { filename: fields.file.filename } : {}),
@@ -69,10 +74,12 @@ export class MediaApi {
     return { success: true };
   }
 
-  /** Media that exists and has not expired (Meta: ids live 30 days). */
+  /** Media that exists and has not expired (Meta: uploads live 30 days, received media 7). */
   live(id: string): StoredMedia | undefined {
     const media = this.state.media.get(id);
-    return media && this.o.now() - media.createdAt < this.o.mediaTtlMs ? media : undefined;
+    if (!media) return undefined;
+    const ttl = media.origin === 'inbound' ? Math.min(INBOUND_MEDIA_TTL_MS, this.o.mediaTtlMs) : this.o.mediaTtlMs;
+    return this.o.now() - media.createdAt < ttl ? media : undefined;
   }
 
   /** Stores content under a fresh media id (uploads, and the citizen's voice notes). */

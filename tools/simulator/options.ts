@@ -49,7 +49,7 @@ export interface SimulatorOptions {
   chaos?: Partial<ChaosSettings>;
   /** Cap on stored media bytes (oldest content evicted; ids stay valid). Default 256 MiB. */
   mediaMaxBytes?: number;
-  /** Media ids expire after this long (Meta: 30 days). */
+  /** Uploaded media ids expire after this long (Meta: 30 days); a citizen's media after 7 days at most. */
   mediaTtlMs?: number;
   /** Webhook deliveries kept in the log. Default 50,000. */
   deliveryLogLimit?: number;
@@ -95,7 +95,7 @@ export function resolveOptions(o: SimulatorOptions): ResolvedOptions {
     isUndeliverable: typeof undeliverable === 'function' ? undeliverable : (waId) => listed!.has(waId),
     webhookRetry: { ...DEFAULT_WEBHOOK_RETRY, ...o.webhookRetry },
     webhookConcurrency: o.webhookConcurrency ?? 32,
-    chaos: { duplicateWebhooks: false, statusOrder: 'in-order', ...o.chaos },
+    chaos: { duplicateWebhooks: false, statusOrder: 'in-order', batchWebhooks: false, ...o.chaos },
     mediaMaxBytes: o.mediaMaxBytes ?? 256 * 1024 * 1024,
     mediaTtlMs: o.mediaTtlMs ?? 30 * 24 * 60 * 60 * 1000,
     deliveryLogLimit: o.deliveryLogLimit ?? 50_000,

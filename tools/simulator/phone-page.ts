@@ -6,6 +6,7 @@
  */
 import type { StatusUpdate } from '../../messaging/whatsapp/protocol';
 import type { Conversation, InboundRecord, OutboundRecord, SmsRecord } from './state';
+import type { ValidDocument } from './send-validation';
 
 /** What the page shows. */
 export interface PhonePageInput {
@@ -20,7 +21,7 @@ type Item = { seq: number } & ({ kind: 'out'; r: OutboundRecord } | { kind: 'in'
 /** Renders the page. */
 export function renderPhonePage({ number, conversation: c, businessName, undeliverable }: PhonePageInput): string {
   const items: Item[] = [
-    ...(c?.outbound ?? []).filter((r) => !r.undeliverable).map((r) => ({ seq: r.seq, kind: 'out' as const, r })),
+    ...(c?.outbound ?? []).filter((r) => !r.undeliverable && !r.failure).map((r) => ({ seq: r.seq, kind: 'out' as const, r })),
     ...(c?.inbound ?? []).map((r) => ({ seq: r.seq, kind: 'in' as const, r })),
     ...(c?.sms ?? []).map((r) => ({ seq: r.seq, kind: 'sms' as const, r })),
   ].sort((a, b) => a.seq - b.seq);
@@ -62,10 +63,7 @@ function ours(r: OutboundRecord): string {
   if (send.contextWamid) parts.push('<div class="quote">↪ reply to an earlier message</div>');
   if (send.type === 'template') {
     const t = send.template;
-    if (t.document) {
-      const href = t.document.id ? `/phone/media/${encodeURIComponent(t.document.id)}` : t.document.link!;
-      parts.push(`<a class="doc" data-testid="document-link" href="${esc(href)}" target="_blank" rel="noopener"><span class="badge">${docBadge(t.document)}</span><span>${esc(t.document.filename ?? 'Document')}</span></a>`);
-    }
+    if (t.document) parts.push(docLink(t.document));
     parts.push(`<div class="text" data-testid="message-text">${esc(t.body)}</div>`);
     parts.push(meta(r));
     parts.push(
@@ -100,6 +98,14 @@ function ours(r: OutboundRecord): string {
         .join('');
       parts.push(`<details class="list" data-testid="list"><summary data-testid="list-open">☰ ${esc(m.action.button)}</summary>${sections}</details>`);
     }
+  } else if (send.type === 'document') {
+    parts.push(docLink(send.document));
+    if (send.document.caption) parts.push(`<div class="text" data-testid="message-text">${linkify(send.document.caption)}</div>`);
+    parts.push(meta(r));
+  } else if (send.type === 'reaction') {
+    // WhatsApp shows a reaction on the message it reacts to; here it is a small line naming that message.
+    const target = send.reaction.emoji ? `${esc(send.reaction.emoji)} on` : 'Reaction removed from';
+    parts.push(`<div class="text" data-testid="reaction" data-target="${esc(send.reaction.messageId)}">${target} an earlier message</div>`);
   } else {
     parts.push(`<div class="text" data-testid="message-text">${linkify(send.text.body)}</div>`);
     parts.push(meta(r));
@@ -137,6 +143,11 @@ function sms(r: SmsRecord): string {
   return `<div class="msg sms" data-testid="sms" data-id="${esc(r.id)}"><div class="head">SMS · ${esc(r.sender)}</div><div class="text">${linkify(r.text)}</div><div class="meta">${time(Date.parse(r.receivedAt))}</div></div>`;
 }
 
+function docLink(doc: ValidDocument): string {
+  const href = doc.id ? `/phone/media/${encodeURIComponent(doc.id)}` : doc.link!;
+  return `<a class="doc" data-testid="document-link" href="${esc(href)}" target="_blank" rel="noopener"><span class="badge">${docBadge(doc)}</span><span>${esc(doc.filename ?? 'Document')}</span></a>`;
+}
+
 // Text badges rather than emoji: a bare machine (CI's headless Chromium) has no emoji font.
 function docBadge(doc: { filename?: string }): string {
   const ext = /\.([a-z0-9]{1,4})$/i.exec(doc.filename ?? '')?.[1];
@@ -157,7 +168,20 @@ function ticks(statuses: StatusUpdate[]): string {
 
 function preview(r: OutboundRecord): string {
   const send = r.send!;
-  const text = send.type === 'template' ? send.template.body : send.type === 'interactive' ? send.interactive.body.text : send.text.body;
+  const text = ((): string => {
+    switch (send.type) {
+      case 'template':
+        return send.template.body;
+      case 'interactive':
+        return send.interactive.body.text;
+      case 'document':
+        return send.document.caption ?? send.document.filename ?? 'Document';
+      case 'reaction':
+        return send.reaction.emoji;
+      default:
+        return send.text.body;
+    }
+  })();
   return [...text].length > 60 ? `${[...text].slice(0, 60).join('')}…` : text;
 }
 

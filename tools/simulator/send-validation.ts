@@ -2,12 +2,13 @@
  * Validation of POST /{phone-number-id}/messages as the Cloud API does it, producing Meta's error codes:
  * 100 for malformed or out-of-limit parameters (details name the field, Meta style: `interactive['action']…`),
  * 131051 for an unsupported type, 132001/132000/132012/132005 for template problems, 131053 for an unknown
- * media id. Window, rate and delivery checks belong to the engine, not here.
+ * media id. Window, rate and delivery checks belong to the engine, not here (they fail asynchronously).
  */
 import { z } from 'zod';
 import { TEMPLATES, TEMPLATE_TEXT, type Interactive } from '../../messaging/whatsapp/protocol';
 import { GraphError } from './graph-error';
 import { toWaId } from './ids';
+import { ComponentSchema, DocumentSchema, EnvelopeSchema, InteractiveSchema, ReactionSchema, ReadReceiptSchema, TemplateParamSchema, TemplateSchema, TextSchema } from './send-schemas';
 
 type TemplateSpec = (typeof TEMPLATES)[keyof typeof TEMPLATES];
 
@@ -28,7 +29,21 @@ export type ValidSend = {
   input: string;
   contextWamid?: string;
   bizOpaque?: string;
-} & ({ type: 'template'; template: ValidTemplate } | { type: 'interactive'; interactive: Interactive } | { type: 'text'; text: { body: string; previewUrl: boolean } });
+} & (
+  | { type: 'template'; template: ValidTemplate }
+  | { type: 'interactive'; interactive: Interactive }
+  | { type: 'text'; text: { body: string; previewUrl: boolean } }
+  | { type: 'document'; document: ValidDocument }
+  | { type: 'reaction'; reaction: { messageId: string; emoji: string } }
+);
+
+/** A document as sent (in a template header or as a document message). */
+export interface ValidDocument {
+  id?: string;
+  link?: string;
+  filename?: string;
+  caption?: string;
+}
 
 /** A mark-as-read request (same endpoint, no `to`). */
 export interface ReadReceipt {
@@ -42,7 +57,7 @@ export interface ValidationContext {
   countryCode: string;
 }
 
-const SUPPORTED_TYPES = ['template', 'interactive', 'text'] as const;
+const SUPPORTED_TYPES = ['template', 'interactive', 'text', 'document', 'reaction'] as const;
 
 /** Validates a send (or a mark-as-read) or throws the GraphError Meta would answer. */
 export function validateSend(raw: Record<string, unknown>, ctx: ValidationContext): ValidSend | ReadReceipt {
@@ -71,6 +86,15 @@ export function validateSend(raw: Record<string, unknown>, ctx: ValidationContex
       return { ...base, type, template: validateTemplate(parse(TemplateSchema, raw.template, 'template'), ctx) };
     case 'interactive':
       return { ...base, type, interactive: parse(InteractiveSchema, raw.interactive, 'interactive') as Interactive };
+    case 'document': {
+      const d = parse(DocumentSchema, raw.document, 'document');
+      if (d.id !== undefined && !ctx.mediaExists(d.id)) throw new GraphError(131053, `Media upload error: media id ${d.id} does not exist or has expired.`);
+      return { ...base, type, document: { ...d } };
+    }
+    case 'reaction': {
+      const r = parse(ReactionSchema, raw.reaction, 'reaction');
+      return { ...base, type, reaction: { messageId: r.message_id, emoji: r.emoji } };
+    }
     default: {
       const text = parse(TextSchema, raw.text, 'text');
       return { ...base, type: 'text', text: { body: text.body, previewUrl: text.preview_url ?? false } };
@@ -155,108 +179,6 @@ function quickReplies(components: z.infer<typeof ComponentSchema>[], labels: rea
 
 function countMismatch(where: string, got: number, expected: number): GraphError {
   return new GraphError(132000, `${where}: number of localizable_params (${got}) does not match the expected number of params (${expected})`);
-}
-
-// ---------------------------------------------------------------------------------------------------
-// Schemas (Meta's documented limits; lengths are counted in characters, not UTF-16 units)
-
-const chars = (min: number, max: number) =>
-  z.string().refine((s) => [...s].length >= min && [...s].length <= max, { message: min > 0 ? `must be ${min} to ${max} characters long` : `must be at most ${max} characters long` });
-
-// Unknown top-level keys are ignored (Graph does); inside message objects Meta reports "Unexpected key".
-const EnvelopeSchema = z.looseObject({
-  messaging_product: z.literal('whatsapp'),
-  recipient_type: z.literal('individual').optional(),
-  to: z.string().optional(),
-  type: z.string().optional(),
-  context: z.strictObject({ message_id: z.string().min(1) }).optional(),
-  // Max length is not documented (UNCERTAIN); any string is echoed back.
-  biz_opaque_callback_data: z.string().optional(),
-});
-
-const ReadReceiptSchema = z.looseObject({
-  status: z.literal('read'),
-  message_id: z.string().min(1),
-  typing_indicator: z.strictObject({ type: z.literal('text') }).optional(),
-});
-
-const TemplateParamSchema = z.looseObject({
-  type: z.enum(['text', 'currency', 'date_time', 'image', 'document', 'video', 'location', 'payload']),
-  text: z.string().optional(),
-  payload: z.string().optional(),
-  document: z.strictObject({ id: z.string().min(1).optional(), link: z.url().optional(), filename: z.string().min(1).optional() }).optional(),
-});
-
-const ComponentSchema = z.strictObject({
-  type: z.enum(['header', 'body', 'footer', 'button']),
-  sub_type: z.string().optional(),
-  index: z.union([z.string(), z.number().int()]).optional(),
-  parameters: z.array(TemplateParamSchema).optional(),
-});
-
-const TemplateSchema = z.strictObject({
-  name: z.string().min(1),
-  language: z.strictObject({ code: z.string().min(1), policy: z.literal('deterministic').optional() }),
-  components: z.array(ComponentSchema).optional(),
-});
-
-const TextHeader = z.strictObject({ type: z.literal('text'), text: chars(1, 60) });
-const Footer = z.strictObject({ text: chars(1, 60) });
-
-const ButtonMessage = z
-  .strictObject({
-    type: z.literal('button'),
-    header: TextHeader.optional(),
-    body: z.strictObject({ text: chars(1, 1024) }),
-    footer: Footer.optional(),
-    action: z.strictObject({
-      buttons: z.array(z.strictObject({ type: z.literal('reply'), reply: z.strictObject({ id: chars(1, 256), title: chars(1, 20) }) })).min(1).max(3),
-    }),
-  })
-  .superRefine((m, ctx) => {
-    unique(m.action.buttons.map((b) => b.reply.title), ['action', 'buttons'], 'reply', 'title', ctx);
-    unique(m.action.buttons.map((b) => b.reply.id), ['action', 'buttons'], 'reply', 'id', ctx);
-  });
-
-const ListMessage = z
-  .strictObject({
-    type: z.literal('list'),
-    header: TextHeader.optional(),
-    body: z.strictObject({ text: chars(1, 4096) }),
-    footer: Footer.optional(),
-    action: z.strictObject({
-      button: chars(1, 20),
-      sections: z
-        .array(
-          z.strictObject({
-            title: chars(1, 24),
-            rows: z.array(z.strictObject({ id: chars(1, 200), title: chars(1, 24), description: chars(0, 72).optional() })).min(1),
-          }),
-        )
-        .min(1)
-        .max(10),
-    }),
-  })
-  .superRefine((m, ctx) => {
-    const rows = m.action.sections.flatMap((s) => s.rows);
-    if (rows.length > 10) ctx.addIssue({ code: 'custom', path: ['action', 'sections'], message: `must have at most 10 rows in total (has ${rows.length})` });
-    const ids = new Set<string>();
-    m.action.sections.forEach((s, si) =>
-      s.rows.forEach((r, ri) => {
-        if (ids.has(r.id)) ctx.addIssue({ code: 'custom', path: ['action', 'sections', si, 'rows', ri, 'id'], message: 'must be unique' });
-        ids.add(r.id);
-      }),
-    );
-  });
-
-const InteractiveSchema = z.discriminatedUnion('type', [ButtonMessage, ListMessage]);
-
-const TextSchema = z.strictObject({ body: chars(1, 4096), preview_url: z.boolean().optional() });
-
-function unique(values: string[], path: (string | number)[], key: string, field: string, ctx: z.RefinementCtx): void {
-  values.forEach((v, i) => {
-    if (values.indexOf(v) !== i) ctx.addIssue({ code: 'custom', path: [...path, i, key, field], message: 'must be unique' });
-  });
 }
 
 // ---------------------------------------------------------------------------------------------------

@@ -27,6 +27,7 @@ export type { ChaosSettings, StatusOrder, SimMessageView, OutboundRecord, Inboun
 export type { FaultRule } from './faults';
 export type { CitizenAction } from './citizen';
 export type { WebhookDelivery, WebhookRetryOptions } from './webhooks';
+export type { WebhookBatching } from './webhook-batch';
 export { SimulatorState } from './state';
 
 /** A built (not yet listening) simulator. */
@@ -53,6 +54,7 @@ export async function buildSimulator(options: SimulatorOptions): Promise<Simulat
     logger: o.logger.child({ component: 'webhooks' }),
     // Called only once webhooks flow, by which time `state` exists.
     duplicate: (): boolean => state.chaos.duplicateWebhooks,
+    batching: () => state.chaos.batchWebhooks || undefined,
   });
   const state: SimulatorState = new SimulatorState(media, faults, webhooks.log, o.chaos);
   const cloud = new CloudApi(o, state, webhooks, scheduler, o.logger.child({ component: 'cloud-api' }));

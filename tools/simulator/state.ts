@@ -5,9 +5,11 @@
  */
 import type { GraphErrorResponse, InboundMessage, SendMessageResponse, StatusUpdate } from '../../messaging/whatsapp/protocol';
 import type { FaultInjector } from './faults';
+import type { DeliveryFailure } from './graph-error';
 import { numberKey } from './ids';
 import type { MediaStore } from './media';
 import type { ValidSend } from './send-validation';
+import type { WebhookBatching } from './webhook-batch';
 import type { WebhookDelivery } from './webhooks';
 
 /** Rejected sends kept per number (the newest); a client hammering a rate limit must not fill memory. */
@@ -27,6 +29,8 @@ export interface ChaosSettings {
   /** Deliver every webhook twice. */
   duplicateWebhooks: boolean;
   statusOrder: StatusOrder;
+  /** Batch several webhooks into one POST, as Meta does under load (false: one webhook per POST). */
+  batchWebhooks: WebhookBatching | false;
 }
 
 /** A send we received: accepted (with a wamid) or rejected (with the error we answered). */
@@ -44,7 +48,10 @@ export interface OutboundRecord {
   /** The statuses sent for it, in emission order. */
   statuses: StatusUpdate[];
   send?: ValidSend;
+  /** Not on WhatsApp (131026); such a message never shows on the phone. */
   undeliverable?: boolean;
+  /** Accepted, but it will fail in a `failed` status with this error instead of being delivered. */
+  failure?: DeliveryFailure;
   /** Utility template sent inside an open customer service window (free: pricing type free_customer_service). */
   inWindow?: boolean;
   delivered?: boolean;

@@ -1,10 +1,12 @@
 /**
  * The life of an accepted message as status webhooks: sent → delivered → read (once the citizen opens the
- * chat, or at once with autoRead), the chaos orders, or `failed` 131026 for a number not on WhatsApp; each
- * message's webhooks go out in order, with per-message pricing.
+ * chat, or at once with autoRead), the chaos orders, or `failed` with the message's delivery failure
+ * (131026 not on WhatsApp, 131047 outside the window, an async fault rule, ...); each message's webhooks go
+ * out in order, with per-message pricing. Statuses of different messages interleave freely, as Meta's do.
  */
 import type { StatusUpdate } from '../../messaging/whatsapp/protocol';
 import { unixSeconds, webhookEnvelope } from './envelope';
+import { statusError } from './graph-error';
 import { numberKey } from './ids';
 import type { ResolvedOptions } from './options';
 import type { Scheduler } from './scheduler';
@@ -23,8 +25,8 @@ export class StatusLifecycle {
   /** Starts the timers of a message just accepted. */
   schedule(record: OutboundRecord): void {
     const d = this.o.statusDelaysMs;
-    if (record.undeliverable) {
-      // Meta reports 131026 asynchronously, as a `failed` status without a `sent` before it.
+    if (record.failure) {
+      // Meta reports delivery failures asynchronously, as a `failed` status without a `sent` before it.
       this.scheduler.after(d.sent, () => this.emit(record, 'failed'));
       return;
     }
@@ -36,7 +38,7 @@ export class StatusLifecycle {
   openChat(number: string): void {
     const c = this.state.conversations.get(numberKey(number, this.o.countryCode));
     for (const record of c?.outbound ?? []) {
-      if (record.undeliverable || record.readScheduled) continue;
+      if (record.failure || record.undeliverable || record.readScheduled) continue;
       if (record.delivered) this.scheduleRead(record);
       else record.readRequested = true;
     }
@@ -77,19 +79,7 @@ export class StatusLifecycle {
       ...(send.bizOpaque !== undefined ? { biz_opaque_callback_data: send.bizOpaque } : {}),
       // From v24.0 the conversation object is omitted outside free-entry-point windows, so we never send it.
       ...(withPricing && status !== 'failed' ? { pricing: this.pricing(record) } : {}),
-      ...(status === 'failed'
-        ? {
-            errors: [
-              {
-                code: 131026,
-                title: 'Message undeliverable',
-                message: 'Message undeliverable',
-                error_data: { details: 'Message Undeliverable: the recipient phone number is not a WhatsApp phone number.' },
-                href: 'https://developers.facebook.com/documentation/business-messaging/whatsapp/support/error-codes',
-              },
-            ],
-          }
-        : {}),
+      ...(status === 'failed' && record.failure ? { errors: [statusError(record.failure)] } : {}),
     };
     record.statuses.push(update);
     this.state.conversation(record.waId).version += 1;

@@ -1,7 +1,8 @@
 /**
  * Delivery of signed webhooks to our server, in the background, as Meta does it: HMAC-SHA256 of the exact
  * body bytes in X-Hub-Signature-256, anything but HTTP 200 (or no answer) is retried "with decreasing
- * frequency" (Meta: up to 7 days; here a compressed, bounded schedule), deliveries run concurrently.
+ * frequency" (Meta: up to 7 days; here a compressed, bounded schedule), deliveries run concurrently, and
+ * on request several webhooks go in one POST (webhook-batch.ts).
  */
 import { createHmac } from 'node:crypto';
 import http from 'node:http';
@@ -9,6 +10,7 @@ import https from 'node:https';
 import type { Logger } from '../../lib/log';
 import type { WebhookPayload } from '../../messaging/whatsapp/protocol';
 import type { Scheduler } from './scheduler';
+import { WebhookBatcher, payloadValues, type WebhookBatching } from './webhook-batch';
 
 /** Redelivery schedule: attempt 1 at once, then one attempt after each delay; each attempt times out. */
 export interface WebhookRetryOptions {
@@ -32,11 +34,14 @@ export interface DeliveryAttempt {
 /** One webhook and its delivery attempts (no payload: it may carry personal data). */
 export interface WebhookDelivery {
   id: number;
-  kind: 'statuses' | 'messages';
-  /** Wamids in the payload (our messages for statuses, the citizen's for messages). */
+  /** What the payload holds; `mixed`: a batch of statuses and messages. */
+  kind: 'statuses' | 'messages' | 'mixed';
+  /** Wamids in the payload, across every entry and change (statuses first, then messages). */
   wamids: string[];
-  /** For statuses: the status values, in payload order. */
+  /** The status values, in payload order (when it holds statuses). */
   statuses?: string[];
+  /** Messages and statuses in the payload (more than one when batched). */
+  items: number;
   createdAt: string;
   state: 'pending' | 'delivered' | 'failed' | 'cancelled';
   attempts: DeliveryAttempt[];
@@ -56,6 +61,8 @@ export interface DispatcherOptions {
   logger: Logger;
   /** Chaos: deliver every webhook twice. */
   duplicate: () => boolean;
+  /** Chaos: batch webhooks (undefined: each goes on its own). */
+  batching: () => WebhookBatching | undefined;
 }
 
 /** Signs and delivers webhooks; keeps a bounded delivery log. */
@@ -65,8 +72,10 @@ export class WebhookDispatcher {
   private readonly agent: http.Agent;
   private seq = 0;
   private gen = 0;
+  private readonly batcher: WebhookBatcher;
 
   constructor(private readonly options: DispatcherOptions) {
+    this.batcher = new WebhookBatcher(options.scheduler, (payload, generation) => this.send(payload, generation));
     const Agent = options.url?.startsWith('https:') ? https.Agent : http.Agent;
     // maxSockets bounds concurrent deliveries; further requests queue inside the agent.
     this.agent = new Agent({ keepAlive: true, maxSockets: options.concurrency });
@@ -83,6 +92,13 @@ export class WebhookDispatcher {
    */
   async deliver(payload: WebhookPayload, generation = this.gen): Promise<void> {
     if (!this.options.url || this.options.scheduler.isClosed || generation !== this.gen) return;
+    const batching = this.options.batching();
+    if (batching) return this.batcher.add(payload, generation, batching);
+    return this.send(payload, generation);
+  }
+
+  private async send(payload: WebhookPayload, generation: number): Promise<void> {
+    if (this.options.scheduler.isClosed || generation !== this.gen) return;
     const body = Buffer.from(metaJson(payload), 'utf8');
     const first = this.record(payload);
     await this.attempt(first, body, generation);
@@ -100,6 +116,7 @@ export class WebhookDispatcher {
   /** Stops retrying what is pending (reset), keeping the log. */
   cancel(): void {
     this.gen += 1;
+    this.batcher.drop();
     for (const req of this.requests) req.destroy(new Error('cancelled'));
     for (const d of this.log) if (d.state === 'pending') d.state = 'cancelled';
   }
@@ -116,13 +133,15 @@ export class WebhookDispatcher {
   }
 
   private record(payload: WebhookPayload, duplicateOf?: number): WebhookDelivery {
-    const value = payload.entry[0]?.changes[0]?.value;
-    const statuses = value?.statuses;
+    const values = payloadValues(payload);
+    const statuses = values.flatMap((v) => v.statuses ?? []);
+    const messages = values.flatMap((v) => v.messages ?? []);
     const delivery: WebhookDelivery = {
       id: ++this.seq,
-      kind: statuses ? 'statuses' : 'messages',
-      wamids: statuses ? statuses.map((s) => s.id) : (value?.messages ?? []).map((m) => m.id),
-      ...(statuses ? { statuses: statuses.map((s) => s.status) } : {}),
+      kind: statuses.length > 0 && messages.length > 0 ? 'mixed' : statuses.length > 0 ? 'statuses' : 'messages',
+      wamids: [...statuses.map((s) => s.id), ...messages.map((m) => m.id)],
+      ...(statuses.length > 0 ? { statuses: statuses.map((s) => s.status) } : {}),
+      items: statuses.length + messages.length,
       createdAt: new Date().toISOString(),
       state: 'pending',
       attempts: [],

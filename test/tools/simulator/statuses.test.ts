@@ -53,7 +53,7 @@ test('accepts a message to a number not on WhatsApp, then reports failed with 13
   expect(failed).toMatchObject({
     recipient_id: '919999900000',
     biz_opaque_callback_data: 'g1',
-    errors: [{ code: 131026, title: 'Message undeliverable', message: 'Message undeliverable', error_data: { details: expect.any(String) } }],
+    errors: [{ code: 131026, title: 'Message undeliverable', message: 'Message undeliverable', error_data: { details: expect.any(String) }, href: 'https://developers.facebook.com/docs/whatsapp/cloud-api/support/error-codes/' }],
   });
   await new Promise((r) => setTimeout(r, 80));
   expect(statusesOf(t, wamid).map((s) => s.status)).toEqual(['failed']);

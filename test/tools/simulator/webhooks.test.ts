@@ -1,5 +1,6 @@
-/** Webhook delivery over real HTTP: signed raw bytes in Meta's envelope, redelivery, giving up, unreachable servers. */
-import { CITIZEN, PHONE_NUMBER_ID, disposedTemplate, eventually, sendTemplate, statusesOf, uploadPdf, useHarness } from './harness';
+/** Webhook delivery over real HTTP: signed raw bytes in Meta's envelope, batches, redelivery, giving up, unreachable servers. */
+import type { WebhookDelivery } from '../../../tools/simulator/server';
+import { CITIZEN, PHONE_NUMBER_ID, disposedTemplate, eventually, reminderTemplate, sendTemplate, statusesOf, uploadPdf, useHarness } from './harness';
 
 const harness = useHarness();
 
@@ -55,4 +56,40 @@ test('retries when our server is unreachable, without delaying API answers', asy
   const delivery = await eventually(() => t.sim.state.deliveries.find((d) => d.wamids.includes(wamid) && d.state === 'failed'));
   expect(delivery.attempts).toHaveLength(3);
   expect(delivery.attempts.every((a) => a.error && a.status === undefined)).toBe(true);
+});
+
+test('batches statuses and messages of several citizens into one signed POST across entries and changes, and logs every item', async () => {
+  const t = await harness({ statusDelaysMs: { sent: 0, delivered: 5_000, read: 5_000 } });
+  await t.call('POST', '/_sim/chaos', { batchWebhooks: { windowMs: 1_000, maxItems: 100 } });
+  const citizens = ['+919812300001', '+919812300002', '+919812300003'];
+  const wamids: string[] = [];
+  for (const to of citizens) wamids.push((await t.send({ to, ...reminderTemplate() })).json.messages[0].id);
+  for (const from of citizens.slice(0, 2)) wamids.push((await t.call('POST', '/_sim/inbound', { from, type: 'text', text: 'नमस्ते' })).json.wamid);
+
+  await t.receiver.waitFor(() => t.receiver.hooks.length >= 1);
+  await new Promise((r) => setTimeout(r, 100));
+  expect(t.receiver.hooks).toHaveLength(1);
+  const [hook] = t.receiver.hooks;
+  expect(hook!.signatureValid).toBe(true);
+  const { entry } = hook!.body;
+  expect(entry).toHaveLength(2);
+  expect(entry[0]!.changes).toHaveLength(1);
+  expect(entry[0]!.changes[0]!.value.statuses!.map((s) => s.id)).toEqual(wamids.slice(0, 3));
+  expect(entry[1]!.changes.map((c) => c.value.contacts!.map((x) => x.wa_id))).toEqual([['919812300001'], ['919812300002']]);
+  expect(entry[1]!.changes.map((c) => c.value.messages!.map((m) => m.id))).toEqual([[wamids[3]], [wamids[4]]]);
+  expect([...t.receiver.statuses().map((s) => s.id), ...t.receiver.messages().map((m) => m.id)]).toEqual(wamids);
+
+  const log: WebhookDelivery[] = (await t.call('GET', '/_sim/webhooks')).json;
+  expect(log).toEqual([expect.objectContaining({ kind: 'mixed', items: 5, wamids, statuses: ['sent', 'sent', 'sent'], state: 'delivered' })]);
+  expect((await t.call('GET', `/_sim/webhooks?wamid=${encodeURIComponent(wamids[4]!)}`)).json).toHaveLength(1);
+});
+
+test('sends a batch as soon as it holds maxItems, and one message’s statuses still in order across batches', async () => {
+  const t = await harness({ autoRead: true, statusDelaysMs: { sent: 0, delivered: 0, read: 0 }, chaos: { batchWebhooks: { windowMs: 60_000, maxItems: 2 } } });
+  const first = (await t.send({ to: '+919812300011', ...reminderTemplate() })).json.messages[0].id;
+  const second = (await t.send({ to: '+919812300012', ...reminderTemplate() })).json.messages[0].id;
+  // Six statuses, two per POST, long before the 60 s window: each batch went when full.
+  await t.receiver.waitFor(() => t.receiver.statuses().length === 6);
+  expect(t.receiver.hooks.map((h) => h.body.entry[0]!.changes[0]!.value.statuses!.length)).toEqual([2, 2, 2]);
+  for (const wamid of [first, second]) expect(statusesOf(t, wamid).map((s) => s.status)).toEqual(['sent', 'delivered', 'read']);
 });
