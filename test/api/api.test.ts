@@ -6,7 +6,7 @@
 import { buildApi } from '../../api/server';
 import { AtrClient } from '../../client';
 import { createLogger } from '../../lib/log';
-import { testPool } from '../helpers/db';
+import { testIntake, testPool } from '../helpers/db';
 import { makeClosure } from '../helpers/fixtures';
 import { createClosureRepository } from '../../db/repositories/closures';
 import { AtrSealer } from '../../pdf/seal';
@@ -24,7 +24,7 @@ type Call = (method: string, path: string, body?: unknown, key?: string | null) 
 async function withApi(body: (call: Call, base: string) => Promise<void>) {
   await runWithWorker({ connection: dev }, async ({ taskQueue }) => {
     const app = await buildApi({
-      atr: new AtrClient(dev.client, taskQueue),
+      atr: new AtrClient(dev.client, testIntake(), taskQueue),
       apiKey: API_KEY,
       logger: createLogger('silent'),
       health: { temporal: () => dev.client.workflowService.getSystemInfo({}), database: () => testPool().query('SELECT 1') },
@@ -189,7 +189,7 @@ describe('HTTP API', () => {
     const { Client, Connection } = await import('@temporalio/client');
     const connection = await Connection.connect({ address: process.env.TEST_TEMPORAL_ADDRESS! });
     await connection.close(); // every call through it now fails inside the server
-    const app = await buildApi({ atr: new AtrClient(new Client({ connection })), apiKey: API_KEY, logger: createLogger('silent'), health: {} });
+    const app = await buildApi({ atr: new AtrClient(new Client({ connection }), testIntake()), apiKey: API_KEY, logger: createLogger('silent'), health: {} });
     const base = await app.listen({ host: '127.0.0.1', port: 0 });
     try {
       const res = await fetch(`${base}/v1/closures`, {

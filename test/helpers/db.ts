@@ -1,6 +1,7 @@
 /** The run's test database (made and dropped by global-setup), one pool per test file. */
 import type { Pool } from 'pg';
 import { createPool } from '../../db/pool';
+import { createClosureIntakeRepository, type ClosureIntakeRepository } from '../../db/repositories/closure-intake';
 
 let pool: Pool | undefined;
 
@@ -21,4 +22,9 @@ export function testPool(): Pool {
 export async function closeTestPool(): Promise<void> {
   await pool?.end();
   pool = undefined;
+}
+
+/** The closure intake on the test database, as the API and the CLI wire it into AtrClient. */
+export function testIntake(): ClosureIntakeRepository {
+  return createClosureIntakeRepository(testPool());
 }
