@@ -3,8 +3,10 @@
  * PostgreSQL. A closure posted here is found through the visibility API by its search attributes,
  * and "not satisfied" leaves an escalation row and the ESCALATED outcome.
  */
+import { WorkflowNotFoundError } from '@temporalio/client';
 import { buildApi } from '../../api/server';
 import { AtrClient } from '../../client';
+import { fingerprintClosure } from '../../client/fingerprint';
 import { createLogger } from '../../lib/log';
 import { testIntake, testPool } from '../helpers/db';
 import { makeClosure } from '../helpers/fixtures';
@@ -97,7 +99,7 @@ describe('HTTP API', () => {
         status: 202,
         json: { workflowId: `atr-${closure.grievanceId}-c1`, duplicate: false, status: `/v1/grievances/${closure.grievanceId}` },
       });
-      expect(await call('POST', '/v1/closures', closure)).toMatchObject({ status: 202, json: { workflowId: first.json.workflowId, duplicate: true } });
+      expect(await call('POST', '/v1/closures', closure)).toMatchObject({ status: 200, json: { workflowId: first.json.workflowId, duplicate: true } });
 
       const found = await eventually(async () => {
         const list = [];
@@ -111,6 +113,56 @@ describe('HTTP API', () => {
         return res.json?.state?.stage === 'AWAITING_FEEDBACK' ? res : undefined;
       });
       expect(status.json).toMatchObject({ cycle: 1, execution: 'RUNNING', state: { delivery: { status: 'SENT' }, reminders: [{ number: 1 }, { number: 2 }] } });
+    });
+  });
+
+  test('answers 200 and the same workflow id for a closure taken long ago that Temporal no longer knows', async () => {
+    await withApi(async (call) => {
+      const closure = makeClosure(daytime);
+      const workflowId = `atr-${closure.grievanceId}-c1`;
+      // Its record from a first posting whose workflow has since gone with Temporal's retention.
+      const { contentSha256, fieldDigests } = fingerprintClosure(AtrClient.validateClosure(closure));
+      await testIntake().admit({ grievanceId: closure.grievanceId, cycle: 1, workflowId, atrId: workflowId, contentSha256, fieldDigests });
+      await testIntake().markStarted(closure.grievanceId, 1);
+
+      const again = await call('POST', '/v1/closures', { ...closure, citizen: { ...closure.citizen, phone: '+919876543210' } });
+      expect(again).toEqual({ status: 200, json: { workflowId, duplicate: true, status: `/v1/grievances/${closure.grievanceId}` } });
+      await expect(dev.client.workflow.getHandle(workflowId).describe()).rejects.toThrow(WorkflowNotFoundError);
+    });
+  });
+
+  test('refuses the same grievance and cycle with different content: 409 naming the fields that differ, not their values', async () => {
+    await withApi(async (call) => {
+      const closure = makeClosure(daytime);
+      const first = await call('POST', '/v1/closures', closure);
+      const changed = { ...closure, subject: 'नया विषय', citizen: { ...closure.citizen!, phone: '9812345678' } };
+      const res = await call('POST', '/v1/closures', changed);
+      expect(res.status).toBe(409);
+      expect(res.json).toEqual({
+        error: 'closure_conflict',
+        message: expect.stringContaining('(citizen.phone, subject)'),
+        workflowId: first.json.workflowId,
+        fields: [
+          { field: 'citizen.phone', message: 'differs from the closure first posted for this grievance and cycle' },
+          { field: 'subject', message: 'differs from the closure first posted for this grievance and cycle' },
+        ],
+      });
+      expect(JSON.stringify(res.json)).not.toMatch(/9812345678|नया विषय/);
+      await dev.client.workflow.getHandle(first.json.workflowId).terminate('test finished');
+    });
+  });
+
+  test("refuses an atrNumber another closure already has: 409 naming atrNumber, and starts nothing", async () => {
+    await withApi(async (call) => {
+      const atrNumber = `ATR/2026/${Date.now()}`;
+      const first = await call('POST', '/v1/closures', makeClosure({ ...daytime, atrNumber }));
+      expect(first.status).toBe(202);
+      const other = makeClosure({ ...daytime, atrNumber });
+      const res = await call('POST', '/v1/closures', other);
+      expect(res).toMatchObject({ status: 409, json: { error: 'closure_conflict', fields: [{ field: 'atrNumber' }] } });
+      expect(res.json.message).toMatch(/^atrNumber is already another closure's ATR number/);
+      await expect(dev.client.workflow.getHandle(`atr-${other.grievanceId}-c1`).describe()).rejects.toThrow(WorkflowNotFoundError);
+      await dev.client.workflow.getHandle(first.json.workflowId).terminate('test finished');
     });
   });
 
@@ -181,6 +233,25 @@ describe('HTTP API', () => {
       expect(original.headers.get('content-type')).toBe('application/pdf');
       expect(Buffer.from(await original.arrayBuffer()).equals(pdf)).toBe(true);
       expect((await fetch(`${base}${forged.pathname.replace('/verify', '/document')}${forged.search}`)).status).toBe(404);
+      await dev.client.workflow.getHandle(`atr-${closure.grievanceId}-c1`).terminate('test finished');
+    });
+  });
+
+  test("starts a closure on the portal's retry when its first posting was recorded but Temporal could not start it", async () => {
+    const { Client, Connection } = await import('@temporalio/client');
+    const connection = await Connection.connect({ address: process.env.TEST_TEMPORAL_ADDRESS! });
+    await connection.close(); // Temporal unreachable for the first posting
+    const down = await buildApi({ atr: new AtrClient(new Client({ connection }), testIntake()), apiKey: API_KEY, logger: createLogger('silent'), health: {} });
+    const closure = makeClosure(daytime);
+    try {
+      const res = await down.inject({ method: 'POST', url: '/v1/closures', headers: { authorization: `Bearer ${API_KEY}` }, payload: closure });
+      expect(res.statusCode).toBe(500);
+    } finally {
+      await down.close();
+    }
+    await withApi(async (call) => {
+      expect(await call('POST', '/v1/closures', closure)).toMatchObject({ status: 202, json: { workflowId: `atr-${closure.grievanceId}-c1`, duplicate: false } });
+      expect(await call('POST', '/v1/closures', closure)).toMatchObject({ status: 200, json: { duplicate: true } });
       await dev.client.workflow.getHandle(`atr-${closure.grievanceId}-c1`).terminate('test finished');
     });
   });
