@@ -6,9 +6,8 @@
 import { WorkflowNotFoundError } from '@temporalio/client';
 import { buildApi } from '../../api/server';
 import { AtrClient } from '../../client';
-import { fingerprintClosure } from '../../client/fingerprint';
 import { createLogger } from '../../lib/log';
-import { testIntake, testPool } from '../helpers/db';
+import { takenLongAgo, testIntake, testPool } from '../helpers/db';
 import { makeClosure } from '../helpers/fixtures';
 import { createClosureRepository } from '../../db/repositories/closures';
 import { AtrSealer } from '../../pdf/seal';
@@ -119,11 +118,7 @@ describe('HTTP API', () => {
   test('answers 200 and the same workflow id for a closure taken long ago that Temporal no longer knows', async () => {
     await withApi(async (call) => {
       const closure = makeClosure(daytime);
-      const workflowId = `atr-${closure.grievanceId}-c1`;
-      // Its record from a first posting whose workflow has since gone with Temporal's retention.
-      const { contentSha256, fieldDigests } = fingerprintClosure(AtrClient.validateClosure(closure));
-      await testIntake().admit({ grievanceId: closure.grievanceId, cycle: 1, workflowId, atrId: workflowId, contentSha256, fieldDigests });
-      await testIntake().markStarted(closure.grievanceId, 1);
+      const workflowId = await takenLongAgo(AtrClient.validateClosure(closure));
 
       const again = await call('POST', '/v1/closures', { ...closure, citizen: { ...closure.citizen, phone: '+919876543210' } });
       expect(again).toEqual({ status: 200, json: { workflowId, duplicate: true, status: `/v1/grievances/${closure.grievanceId}` } });

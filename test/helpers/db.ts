@@ -1,5 +1,8 @@
 /** The run's test database (made and dropped by global-setup), one pool per test file. */
 import type { Pool } from 'pg';
+import { fingerprintClosure } from '../../client/fingerprint';
+import type { Closure } from '../../contracts/closure';
+import { atrWorkflowId } from '../../contracts/workflow';
 import { createPool } from '../../db/pool';
 import { createClosureIntakeRepository, type ClosureIntakeRepository } from '../../db/repositories/closure-intake';
 
@@ -27,4 +30,16 @@ export async function closeTestPool(): Promise<void> {
 /** The closure intake on the test database, as the API and the CLI wire it into AtrClient. */
 export function testIntake(): ClosureIntakeRepository {
   return createClosureIntakeRepository(testPool());
+}
+
+/**
+ * Records a validated closure in the intake as taken and started, as a first posting long ago left it: its
+ * workflow has since gone with Temporal's retention (Temporal never saw it here). Returns its workflow id.
+ */
+export async function takenLongAgo(closure: Closure): Promise<string> {
+  const workflowId = atrWorkflowId(closure.grievanceId, closure.cycle);
+  const { contentSha256, fieldDigests } = fingerprintClosure(closure);
+  await testIntake().admit({ grievanceId: closure.grievanceId, cycle: closure.cycle, workflowId, atrId: closure.atrNumber ?? workflowId, contentSha256, fieldDigests });
+  await testIntake().markStarted(closure.grievanceId, closure.cycle);
+  return workflowId;
 }
