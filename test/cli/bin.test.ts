@@ -96,7 +96,7 @@ describe('the sampark-atr bin', () => {
 
   test('a bad option is one line and exit code 1; --verbose adds the stack', async () => {
     const quiet = await sampark(['list', '--outcome', 'RESOLVED']);
-    expect(quiet).toEqual({ code: 1, stdout: '', stderr: '--outcome "RESOLVED" is not one of SATISFIED, ESCALATED, NO_RESPONSE, UNDELIVERABLE, OPEN\n' });
+    expect(quiet).toEqual({ code: 1, stdout: '', stderr: '--outcome "RESOLVED" is not one of SATISFIED, ESCALATED, NO_RESPONSE, UNDELIVERABLE, SUPERSEDED, OPEN\n' });
     const verbose = await sampark(['--verbose', 'list', '--outcome', 'RESOLVED']);
     expect(verbose.code).toBe(1);
     expect(verbose.stderr).toMatch(/^CliError: --outcome "RESOLVED" is not one of .*\n\s+at /);

@@ -96,7 +96,7 @@ describe('list', () => {
 
   test('refuses an outcome it does not know', () => {
     expect(() => parseListOptions({ outcome: 'RESOLVED' })).toThrow(
-      new CliError('--outcome "RESOLVED" is not one of SATISFIED, ESCALATED, NO_RESPONSE, UNDELIVERABLE, OPEN'),
+      new CliError('--outcome "RESOLVED" is not one of SATISFIED, ESCALATED, NO_RESPONSE, UNDELIVERABLE, SUPERSEDED, OPEN'),
     );
     expect(() => parseListOptions({ deliveryStatus: 'BOUNCED' })).toThrow(/--delivery-status "BOUNCED" is not one of PENDING, SENT/);
   });
