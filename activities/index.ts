@@ -112,7 +112,10 @@ export function createActivities({ store, messenger, renderer, portal, log, metr
   }
 
   return {
-    /** Records the closure and works out its feedback policy: defaults, then department, then closure. */
+    /**
+     * Records the closure, works out its feedback policy (defaults, then department, then closure) and lists
+     * the grievance's older cycles still live, which this one supersedes.
+     */
     async recordClosure({ workflowId, closure }: RecordClosureInput): Promise<RecordClosureResult> {
       // The closure was validated by the client; the department's row is stored data, so it is checked here.
       await store.recordClosure(workflowId, closure);
@@ -126,8 +129,10 @@ export function createActivities({ store, messenger, renderer, portal, log, metr
         ...(departmentPolicy.success ? departmentPolicy.data : {}),
         ...closure.feedbackPolicy,
       };
-      log.info({ workflowId, departmentCode: closure.department.code }, 'closure recorded');
-      return { policy, supersedes: [] };
+      // One live cycle per grievance: the workflow ends these older ones SUPERSEDED.
+      const supersedes = await store.liveCyclesBefore(closure.grievanceId, closure.cycle);
+      log.info({ workflowId, departmentCode: closure.department.code, supersedes }, 'closure recorded');
+      return { policy, supersedes };
     },
 
     /** Renders the sealed ATR PDF and stores it; returns its id and fingerprint, never the bytes. */

@@ -16,6 +16,8 @@ export type { AtrRenderer, CitizenMessage, Messenger, NewEscalation, PortalNotif
 export interface Store {
   recordClosure(workflowId: string, closure: Closure): Promise<{ recordedAt: string }>;
   getClosure(workflowId: string): Promise<Closure | null>;
+  /** The grievance's older cycles still live (recorded, no outcome yet), oldest first. */
+  liveCyclesBefore(grievanceId: string, cycle: number): Promise<string[]>;
   getDepartmentPolicy(departmentCode: string): Promise<FeedbackPolicyOverride | null>;
   saveAtr(doc: StoredAtr): Promise<void>;
   getAtr(atrId: string): Promise<{ bytes: Uint8Array; sha256: string } | null>;

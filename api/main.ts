@@ -4,6 +4,7 @@ import { AtrClient } from '../client';
 import { loadConfig, type Config } from '../config';
 import { ensureDatabase, migrate } from '../db/migrate';
 import { createPool } from '../db/pool';
+import { createClosureIntakeRepository } from '../db/repositories/closure-intake';
 import { createClosureRepository } from '../db/repositories/closures';
 import { createDataConverter } from '../codec/data-converter';
 import { connectClient } from '../lib/temporal-connection';
@@ -26,7 +27,7 @@ export async function startApi(config: Readonly<Config>, log: Logger, shared?: P
   const metrics = createApiMetrics();
   const relay = new WebhookRelay({ pool, temporal, log: log.child({ component: 'relay' }), metrics });
   const app = await buildApi({
-    atr: new AtrClient(temporal, config.temporal.taskQueue),
+    atr: new AtrClient(temporal, createClosureIntakeRepository(pool), config.temporal.taskQueue),
     apiKey,
     logger: log.child({ component: 'api' }),
     health: {

@@ -7,7 +7,7 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import Fastify, { type FastifyError, type FastifyReply, type FastifyRequest } from 'fastify';
 import { hasZodFastifySchemaValidationErrors, serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { AtrClient, FeedbackClosedError, GrievanceNotFoundError, ValidationError } from '../client';
+import { AtrClient, ClosureConflictError, FeedbackClosedError, GrievanceNotFoundError, ValidationError } from '../client';
 import { ClosureSchema, FeedbackRequestSchema, GrievanceIdSchema, toFieldErrors } from '../contracts/closure';
 import { randomBytes } from 'node:crypto';
 import formbody from '@fastify/formbody';
@@ -68,7 +68,8 @@ export async function buildApi({ atr, apiKey, logger, health, verification, what
 
   api.post('/v1/closures', { schema: { body: ClosureSchema }, onRequest: requireKey }, async (req, reply) => {
     const { workflowId, duplicate } = await atr.startClosure(req.body);
-    return reply.code(202).send({ workflowId, duplicate, status: `/v1/grievances/${req.body.grievanceId}` });
+    // 200: this very closure was taken before (nothing new started); 202: its workflow starts now.
+    return reply.code(duplicate ? 200 : 202).send({ workflowId, duplicate, status: `/v1/grievances/${req.body.grievanceId}` });
   });
 
   api.get('/v1/grievances/:grievanceId', { schema: { params: GrievanceParams }, onRequest: requireKey }, async (req) => {
@@ -188,6 +189,7 @@ function errorHandler(err: FastifyError, req: FastifyRequest, reply: FastifyRepl
   if (err instanceof ValidationError) return reply.code(400).send({ error: 'validation_failed', message: err.message, fields: err.fields });
   if (err instanceof GrievanceNotFoundError) return reply.code(404).send({ error: 'not_found', message: err.message });
   if (err instanceof FeedbackClosedError) return reply.code(409).send({ error: 'feedback_closed', message: err.message });
+  if (err instanceof ClosureConflictError) return reply.code(409).send({ error: 'closure_conflict', message: err.message, workflowId: err.workflowId, fields: err.fields });
   const status = err.statusCode ?? 500;
   if (status < 500) return reply.code(status).send({ error: err.code ?? 'bad_request', message: err.message });
   req.log.error({ err }, 'request failed');

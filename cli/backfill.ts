@@ -1,8 +1,9 @@
 /**
  * `sampark-atr backfill <closures.csv> [--rate N] [--dry-run]`: starts ATR workflows for past closures.
  * Each row is validated like POST /v1/closures; bad rows are reported by line and column and skipped.
- * Starting is idempotent (the workflow id is grievance + cycle), so a repeated row or a second run
- * reports "already started" and never makes a second workflow: an interrupted import is simply re-run.
+ * Starting is idempotent, decided by the closure intake in PostgreSQL (grievance + cycle), so a repeated row or
+ * a second run, however much later, reports "already started" and never makes a second workflow: an interrupted
+ * import is simply re-run. A row that changes a closure already taken fails, naming the fields that differ.
  */
 import { MultiBar, Presets } from 'cli-progress';
 import type { AtrClient } from '../client';

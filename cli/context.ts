@@ -6,11 +6,12 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import type { Client } from '@temporalio/client';
 import type { Pool } from 'pg';
-import { AtrClient } from '../client';
+import { AtrClient, type ClosureIntake } from '../client';
 import { parseCodecKeys, type CodecKey } from '../config/codec-keys';
 import { createDataConverter } from '../codec/data-converter';
 import { loadConfig, type Config } from '../config';
 import { createPool } from '../db/pool';
+import { createClosureIntakeRepository } from '../db/repositories/closure-intake';
 import { connectClient } from '../lib/temporal-connection';
 import { existingLocalSecrets } from '../lib/local-secrets';
 import { DATA_DIR } from '../lib/paths';
@@ -80,7 +81,12 @@ export function openContext(env: Record<string, string | undefined> = process.en
     temporal,
     atr: async () => {
       if (keys instanceof CliError) throw keys;
-      return new AtrClient(await temporal(), config.temporal.taskQueue);
+      // PostgreSQL is opened only when a closure is started (backfill): status and resend never need the intake.
+      const intake: ClosureIntake = {
+        admit: async (entry) => createClosureIntakeRepository(await database()).admit(entry),
+        markStarted: async (grievanceId, cycle) => createClosureIntakeRepository(await database()).markStarted(grievanceId, cycle),
+      };
+      return new AtrClient(await temporal(), intake, config.temporal.taskQueue);
     },
     pool: database,
     async close() {

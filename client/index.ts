@@ -32,7 +32,9 @@ import {
   type AtrState,
   type FeedbackSignal,
 } from '../contracts/workflow';
+import type { IntakeAnswer, IntakeEntry } from '../db/repositories/closure-intake';
 import type { atrWorkflow } from '../workflows';
+import { differingFields, fingerprintClosure } from './fingerprint';
 
 /** Input that failed validation; `fields` names each bad field. */
 export class ValidationError extends Error {
@@ -58,6 +60,30 @@ export class FeedbackClosedError extends Error {
   }
 }
 
+/**
+ * A closure the intake refuses: its grievance and cycle were posted before with different content, or its
+ * atrNumber is another closure's. `fields` names what is at fault, by path; never a value (they may be personal data).
+ */
+export class ClosureConflictError extends Error {
+  constructor(
+    readonly workflowId: string,
+    readonly fields: FieldError[],
+    message: string,
+  ) {
+    super(message);
+    this.name = 'ClosureConflictError';
+  }
+}
+
+/**
+ * Where the client records each closure before starting its workflow (db/repositories/closure-intake.ts
+ * implements it): repeats are decided from PostgreSQL, which keeps them, not from Temporal, which forgets.
+ */
+export interface ClosureIntake {
+  admit(entry: IntakeEntry): Promise<IntakeAnswer>;
+  markStarted(grievanceId: string, cycle: number): Promise<void>;
+}
+
 /** The workflow refused an operation; `message` says why. */
 export class OperationRefusedError extends Error {
   constructor(message: string) {
@@ -79,6 +105,25 @@ export interface GrievanceStatus {
   summary: { deliveryStatus?: string; feedbackOutcome?: string; outcome?: string; escalationLevel?: number };
 }
 
+const DIFFERS = 'differs from the closure first posted for this grievance and cycle';
+
+function contentConflict(workflowId: string, closure: Closure, paths: string[]): ClosureConflictError {
+  // Paths only: the values may be personal data. A changed closure is a new cycle, not a new copy of this one.
+  const fields = (paths.length ? paths : ['(body)']).map((field) => ({ field, message: DIFFERS }));
+  return new ClosureConflictError(
+    workflowId,
+    fields,
+    `grievance ${closure.grievanceId} cycle ${closure.cycle} was already posted with different content (${fields.map((f) => f.field).join(', ')}); a new disposal needs the next cycle`,
+  );
+}
+
+function atrIdConflict(workflowId: string, closure: Closure): ClosureConflictError {
+  // Without an atrNumber the ATR id is the workflow id, which another closure took as its atrNumber.
+  const field = closure.atrNumber ? 'atrNumber' : 'grievanceId';
+  const message = closure.atrNumber ? "is already another closure's ATR number" : "gives an ATR id that is already another closure's atrNumber";
+  return new ClosureConflictError(workflowId, [{ field, message }], `${field} ${message}; each closure needs its own ATR number`);
+}
+
 function parse<T>(schema: { safeParse(v: unknown): { success: true; data: T } | { success: false; error: import('zod').ZodError } }, input: unknown): T {
   const result = schema.safeParse(input);
   if (!result.success) throw new ValidationError(toFieldErrors(result.error));
@@ -89,6 +134,7 @@ function parse<T>(schema: { safeParse(v: unknown): { success: true; data: T } | 
 export class AtrClient {
   constructor(
     readonly temporal: Client,
+    private readonly intake: ClosureIntake,
     readonly taskQueue: string = TASK_QUEUE,
   ) {}
 
@@ -107,11 +153,28 @@ export class AtrClient {
 
   /**
    * Starts the ATR workflow for a closure that was validated where it entered (the HTTP route's schema, a CSV
-   * row, closeGrievance): each closure is parsed once. The same grievance and cycle again returns the same
-   * workflow id with `duplicate: true` and starts nothing.
+   * row, closeGrievance): each closure is parsed once. The intake decides first: the same grievance and cycle
+   * with the same content returns the same workflow id with `duplicate: true` and starts nothing, however long
+   * ago it ran; with different content, or an atrNumber another closure has, it throws ClosureConflictError.
    */
   async startClosure(closure: Closure): Promise<{ workflowId: string; duplicate: boolean }> {
-    const workflowId = atrWorkflowId(closure.grievanceId, closure.cycle);
+    const { grievanceId, cycle } = closure;
+    const workflowId = atrWorkflowId(grievanceId, cycle);
+    const { contentSha256, fieldDigests } = fingerprintClosure(closure);
+    const answer = await this.intake.admit({ grievanceId, cycle, workflowId, atrId: closure.atrNumber ?? workflowId, contentSha256, fieldDigests });
+    if (answer.outcome === 'atr-id-taken') throw atrIdConflict(workflowId, closure);
+    if (answer.outcome === 'recorded') {
+      if (answer.record.contentSha256 !== contentSha256) throw contentConflict(workflowId, closure, differingFields(answer.record.fieldDigests, fieldDigests));
+      if (answer.record.started) return { workflowId, duplicate: true };
+      // Recorded, but its start never got through (Temporal down, a crash): start it now.
+    }
+    const duplicate = await this.startWorkflow(workflowId, closure);
+    await this.intake.markStarted(grievanceId, cycle);
+    return { workflowId, duplicate };
+  }
+
+  /** Starts the workflow; true if Temporal already had it (a concurrent or interrupted start of the same closure). */
+  private async startWorkflow(workflowId: string, closure: Closure): Promise<boolean> {
     try {
       await this.temporal.workflow.start<typeof atrWorkflow>(ATR_WORKFLOW_TYPE, {
         workflowId,
@@ -121,9 +184,9 @@ export class AtrClient {
         typedSearchAttributes: initialSearchAttributes(closure),
         staticSummary: `ATR for grievance ${closure.grievanceId}, cycle ${closure.cycle}`,
       });
-      return { workflowId, duplicate: false };
+      return false;
     } catch (err) {
-      if (err instanceof WorkflowExecutionAlreadyStartedError) return { workflowId, duplicate: true };
+      if (err instanceof WorkflowExecutionAlreadyStartedError) return true;
       throw err;
     }
   }

@@ -34,6 +34,14 @@ export interface AtrLinkTarget {
   atrId: string | null;
 }
 
+/** An ATR id already holds another closure's document: storing this one under it would let one id mean two PDFs. */
+export class AtrIdConflictError extends Error {
+  constructor(atrId: string, holder: string) {
+    super(`ATR ${atrId} is already stored for ${holder}; another closure's document can never be stored under it`);
+    this.name = 'AtrIdConflictError';
+  }
+}
+
 /** Creates the closure repository on a pool. */
 export function createClosureRepository(pool: Pool) {
   return {
@@ -61,6 +69,28 @@ export function createClosureRepository(pool: Pool) {
       ]);
     },
 
+    /** The grievance's cycles before `cycle` that are recorded and have no outcome yet (still live), oldest first. */
+    async liveCyclesBefore(grievanceId: string, cycle: number): Promise<string[]> {
+      const { rows } = await pool.query<{ workflow_id: string }>(
+        'SELECT workflow_id FROM closures WHERE grievance_id = $1 AND cycle < $2 AND outcome IS NULL ORDER BY cycle',
+        [grievanceId, cycle],
+      );
+      return rows.map((r) => r.workflow_id);
+    },
+
+    /**
+     * The newest live cycle of this workflow's grievance that is newer than it, if any: where a reply addressed
+     * to this (older, perhaps SUPERSEDED) cycle belongs now.
+     */
+    async newerLiveCycle(workflowId: string): Promise<string | undefined> {
+      const { rows } = await pool.query<{ workflow_id: string }>(
+        `SELECT n.workflow_id FROM closures w JOIN closures n ON n.grievance_id = w.grievance_id AND n.cycle > w.cycle
+          WHERE w.workflow_id = $1 AND n.outcome IS NULL ORDER BY n.cycle DESC LIMIT 1`,
+        [workflowId],
+      );
+      return rows[0]?.workflow_id;
+    },
+
     async getDepartmentPolicy(departmentCode: string): Promise<FeedbackPolicyOverride | null> {
       const { rows } = await pool.query<{ policy: FeedbackPolicyOverride }>(
         'SELECT policy FROM department_policies WHERE department_code = $1',
@@ -70,12 +100,16 @@ export function createClosureRepository(pool: Pool) {
     },
 
     async saveAtr({ atrId, workflowId, bytes, sha256, pageCount, contentDigest, sealKeyId }: StoredAtr): Promise<void> {
-      // A re-render after a crash produces the same content; keep the first stored copy.
-      await pool.query(
+      const { rowCount } = await pool.query(
         `INSERT INTO atr_documents (atr_id, workflow_id, sha256, page_count, byte_length, pdf, content_digest, seal_key_id)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (atr_id) DO NOTHING`,
         [atrId, workflowId, sha256, pageCount, bytes.byteLength, Buffer.from(bytes), contentDigest, sealKeyId],
       );
+      if (rowCount === 1) return;
+      // A re-render of the same closure after a crash: keep its first stored copy. Another closure's: refuse, loudly.
+      const { rows } = await pool.query<{ workflow_id: string }>('SELECT workflow_id FROM atr_documents WHERE atr_id = $1', [atrId]);
+      const holder = rows[0]?.workflow_id;
+      if (holder !== undefined && holder !== workflowId) throw new AtrIdConflictError(atrId, holder);
     },
 
     async getAtr(atrId: string): Promise<{ bytes: Uint8Array; sha256: string } | null> {

@@ -1,6 +1,6 @@
 /**
  * Messages to citizens on PostgreSQL: every send keyed by its activity's idempotency key (outbound_messages),
- * the WhatsApp media uploaded for each ATR, the per-number pacing slots, and the replies we are waiting
+ * the WhatsApp media uploaded for each ATR document (by its SHA-256), the per-number pacing slots, and the replies we are waiting
  * for. The only module that names outbound_messages, whatsapp_media, recipient_pacing and awaited_replies.
  */
 import type { Pool } from 'pg';
@@ -114,20 +114,23 @@ export function createOutboundMessageRepository(pool: Pool) {
       return rows.length > 0;
     },
 
-    /** An uploaded media id for this ATR no older than maxAgeDays, if any. */
-    async findMedia(atrId: string, maxAgeDays: number): Promise<string | undefined> {
+    /**
+     * A media id uploaded from exactly these bytes (the PDF's SHA-256) no older than maxAgeDays, if any. Keyed by
+     * content, not by ATR id: a reused ATR id can never be answered with another document's media.
+     */
+    async findMedia(pdfSha256: string, maxAgeDays: number): Promise<string | undefined> {
       const { rows } = await pool.query<{ media_id: string }>(
-        `SELECT media_id FROM whatsapp_media WHERE atr_id = $1 AND uploaded_at > now() - make_interval(days => $2)`,
-        [atrId, maxAgeDays],
+        `SELECT media_id FROM whatsapp_media WHERE pdf_sha256 = $1 AND uploaded_at > now() - make_interval(days => $2)`,
+        [pdfSha256, maxAgeDays],
       );
       return rows[0]?.media_id;
     },
 
-    async saveMedia(atrId: string, mediaId: string): Promise<void> {
+    async saveMedia(pdfSha256: string, mediaId: string): Promise<void> {
       await pool.query(
-        `INSERT INTO whatsapp_media (atr_id, media_id) VALUES ($1, $2)
-         ON CONFLICT (atr_id) DO UPDATE SET media_id = EXCLUDED.media_id, uploaded_at = now()`,
-        [atrId, mediaId],
+        `INSERT INTO whatsapp_media (pdf_sha256, media_id) VALUES ($1, $2)
+         ON CONFLICT (pdf_sha256) DO UPDATE SET media_id = EXCLUDED.media_id, uploaded_at = now()`,
+        [pdfSha256, mediaId],
       );
     },
 

@@ -5,6 +5,7 @@
  * before and after the call, keyed by the activity's idempotency key, so a retried activity never sends
  * twice unless the process died between Meta's answer and our update (the one window that cannot close).
  */
+import { createHash } from 'node:crypto';
 import type { Pool } from 'pg';
 import { createOutboundMessageRepository } from '../../db/repositories/outbound-messages';
 import { createWebhookInboxRepository } from '../../db/repositories/webhook-inbox';
@@ -44,11 +45,13 @@ const AMBIGUOUS_SEND_WAIT_MS = 30_000;
 export function createWhatsAppMessenger({ pool, api, pacing }: WhatsAppMessengerOptions): Messenger {
   const messages = createOutboundMessageRepository(pool);
   const inbox = createWebhookInboxRepository(pool);
-  const mediaFor = async (atrId: string, pdf: Uint8Array, fileName: string): Promise<string> => {
-    const stored = await messages.findMedia(atrId, MEDIA_REUSE_DAYS);
+  // Cached by the bytes' SHA-256, not the ATR id: an id reused by another closure must not find this upload.
+  const mediaFor = async (_atrId: string, pdf: Uint8Array, fileName: string): Promise<string> => {
+    const pdfSha256 = createHash('sha256').update(pdf).digest('hex');
+    const stored = await messages.findMedia(pdfSha256, MEDIA_REUSE_DAYS);
     if (stored) return stored;
     const mediaId = await api.uploadMedia(pdf, fileName, 'application/pdf');
-    await messages.saveMedia(atrId, mediaId);
+    await messages.saveMedia(pdfSha256, mediaId);
     return mediaId;
   };
 

@@ -201,8 +201,12 @@ export class WebhookRelay {
             ? interactive.list_reply.id
             : undefined;
     const payload = payloadText ? parsePayload(payloadText) : undefined;
-    const workflowId = payload?.workflowId ?? (await this.workflowOfWamid(row.contextWamid)) ?? (await this.awaitedReply(row.fromWaId, m.type));
+    const addressed = payload?.workflowId ?? (await this.workflowOfWamid(row.contextWamid));
+    // One live cycle: a reply to an older (superseded) cycle's message belongs to the grievance's newest live cycle.
+    const newest = addressed ? await this.closures.newerLiveCycle(addressed) : undefined;
+    const workflowId = newest ?? addressed ?? (await this.awaitedReply(row.fromWaId, m.type));
     if (!workflowId) return { state: 'unroutable', note: 'no payload, context or awaited reply ties this message to a grievance' };
+    const routed = newest ? { note: `addressed to ${addressed}, an older cycle; routed to the newest live cycle` } : {};
 
     const phone = (await this.closures.getClosure(workflowId))?.citizen.phone;
     if (!phone) return { state: 'unroutable', note: 'no closure recorded for the workflow', workflowId };
@@ -214,12 +218,12 @@ export class WebhookRelay {
     if (rating) {
       const feedback: FeedbackSignal = { messageId: m.id, rating, channel: 'whatsapp', receivedAt };
       await handle.signal(feedbackSignal, feedback);
-      return { state: 'delivered', workflowId };
+      return { state: 'delivered', workflowId, ...routed };
     }
     const details = detailsOf(m, payload, receivedAt);
     if (!details) return { state: 'ignored', note: `a ${m.type} message carries no feedback`, workflowId };
     await handle.signal(feedbackDetailsSignal, details);
-    return { state: 'delivered', workflowId };
+    return { state: 'delivered', workflowId, ...routed };
   }
 
   /** The one workflow that asked this number for a comment, if exactly one is waiting (text and voice only). */

@@ -85,6 +85,24 @@ describe('recordClosure', () => {
   });
 });
 
+describe('recordClosure: one live cycle per grievance', () => {
+  test('lists the older cycles still live as superseded, oldest first', async () => {
+    const { closure: c1, workflowId: w1 } = await recorded();
+    const { workflowId: w2 } = await recorded({ grievanceId: c1.grievanceId, cycle: 2 });
+    const c3 = ClosureSchema.parse(makeClosure({ grievanceId: c1.grievanceId, cycle: 3 }));
+    const { supersedes } = await activities().recordClosure({ workflowId: atrWorkflowId(c1.grievanceId, 3), closure: c3 });
+    expect(supersedes).toEqual([w1, w2]);
+  });
+
+  test('lists none when the older cycles have their outcome (SUPERSEDED too), or there are none', async () => {
+    const { closure: c1, workflowId: w1 } = await recorded();
+    expect((await activities().recordClosure({ workflowId: w1, closure: c1 })).supersedes).toEqual([]);
+    await activities().recordOutcome({ workflowId: w1, outcome: 'SUPERSEDED' });
+    const c2 = ClosureSchema.parse(makeClosure({ grievanceId: c1.grievanceId, cycle: 2 }));
+    expect((await activities().recordClosure({ workflowId: atrWorkflowId(c1.grievanceId, 2), closure: c2 })).supersedes).toEqual([]);
+  });
+});
+
 describe('renderAtr', () => {
   test('stores a real PDF and returns its fingerprint, not its bytes', async () => {
     const { workflowId } = await recorded();
@@ -99,6 +117,17 @@ describe('renderAtr', () => {
   test('uses the portal ATR number when there is one', async () => {
     const { workflowId } = await recorded({ atrNumber: `ATR/2026/${Date.now()}` });
     expect((await activities().renderAtr({ workflowId })).atrId).toMatch(/^ATR\/2026\//);
+  });
+
+  test("refuses to store another closure's document under an ATR number already used, and keeps the first", async () => {
+    const atrNumber = `ATR/2026/R${Date.now()}`;
+    const { workflowId: first } = await recorded({ atrNumber });
+    const stored = await activities().renderAtr({ workflowId: first });
+    // Only a closure that bypassed the intake can get here; the store still refuses.
+    const { workflowId: second } = await recorded({ atrNumber, subject: 'another grievance altogether' });
+    await expect(activities().renderAtr({ workflowId: second })).rejects.toThrow(`ATR ${atrNumber} is already stored for ${first}`);
+    const { rows } = await testPool().query('SELECT workflow_id, sha256 FROM atr_documents WHERE atr_id = $1', [atrNumber]);
+    expect(rows).toEqual([{ workflow_id: first, sha256: stored.sha256 }]);
   });
 });
 

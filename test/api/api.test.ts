@@ -3,10 +3,11 @@
  * PostgreSQL. A closure posted here is found through the visibility API by its search attributes,
  * and "not satisfied" leaves an escalation row and the ESCALATED outcome.
  */
+import { WorkflowNotFoundError } from '@temporalio/client';
 import { buildApi } from '../../api/server';
 import { AtrClient } from '../../client';
 import { createLogger } from '../../lib/log';
-import { testPool } from '../helpers/db';
+import { takenLongAgo, testIntake, testPool } from '../helpers/db';
 import { makeClosure } from '../helpers/fixtures';
 import { createClosureRepository } from '../../db/repositories/closures';
 import { AtrSealer } from '../../pdf/seal';
@@ -24,7 +25,7 @@ type Call = (method: string, path: string, body?: unknown, key?: string | null) 
 async function withApi(body: (call: Call, base: string) => Promise<void>) {
   await runWithWorker({ connection: dev }, async ({ taskQueue }) => {
     const app = await buildApi({
-      atr: new AtrClient(dev.client, taskQueue),
+      atr: new AtrClient(dev.client, testIntake(), taskQueue),
       apiKey: API_KEY,
       logger: createLogger('silent'),
       health: { temporal: () => dev.client.workflowService.getSystemInfo({}), database: () => testPool().query('SELECT 1') },
@@ -97,7 +98,7 @@ describe('HTTP API', () => {
         status: 202,
         json: { workflowId: `atr-${closure.grievanceId}-c1`, duplicate: false, status: `/v1/grievances/${closure.grievanceId}` },
       });
-      expect(await call('POST', '/v1/closures', closure)).toMatchObject({ status: 202, json: { workflowId: first.json.workflowId, duplicate: true } });
+      expect(await call('POST', '/v1/closures', closure)).toMatchObject({ status: 200, json: { workflowId: first.json.workflowId, duplicate: true } });
 
       const found = await eventually(async () => {
         const list = [];
@@ -111,6 +112,52 @@ describe('HTTP API', () => {
         return res.json?.state?.stage === 'AWAITING_FEEDBACK' ? res : undefined;
       });
       expect(status.json).toMatchObject({ cycle: 1, execution: 'RUNNING', state: { delivery: { status: 'SENT' }, reminders: [{ number: 1 }, { number: 2 }] } });
+    });
+  });
+
+  test('answers 200 and the same workflow id for a closure taken long ago that Temporal no longer knows', async () => {
+    await withApi(async (call) => {
+      const closure = makeClosure(daytime);
+      const workflowId = await takenLongAgo(AtrClient.validateClosure(closure));
+
+      const again = await call('POST', '/v1/closures', { ...closure, citizen: { ...closure.citizen, phone: '+919876543210' } });
+      expect(again).toEqual({ status: 200, json: { workflowId, duplicate: true, status: `/v1/grievances/${closure.grievanceId}` } });
+      await expect(dev.client.workflow.getHandle(workflowId).describe()).rejects.toThrow(WorkflowNotFoundError);
+    });
+  });
+
+  test('refuses the same grievance and cycle with different content: 409 naming the fields that differ, not their values', async () => {
+    await withApi(async (call) => {
+      const closure = makeClosure(daytime);
+      const first = await call('POST', '/v1/closures', closure);
+      const changed = { ...closure, subject: 'नया विषय', citizen: { ...closure.citizen!, phone: '9812345678' } };
+      const res = await call('POST', '/v1/closures', changed);
+      expect(res.status).toBe(409);
+      expect(res.json).toEqual({
+        error: 'closure_conflict',
+        message: expect.stringContaining('(citizen.phone, subject)'),
+        workflowId: first.json.workflowId,
+        fields: [
+          { field: 'citizen.phone', message: 'differs from the closure first posted for this grievance and cycle' },
+          { field: 'subject', message: 'differs from the closure first posted for this grievance and cycle' },
+        ],
+      });
+      expect(JSON.stringify(res.json)).not.toMatch(/9812345678|नया विषय/);
+      await dev.client.workflow.getHandle(first.json.workflowId).terminate('test finished');
+    });
+  });
+
+  test("refuses an atrNumber another closure already has: 409 naming atrNumber, and starts nothing", async () => {
+    await withApi(async (call) => {
+      const atrNumber = `ATR/2026/${Date.now()}`;
+      const first = await call('POST', '/v1/closures', makeClosure({ ...daytime, atrNumber }));
+      expect(first.status).toBe(202);
+      const other = makeClosure({ ...daytime, atrNumber });
+      const res = await call('POST', '/v1/closures', other);
+      expect(res).toMatchObject({ status: 409, json: { error: 'closure_conflict', fields: [{ field: 'atrNumber' }] } });
+      expect(res.json.message).toMatch(/^atrNumber is already another closure's ATR number/);
+      await expect(dev.client.workflow.getHandle(`atr-${other.grievanceId}-c1`).describe()).rejects.toThrow(WorkflowNotFoundError);
+      await dev.client.workflow.getHandle(first.json.workflowId).terminate('test finished');
     });
   });
 
@@ -185,11 +232,30 @@ describe('HTTP API', () => {
     });
   });
 
+  test("starts a closure on the portal's retry when its first posting was recorded but Temporal could not start it", async () => {
+    const { Client, Connection } = await import('@temporalio/client');
+    const connection = await Connection.connect({ address: process.env.TEST_TEMPORAL_ADDRESS! });
+    await connection.close(); // Temporal unreachable for the first posting
+    const down = await buildApi({ atr: new AtrClient(new Client({ connection }), testIntake()), apiKey: API_KEY, logger: createLogger('silent'), health: {} });
+    const closure = makeClosure(daytime);
+    try {
+      const res = await down.inject({ method: 'POST', url: '/v1/closures', headers: { authorization: `Bearer ${API_KEY}` }, payload: closure });
+      expect(res.statusCode).toBe(500);
+    } finally {
+      await down.close();
+    }
+    await withApi(async (call) => {
+      expect(await call('POST', '/v1/closures', closure)).toMatchObject({ status: 202, json: { workflowId: `atr-${closure.grievanceId}-c1`, duplicate: false } });
+      expect(await call('POST', '/v1/closures', closure)).toMatchObject({ status: 200, json: { duplicate: true } });
+      await dev.client.workflow.getHandle(`atr-${closure.grievanceId}-c1`).terminate('test finished');
+    });
+  });
+
   test('hides the details of an internal error behind a request id', async () => {
     const { Client, Connection } = await import('@temporalio/client');
     const connection = await Connection.connect({ address: process.env.TEST_TEMPORAL_ADDRESS! });
     await connection.close(); // every call through it now fails inside the server
-    const app = await buildApi({ atr: new AtrClient(new Client({ connection })), apiKey: API_KEY, logger: createLogger('silent'), health: {} });
+    const app = await buildApi({ atr: new AtrClient(new Client({ connection }), testIntake()), apiKey: API_KEY, logger: createLogger('silent'), health: {} });
     const base = await app.listen({ host: '127.0.0.1', port: 0 });
     try {
       const res = await fetch(`${base}/v1/closures`, {

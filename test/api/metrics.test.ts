@@ -5,14 +5,14 @@ import { createApiMetrics } from '../../api/metrics';
 import { buildApi } from '../../api/server';
 import { AtrClient } from '../../client';
 import { createLogger } from '../../lib/log';
-import { closeTestPool, testPool } from '../helpers/db';
+import { closeTestPool, testIntake, testPool } from '../helpers/db';
 
 afterAll(closeTestPool);
 
 test('counts webhooks by result and times requests by route', async () => {
   const connection = await Connection.connect({ address: process.env.TEST_TEMPORAL_ADDRESS! });
   const app = await buildApi({
-    atr: new AtrClient(new Client({ connection })),
+    atr: new AtrClient(new Client({ connection }), testIntake()),
     apiKey: 'x'.repeat(20),
     logger: createLogger('silent'),
     health: {},

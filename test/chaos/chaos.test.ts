@@ -180,7 +180,8 @@ test(`survives crashes, restarts, faults and abuse with nothing lost (${N} closu
           headers: { authorization: `Bearer ${TEST_ENV.PORTAL_API_KEY}`, 'content-type': 'application/json' },
           body: JSON.stringify(c.closure),
         }).catch(() => undefined);
-        if (res?.status === 202) break;
+        // 200: an earlier attempt got through before the API went down (the intake answers the repeat).
+        if (res?.status === 202 || res?.status === 200) break;
         if (attempt > 300) throw new Error(`closure ${c.i} was never accepted (last status ${res?.status})`);
         await sleep(500);
       }

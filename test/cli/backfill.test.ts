@@ -6,6 +6,8 @@ import { ServiceError, WorkflowNotFoundError } from '@temporalio/client';
 import type { Closure } from '../../contracts/closure';
 import { atrWorkflowId } from '../../contracts/workflow';
 import { backfillExitCode, parseRate, printBackfill, runBackfill } from '../../cli/backfill';
+import { checkRow, readCsvRows } from '../../cli/closures-csv';
+import { takenLongAgo } from '../helpers/db';
 import { runWithWorker, useDevServer } from '../helpers/temporal';
 import { executionsOf, fast, terminate } from './backfill-support';
 import { capture, csvRow, writeCsv } from './support';
@@ -27,6 +29,34 @@ test('starts each closure once even when a row repeats and the file is imported 
     expect(await executionsOf(client, a.grievanceId!)).toEqual([atrWorkflowId(a.grievanceId!, 1)]);
     expect(await executionsOf(client, b.grievanceId!)).toEqual([atrWorkflowId(b.grievanceId!, 2)]);
     await terminate(client, [a, b]);
+  });
+});
+
+test('a re-run long after starts nothing again: the intake knows each closure though Temporal has forgotten it', async () => {
+  await runWithWorker({ connection: dev }, async ({ atr }) => {
+    const row = csvRow();
+    const file = writeCsv([row]);
+    for await (const r of readCsvRows(file)) {
+      const checked = checkRow(r);
+      if (checked.ok) await takenLongAgo(checked.closure);
+    }
+    const result = await runBackfill({ atr, out: capture() }, { file, ...fast });
+    expect(result.summary).toEqual({ rows: 1, valid: 1, started: 0, alreadyStarted: 1, invalid: 0, failed: 0 });
+    await expect(dev.client.workflow.getHandle(atrWorkflowId(row.grievanceId!, 1)).describe()).rejects.toThrow(WorkflowNotFoundError);
+  });
+});
+
+test('counts a row that changes a closure already started as failed, naming the changed columns’ fields but not their values', async () => {
+  await runWithWorker({ connection: dev }, async ({ atr, client }) => {
+    const row = csvRow();
+    await runBackfill({ atr, out: capture() }, { file: writeCsv([row]), ...fast });
+    const out = capture();
+    const result = await runBackfill({ atr, out }, { file: writeCsv([{ ...row, subject: 'बदला हुआ विषय' }]), ...fast });
+    expect(result.summary).toMatchObject({ started: 0, alreadyStarted: 0, failed: 1 });
+    expect(result.failed).toEqual([{ line: 2, grievanceId: row.grievanceId, cycle: 1, error: expect.stringContaining('already posted with different content (subject)') }]);
+    expect(out.text()).not.toContain('बदला हुआ विषय');
+    expect(backfillExitCode(result)).toBe(1);
+    await terminate(client, [row]);
   });
 });
 

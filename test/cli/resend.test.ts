@@ -2,7 +2,7 @@
 import { AtrClient } from '../../client';
 import { CliError } from '../../cli/output';
 import { defaultRequester, parseRequester, printResend, runResend } from '../../cli/resend';
-import { testPool } from '../helpers/db';
+import { testIntake, testPool } from '../helpers/db';
 import { makeClosure } from '../helpers/fixtures';
 import { runWithWorker, useDevServer } from '../helpers/temporal';
 import { capture, daytime, eventually, waitForStage } from './support';
@@ -56,7 +56,7 @@ describe('resend', () => {
 
   test('refuses once the workflow has ended, and for a grievance never closed through us', async () => {
     const closure = makeClosure(daytime);
-    const atr = new AtrClient(dev.client, 'no-worker-needed');
+    const atr = new AtrClient(dev.client, testIntake(), 'no-worker-needed');
     const { workflowId } = await atr.closeGrievance(closure);
     await dev.client.workflow.getHandle(workflowId).terminate('test: closed by ops');
     await eventually(async () => ((await atr.getStatus(closure.grievanceId).catch(() => undefined))?.execution === 'TERMINATED' ? true : undefined));

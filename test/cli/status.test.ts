@@ -5,7 +5,7 @@
 import { AtrClient, GrievanceNotFoundError } from '../../client';
 import { CliError } from '../../cli/output';
 import { printStatus, runStatus, type StatusReport } from '../../cli/status';
-import { testPool } from '../helpers/db';
+import { testIntake, testPool } from '../helpers/db';
 import { makeClosure } from '../helpers/fixtures';
 import { runWithWorker, useDevServer } from '../helpers/temporal';
 import { capture, daytime, deliverStatuses, eventually, waitForStage } from './support';
@@ -92,7 +92,7 @@ describe('status', () => {
       await client.workflow.getHandle(workflowId).terminate('test: stopped by ops');
     });
     const report = await eventually(async () => {
-      const r: StatusReport = await runStatus({ atr: new AtrClient(dev.client), pool: testPool(), answerTimeoutMs: 2_000 }, grievanceId);
+      const r: StatusReport = await runStatus({ atr: new AtrClient(dev.client, testIntake()), pool: testPool(), answerTimeoutMs: 2_000 }, grievanceId);
       return r.execution === 'TERMINATED' ? r : undefined;
     });
     expect(report).toMatchObject({ live: false, stage: null, delivery: { status: 'SENT' }, feedbackOutcome: 'AWAITING', outcome: null });
@@ -103,7 +103,7 @@ describe('status', () => {
   });
 
   test('says a grievance never closed through us is not found', async () => {
-    await expect(runStatus({ atr: new AtrClient(dev.client), pool: testPool() }, 'NEVER-CLOSED-4711')).rejects.toThrow(
+    await expect(runStatus({ atr: new AtrClient(dev.client, testIntake()), pool: testPool() }, 'NEVER-CLOSED-4711')).rejects.toThrow(
       new GrievanceNotFoundError('NEVER-CLOSED-4711'),
     );
   });

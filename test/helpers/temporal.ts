@@ -21,7 +21,7 @@ import { createAtrRenderer } from '../../pdf/atr/render';
 import { AtrSealer } from '../../pdf/seal';
 import { createPortalNotifier } from '../../portal/callback';
 import { createAtrWorkers, createStore, type AtrWorkers } from '../../worker';
-import { closeTestPool, testPool } from './db';
+import { closeTestPool, testIntake, testPool } from './db';
 
 /** Payload encryption keys for tests (histories captured by tests are encrypted with these). */
 export const TEST_CODEC_KEYS = [{ id: 'test1', key: Buffer.from('c2FtcGFyay1hdHItdGVzdC1wYXlsb2FkLWtleS0zMmI=', 'base64') }];
@@ -120,7 +120,7 @@ export async function runWithWorker<T>(overrides: WorkerOverrides, body: (ctx: W
     dataConverter: TEST_DATA_CONVERTER,
     workflowBundle: { codePath: bundlePath },
   });
-  const atr = new AtrClient(connection.client, taskQueue);
+  const atr = new AtrClient(connection.client, testIntake(), taskQueue);
   // A test that fails midway must not leave workflows running: on the time-skipping server a pending
   // activity with no worker stops time for every test after it.
   const started: string[] = [];

@@ -8,7 +8,7 @@ import { randomUUID } from 'node:crypto';
 import { AtrClient } from '../../client';
 import { stateQuery } from '../../contracts/workflow';
 import { PROJECT_ROOT } from '../../lib/paths';
-import { closeTestPool, testDatabaseUrl } from '../helpers/db';
+import { closeTestPool, testDatabaseUrl, testIntake } from '../helpers/db';
 import { makeClosure } from '../helpers/fixtures';
 import { TEST_ENV, connectDevServer } from '../helpers/temporal';
 import { freePort } from '../setup/global-setup';
@@ -37,7 +37,7 @@ test('runs from the build\'s workflow bundle, serves the SDK metrics, our counte
   for (const stream of [worker.stdout, worker.stderr]) stream.on('data', (c: Buffer) => (output += c.toString()));
   const exited = new Promise<number | null>((resolve) => worker.once('exit', (code) => resolve(code)));
   try {
-    const atr = new AtrClient(dev.client, taskQueue);
+    const atr = new AtrClient(dev.client, testIntake(), taskQueue);
     const { workflowId } = await atr.closeGrievance(makeClosure({ feedbackPolicy: { quietHours: null } }));
     const handle = dev.client.workflow.getHandle(workflowId);
     for (let i = 0; i < 600 && !(await handle.query(stateQuery).catch(() => undefined))?.delivery.messageId; i++) await new Promise((r) => setTimeout(r, 50));

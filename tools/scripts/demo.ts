@@ -30,7 +30,7 @@ export interface DemoOptions {
 /** One posted closure and what the API answered. */
 export interface DemoResult {
   closure: ClosureRequest;
-  /** HTTP status: 202 when accepted. */
+  /** HTTP status: 202 when started, 200 when the API already had this closure. */
   status: number;
   workflowId?: string;
   duplicate?: boolean;
@@ -85,7 +85,7 @@ export async function runDemo(options: DemoOptions): Promise<{ runId: string; re
     const c = closure;
     print(`${String(i + 1).padStart(2)}. ${c.grievanceId}  cycle ${c.cycle ?? 1}  ${c.department.code} ${c.department.nameEn}, ${c.district.nameEn}  (${c.citizen.language === 'en' ? 'English' : 'Hindi'})`);
     print(`    ${c.subject}`);
-    if (result.status === 202) {
+    if (result.status === 202 || result.status === 200) {
       print(`    workflow    ${result.workflowId}${result.duplicate ? '  (already started: same closure, nothing new)' : ''}`);
       print(`    phone page  ${result.phonePageUrl}`);
     } else {
@@ -93,7 +93,7 @@ export async function runDemo(options: DemoOptions): Promise<{ runId: string; re
     }
   }
 
-  const accepted = results.filter((r) => r.status === 202);
+  const accepted = results.filter((r) => r.status === 202 || r.status === 200);
   const ui = `${options.temporalUiUrl.replace(/\/+$/, '')}/namespaces/${encodeURIComponent(options.namespace)}/workflows`;
   const search = (q: string) => `${ui}?query=${encodeURIComponent(q)}`;
   print('');
@@ -144,9 +144,9 @@ async function postClosure(apiUrl: string, headers: Record<string, string>, clos
   try {
     const res = await fetch(`${apiUrl}/v1/closures`, { method: 'POST', headers, body: JSON.stringify(closure), signal: AbortSignal.timeout(30_000) });
     const text = await res.text();
-    if (res.status === 202) {
+    if (res.status === 202 || res.status === 200) {
       const body = JSON.parse(text) as { workflowId: string; duplicate: boolean };
-      return { closure, status: 202, workflowId: body.workflowId, duplicate: body.duplicate, phonePageUrl: phonePage };
+      return { closure, status: res.status, workflowId: body.workflowId, duplicate: body.duplicate, phonePageUrl: phonePage };
     }
     return { closure, status: res.status, error: errorText(text), phonePageUrl: phonePage };
   } catch (err) {

@@ -2,6 +2,7 @@
  * Our Cloud API client and WhatsApp messenger against the simulator over real HTTP: what is sent, how every
  * class of Meta error is handled, idempotent retries, media reuse and the pair-rate gap.
  */
+import { createHash } from 'node:crypto';
 import type { CitizenMessage } from '../../../activities/ports';
 import { PermanentError } from '../../../lib/errors';
 import { buildSimulator, type Simulator } from '../../../tools/simulator/server';
@@ -81,6 +82,26 @@ describe('Cloud API client', () => {
     expect(records).toHaveLength(2);
     const mediaIds = records.map((r) => ((r.request.template as { components: { parameters: { document?: { id: string } }[] }[] }).components[0]!.parameters[0]!.document!.id));
     expect(new Set(mediaIds).size).toBe(1);
+  });
+
+  test('never answers a reused ATR id with another closure’s PDF: media are kept by the document’s SHA-256', async () => {
+    const atrId = `ATR/2026/M${Date.now()}`;
+    const m = messenger();
+    const docs = [pdf, new TextEncoder().encode('%PDF-1.7\n% another closure\ntrailer<<>>\n%%EOF')];
+    const mediaIds: string[] = [];
+    for (const doc of docs) {
+      const to = uniqueMobile();
+      const wf = await workflow();
+      await m.send({ idempotencyKey: `${wf}:atr`, workflowId: wf, to, language: 'hi', message: { ...(atrMessage(atrId) as Extract<CitizenMessage, { kind: 'ATR' }>), pdf: doc } });
+      const [record] = await sent(to);
+      mediaIds.push((record!.request.template as { components: { parameters: { document?: { id: string } }[] }[] }).components[0]!.parameters[0]!.document!.id);
+    }
+    expect(new Set(mediaIds).size).toBe(2);
+    // Each media id holds the bytes of its own document.
+    for (const [i, id] of mediaIds.entries()) {
+      const info = (await (await fetch(`${url}/v25.0/${id}`, { headers: { authorization: `Bearer ${CRED.accessToken}` } })).json()) as { sha256: string };
+      expect(info.sha256).toBe(createHash('sha256').update(docs[i]!).digest('hex'));
+    }
   });
 
   test('keeps at least the pair interval between two messages to one number', async () => {

@@ -31,8 +31,8 @@ async function inbox(value: { messages?: InboundMessage[]; statuses?: StatusUpda
 const now = () => String(Math.floor(Date.now() / 1000));
 
 /** Starts a closure (quiet hours off) and waits until its ATR is sent; returns its handle and ATR message id. */
-async function started(ctx: WorkerContext) {
-  const { workflowId } = await ctx.atr.closeGrievance(makeClosure({ feedbackPolicy: { quietHours: null } }));
+async function started(ctx: WorkerContext, closure = makeClosure({ feedbackPolicy: { quietHours: null } })) {
+  const { workflowId } = await ctx.atr.closeGrievance(closure);
   const handle = ctx.client.workflow.getHandle(workflowId);
   for (let i = 0; i < 400; i++) {
     const s: AtrState = await handle.query(stateQuery);
@@ -91,6 +91,29 @@ describe('webhook relay', () => {
       });
       expect(state).toMatchObject({ outcome: 'SATISFIED', feedback: { rating: 'SATISFIED', channel: 'whatsapp', messageId: tap } });
       await handle.terminate('test done');
+    });
+  });
+
+  test("routes a tap on an older cycle's button to the grievance's newest live cycle", async () => {
+    await runWithWorker({ connection: dev }, async (ctx) => {
+      const closure = makeClosure({ feedbackPolicy: { quietHours: null } });
+      const older = await started(ctx, closure);
+      const newest = await started(ctx, { ...closure, cycle: 2 });
+      const tap = wamid();
+      await inbox({ messages: [{ from: CITIZEN, id: tap, timestamp: now(), type: 'button', context: { id: older.atrMessageId }, button: { payload: feedbackPayload(older.workflowId, 'SATISFIED'), text: 'संतुष्ट' } }] });
+      await relayUntilTaken(dev.client, 'inbound_messages', tap);
+      expect((await testPool().query('SELECT relay_state, workflow_id FROM inbound_messages WHERE wamid = $1', [tap])).rows[0]).toEqual({
+        relay_state: 'delivered',
+        workflow_id: newest.workflowId,
+      });
+      const state = await until(async () => {
+        const s = await newest.handle.query(stateQuery);
+        return s.outcome ? s : undefined;
+      });
+      expect(state).toMatchObject({ outcome: 'SATISFIED', feedback: { messageId: tap } });
+      const olderFeedback = ((await older.handle.fetchHistory()).events ?? []).filter((e) => e.workflowExecutionSignaledEventAttributes?.signalName === 'feedback');
+      expect(olderFeedback).toEqual([]);
+      for (const h of [older.handle, newest.handle]) await h.terminate('test done').catch(() => undefined);
     });
   });
 

@@ -8,7 +8,7 @@ import { buildApi } from '../../../api/server';
 import { AtrClient } from '../../../client';
 import { createLogger } from '../../../lib/log';
 import type { WebhookPayload } from '../../../messaging/whatsapp/protocol';
-import { closeTestPool, testPool } from '../../helpers/db';
+import { closeTestPool, testIntake, testPool } from '../../helpers/db';
 
 const SECRET = 'webhook-test-app-secret';
 const VERIFY = 'webhook-test-verify-token';
@@ -20,7 +20,7 @@ beforeAll(async () => {
   const { Connection } = await import('@temporalio/client');
   const connection = await Connection.connect({ address: process.env.TEST_TEMPORAL_ADDRESS! });
   const app = await buildApi({
-    atr: new AtrClient(new Client({ connection })),
+    atr: new AtrClient(new Client({ connection }), testIntake()),
     apiKey: 'x'.repeat(20),
     logger: createLogger('silent'),
     health: {},

@@ -11,19 +11,25 @@ import { feedback, useAtrTestBed } from './support';
 const bed = useAtrTestBed();
 
 describe('atrWorkflow start', () => {
-  test('starts one workflow for a repeated closure of the same grievance and cycle', async () => {
+  test('starts one workflow per grievance and cycle: the same closure again is a duplicate, a changed one is refused', async () => {
     await skipToIst(bed.env, '10:00');
     await bed.withWorker(async ({ atr, client }) => {
       const closure = makeClosure();
       const first = await atr.closeGrievance(closure);
-      const again = await atr.closeGrievance({ ...closure, subject: 'a changed subject' });
-      expect(again).toEqual({ workflowId: first.workflowId, duplicate: true });
-      const next = await atr.closeGrievance({ ...closure, cycle: 2 });
-      expect(next.duplicate).toBe(false);
-      expect(next.workflowId).not.toBe(first.workflowId);
-      const handles = [first.workflowId, next.workflowId].map((id) => client.workflow.getHandle(id));
-      for (const h of handles) await h.signal(feedbackSignal, feedback('SATISFIED'));
-      for (const h of handles) expect((await h.result()).outcome).toBe('SATISFIED');
+      expect(await atr.closeGrievance(closure)).toEqual({ workflowId: first.workflowId, duplicate: true });
+      await expect(atr.closeGrievance({ ...closure, subject: 'a changed subject' })).rejects.toMatchObject({
+        name: 'ClosureConflictError',
+        workflowId: first.workflowId,
+        fields: [{ field: 'subject' }],
+      });
+      const handle = client.workflow.getHandle(first.workflowId);
+      await handle.signal(feedbackSignal, feedback('SATISFIED'));
+      expect((await handle.result()).outcome).toBe('SATISFIED');
+
+      const next = await atr.closeGrievance({ ...closure, cycle: 2, subject: 'a changed subject' });
+      expect(next).toEqual({ workflowId: first.workflowId.replace(/-c1$/, '-c2'), duplicate: false });
+      await client.workflow.getHandle(next.workflowId).signal(feedbackSignal, feedback('SATISFIED'));
+      expect((await client.workflow.getHandle(next.workflowId).result()).outcome).toBe('SATISFIED');
     });
   });
 
