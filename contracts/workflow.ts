@@ -46,13 +46,16 @@ export type Outcome = (typeof OUTCOMES)[number];
 export const DELIVERY_STATUSES = ['PENDING', 'SENT', 'DELIVERED', 'READ', 'FAILED', 'UNDELIVERABLE', 'SMS_FALLBACK'] as const;
 /** A delivery status. */
 export type DeliveryStatus = (typeof DELIVERY_STATUSES)[number];
-/** Statuses arrive out of order; a lower rank never overwrites a higher one. */
+/**
+ * Statuses arrive out of order; a lower rank never overwrites a higher one. FAILED ranks below DELIVERED: a late
+ * `failed` never undoes `delivered` or `read` (the citizen has the message). UNDELIVERABLE is set only before delivery.
+ */
 export const DELIVERY_RANK: Record<DeliveryStatus, number> = {
   PENDING: 0,
   SENT: 1,
-  DELIVERED: 2,
-  READ: 3,
-  FAILED: 4,
+  FAILED: 2,
+  DELIVERED: 3,
+  READ: 4,
   UNDELIVERABLE: 5,
   /** WhatsApp could not reach the citizen; the ATR link went by SMS. */
   SMS_FALLBACK: 6,

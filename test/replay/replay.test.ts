@@ -26,13 +26,13 @@ const fixtures = readdirSync(dir)
 const bundle = () => ({ codePath: process.env.TEST_WORKFLOW_BUNDLE! });
 
 test('has a history for every business outcome', async () => {
-  expect(fixtures.length).toBeGreaterThanOrEqual(8);
+  expect(fixtures.length).toBeGreaterThanOrEqual(11);
   // Results are encrypted with the test keys: decode them as a worker would.
   const results = fixtures.flatMap(({ history }) => (history.events ?? []).flatMap((e) => e.workflowExecutionCompletedEventAttributes?.result?.payloads ?? []));
   let payloads = results;
   for (const codec of [...(TEST_DATA_CONVERTER.payloadCodecs ?? [])].reverse()) payloads = await codec.decode(payloads);
   const outcomes = new Set(payloads.map((p) => defaultPayloadConverter.fromPayload<{ outcome: string }>(p).outcome));
-  expect([...outcomes].sort()).toEqual(['ESCALATED', 'NO_RESPONSE', 'SATISFIED', 'UNDELIVERABLE']);
+  expect([...outcomes].sort()).toEqual(['ESCALATED', 'NO_RESPONSE', 'SATISFIED', 'SUPERSEDED', 'UNDELIVERABLE']);
 });
 
 test.each(fixtures.map((f) => [f.name, f.history] as const))('replays %s with the current workflow code', async (name, history) => {

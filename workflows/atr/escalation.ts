@@ -4,6 +4,7 @@
  */
 import { condition } from '@temporalio/workflow';
 import { escalationLevelFor } from '../../contracts/workflow';
+import { courtesy } from './delivery';
 import { portal, store } from './options';
 import type { AtrRun } from './run';
 
@@ -17,11 +18,13 @@ export async function awaitDetails(run: AtrRun): Promise<void> {
   if (fb.channel !== 'whatsapp' || detailsWaitMinutes <= 0) return;
   run.enter('AWAITING_DETAILS');
   const wait = detailsWaitMinutes * 60_000;
+  // A newer closure ends the dialogue: the verdict stands and is escalated, but nothing more is asked.
+  const superseded = () => run.supersededBy !== undefined;
   if (!fb.reason && (await ask(run, 'askForReason'))) {
-    await condition(() => Boolean(fb.reason), wait, { summary: 'reason from the citizen' });
+    await condition(() => Boolean(fb.reason) || superseded(), wait, { summary: 'reason from the citizen' });
   }
   if (!fb.comment && !fb.voiceMediaId && (await ask(run, 'askForComment'))) {
-    await condition(() => Boolean(fb.comment || fb.voiceMediaId), wait, { summary: 'comment or voice note from the citizen' });
+    await condition(() => Boolean(fb.comment || fb.voiceMediaId) || superseded(), wait, { summary: 'comment or voice note from the citizen' });
   }
 }
 
@@ -37,10 +40,8 @@ export async function escalate(run: AtrRun): Promise<void> {
   run.markPortalAnswered(status, error);
 }
 
-/** A prompt that could not be sent is not waited for. */
+/** A prompt goes in daytime (the wait for the answer counts from it); one that could not be sent is not waited for. */
 async function ask(run: AtrRun, prompt: 'askForReason' | 'askForComment'): Promise<boolean> {
-  const sent = await run.bestEffort('could not ask the citizen for details', { ask: prompt }, () =>
-    run.messaging.courtesy[prompt]({ workflowId: run.workflowId }),
-  );
+  const sent = await courtesy(run, prompt, () => run.messaging.courtesy[prompt]({ workflowId: run.workflowId }));
   return sent !== undefined;
 }

@@ -1,66 +1,83 @@
 /**
- * One grievance closure, from disposal to the citizen's verdict: record it, render the ATR, deliver it
- * by day, wait for feedback with reminders, escalate "not satisfied" one level higher per cycle, and stay
- * open a while for late replies. This file is the use case; the run's state and handlers are in run.ts,
- * activity options in options.ts, and each step in the file named for it.
+ * One grievance closure, from disposal to the citizen's verdict: record it (superseding the grievance's older
+ * cycles), render the ATR, get it to the citizen by day (held, visibly, while a fault on our side blocks the
+ * channel), wait for feedback on every channel with reminders, escalate "not satisfied" one level higher per
+ * cycle, and stay open a while for late replies. Only the citizen decides an outcome: their answer, their
+ * silence, or a number no channel can reach; a fault on our side never does. This file is the use case; the
+ * run's state and handlers are in run.ts, activity options in options.ts, and each step in the file named for it.
  *
  * Histories in flight replay this code: a change to the order or kind of commands needs patched() and a
  * replay fixture (see test/replay).
  */
-import { upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
+import { getExternalWorkflowHandle, log, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
 import type { Closure } from '../../contracts/closure';
-import { SA, initialSearchAttributes, type AtrResult, type Outcome } from '../../contracts/workflow';
-import { deliverAtr, sendSmsFallback } from './delivery';
+import { SA, initialSearchAttributes, supersededSignal, type Acknowledgement, type AtrResult, type Outcome } from '../../contracts/workflow';
+import { deliver } from './delivery';
 import { awaitDetails, escalate } from './escalation';
-import { acknowledge, awaitFeedback, keepOpenForLateFeedback, recordDecisiveFeedback } from './feedback';
+import { acknowledge, awaitFeedback, keepOpenForLateFeedback, recordDecisiveFeedback, recordQueued, type Verdict } from './feedback';
 import { renderer, store } from './options';
-import { AtrRun } from './run';
-import { nextSendableTime } from './schedule';
-import { sleepUntil } from './timers';
+import { AtrRun, type CarriedRun } from './run';
 
-/** The ATR workflow: one per closure (grievance id + cycle). Business endings are outcomes, not failures. */
-export async function atrWorkflow(closure: Closure): Promise<AtrResult> {
-  const run = new AtrRun(closure);
+/**
+ * The ATR workflow: one per closure (grievance id + cycle). Business endings are outcomes, not failures.
+ * `carried` is set only when a long hold continued as new (delivery.ts).
+ */
+export async function atrWorkflow(closure: Closure, carried?: CarriedRun): Promise<AtrResult> {
+  const run = new AtrRun(closure, carried);
   run.setHandlers();
   ensureSearchAttributes(closure);
-  const { workflowId } = run;
+  if (!carried) await prepare(run, closure);
 
-  run.setPolicy((await store.recordClosure({ workflowId, closure })).policy);
-  run.enter('RENDERING');
-  run.setAtr(await renderer.renderAtr({ workflowId }));
-  run.enter('WAITING_FOR_DAYTIME');
-  await sleepUntil(nextSendableTime(Date.now(), run.policy.quietHours), 'quiet hours: ATR waits for daytime');
+  let verdict: Verdict;
+  do {
+    const reach = await deliver(run);
+    if (reach === 'out') run.openFeedbackWindow();
+    else run.openWindowFromFirstAttempt();
+    verdict = await awaitFeedback(run);
+  } while (verdict.kind === 'blocked');
 
-  const reached = (await deliverAtr(run)) || (await sendSmsFallback(run));
-  if (!reached) return finish(run, 'UNDELIVERABLE');
+  if (verdict.kind === 'superseded') return finish(run, 'SUPERSEDED');
+  if (verdict.kind === 'silence') return finish(run, run.unreachable ? 'UNDELIVERABLE' : 'NO_RESPONSE');
 
-  run.openFeedbackWindow();
-  const decisive = await awaitFeedback(run);
-  if (run.unreachable) return finish(run, 'UNDELIVERABLE');
-  if (!decisive) return finish(run, 'NO_RESPONSE');
-
+  const decisive = verdict.feedback;
   run.decide(decisive);
   if (decisive.rating === 'SATISFIED') {
     await recordDecisiveFeedback(run);
-    await acknowledge(run, decisive.messageId, 'SATISFIED');
-    return finish(run, 'SATISFIED');
+    return finish(run, 'SATISFIED', decisive.messageId);
   }
 
   await awaitDetails(run);
   await recordDecisiveFeedback(run);
   await escalate(run);
-  await acknowledge(run, decisive.messageId, 'ESCALATED');
-  return finish(run, 'ESCALATED');
+  return finish(run, 'ESCALATED', decisive.messageId);
+}
+
+/** Records the closure, tells the grievance's older live cycles that this one takes over, and renders the ATR. */
+async function prepare(run: AtrRun, closure: Closure): Promise<void> {
+  const { workflowId } = run;
+  const { policy, supersedes } = await store.recordClosure({ workflowId, closure });
+  run.setPolicy(policy);
+  for (const older of supersedes) {
+    // A cycle that has already ended (or was never started) needs no telling.
+    await getExternalWorkflowHandle(older)
+      .signal(supersededSignal, { byWorkflowId: workflowId, cycle: closure.cycle })
+      .catch((err: unknown) => log.info('older cycle not signalled', { workflowId, older, error: err instanceof Error ? err.message : String(err) }));
+  }
+  run.enter('RENDERING');
+  run.setAtr(await renderer.renderAtr({ workflowId }));
 }
 
 /**
- * Records the outcome, then (once the ATR reached the citizen) keeps the run open until the grace
- * period ends, so late feedback is still recorded and acknowledged.
+ * Records the outcome, acknowledges the decisive feedback (by day), then keeps the run open until the grace period
+ * ends, so late feedback is still recorded and acknowledged. A superseded run records what was queued and ends.
  */
-async function finish(run: AtrRun, outcome: Outcome): Promise<AtrResult> {
+async function finish(run: AtrRun, outcome: Outcome, decisiveMessageId?: string): Promise<AtrResult> {
   const reason = run.end(outcome);
   await store.recordOutcome({ workflowId: run.workflowId, outcome, reason });
-  if (run.window && outcome !== 'UNDELIVERABLE') await keepOpenForLateFeedback(run);
+  const ack: Acknowledgement | undefined = outcome === 'SATISFIED' || outcome === 'ESCALATED' ? outcome : undefined;
+  if (ack && decisiveMessageId && !run.supersededBy) await acknowledge(run, decisiveMessageId, ack);
+  if (run.supersededBy) await recordQueued(run, false);
+  else await keepOpenForLateFeedback(run);
   return run.complete();
 }
 

@@ -26,7 +26,10 @@ const SEND_TIMEOUT = '1m';
 const SEND_FIRST_RETRY = '5s';
 /** During a channel outage try every ten minutes, so ops see the retries and the ATR goes soon after. */
 const SEND_MAX_BACKOFF = '10m';
-/** A reminder, acknowledgement or dialogue prompt that cannot go out within two hours is stale. */
+/**
+ * A reminder, acknowledgement or dialogue prompt that cannot go out within two hours is stale. The workflow
+ * schedules each one only once quiet hours are over, so the two hours count from when it may go.
+ */
 const COURTESY_DEADLINE = '2h';
 
 /** The portal's reopen callback answers in seconds or not at all. */
@@ -48,14 +51,19 @@ export const RENDER_OPTIONS: ActivityOptions = {
   retry: { initialInterval: RENDER_FIRST_RETRY, backoffCoefficient: 2, maximumInterval: RENDER_MAX_BACKOFF, nonRetryableErrorTypes: [FAILURES.invalidClosure] },
 };
 
-/** The ATR itself and the SMS fallback: keep trying through channel outages; permanent refusals end it. */
+/**
+ * The ATR itself and the SMS fallback: transient faults are retried here (quiet hours too: QuietHours carries the
+ * delay until they end). What retrying cannot fix comes back to the workflow at once: a citizen no channel can
+ * reach, a channel not configured, and a fault on our side, which the workflow holds (delivery.ts) and retries
+ * on its own clock, visibly, instead of inside an activity's backoff.
+ */
 export const DELIVERY_OPTIONS: ActivityOptions = {
   startToCloseTimeout: SEND_TIMEOUT,
   retry: {
     initialInterval: SEND_FIRST_RETRY,
     backoffCoefficient: 2,
     maximumInterval: SEND_MAX_BACKOFF,
-    nonRetryableErrorTypes: [FAILURES.invalidClosure, FAILURES.undeliverable, FAILURES.messagingRejected],
+    nonRetryableErrorTypes: [FAILURES.invalidClosure, FAILURES.undeliverable, FAILURES.deliveryBlocked, FAILURES.channelNotConfigured],
   },
 };
 

@@ -1,53 +1,39 @@
 /**
  * One run of the ATR workflow: the state the state query returns, the feedback not yet handled, the
- * handlers that feed them (signals, the state query, the resendAtr update and its validator), and the
- * small transitions of that state. The steps (index.ts and its neighbours) change the state only here.
+ * handlers that feed them (signals, the state query, the resendAtr update), and the small transitions of
+ * that state. The steps (index.ts and its neighbours) change the state only here; channel statuses are
+ * applied in statuses.ts, the resend in resend.ts.
  */
 import { log, setHandler, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
 import type { Closure } from '../../contracts/closure';
 import {
-  DELIVERY_RANK,
   ESCALATION_LEVELS,
   SA,
   deliveryStatusSignal,
   feedbackDetailsSignal,
   feedbackSignal,
   resendAtrUpdate,
+  resumeDeliverySignal,
   stateQuery,
+  supersededSignal,
   type AtrResult,
   type AtrState,
-  type DeliveryStatus,
-  type DeliveryStatusSignal,
+  type DeliveryBlock,
   type EscalationLevel,
   type FeedbackDetailsSignal,
   type FeedbackPolicy,
   type FeedbackSignal,
   type Outcome,
   type PortalCallbackResult,
-  type ResendOutcome,
   type Stage,
 } from '../../contracts/workflow';
 import { messagingOn, type Messaging } from './options';
-import { HOUR_MS, iso, nextSendableTime, reminderTimes } from './schedule';
+import { resend, validateResend } from './resend';
+import { HOUR_MS, iso, reminderTimes } from './schedule';
+import { DeliveryStatuses } from './statuses';
+import type { ArrivedFeedback, CarriedRun, FeedbackWindow, Reminder } from './types';
 
-/** Statuses kept while the ATR's message id is unknown: sent, delivered, read, failed, each perhaps twice. */
-const EARLY_STATUS_LIMIT = 16;
-
-/** A feedback not yet handled, with the moment it arrived (which decides whether it came late). */
-export interface ArrivedFeedback {
-  feedback: FeedbackSignal;
-  arrivedAt: number;
-}
-
-/** The feedback window, in epoch ms: from delivery to its end, then open for late feedback until closesAt. */
-export interface FeedbackWindow {
-  opensAt: number;
-  endsAt: number;
-  closesAt: number;
-}
-
-/** A reminder as the state lists it. */
-export type Reminder = AtrState['reminders'][number];
+export type { ArrivedFeedback, CarriedRun, FeedbackWindow, Reminder } from './types';
 
 /** The run of one closure's workflow. Construct it inside the workflow function. */
 export class AtrRun {
@@ -55,19 +41,31 @@ export class AtrRun {
   /** The activities that message the citizen, on the messaging task queue. */
   readonly messaging: Messaging = messagingOn(workflowInfo().taskQueue);
   /** Feedback that arrived and is not yet handled, in arrival order. */
-  readonly pendingFeedback: ArrivedFeedback[] = [];
+  readonly pendingFeedback: ArrivedFeedback[];
   /** Details no "not satisfied" was waiting for: recorded on their own. */
-  readonly pendingDetails: FeedbackDetailsSignal[] = [];
-  /** Set once the ATR has reached the citizen. */
+  readonly pendingDetails: FeedbackDetailsSignal[];
+  /** Set once the ATR has gone out (or, for an ATR that never went out, from its first attempt). */
   window?: FeedbackWindow;
+  /** When the ATR was first attempted: the window of an ATR that never went out counts from here. */
+  firstAttemptAt?: number;
+  /** Ops asked a blocked closure to try again now. */
+  resumeRequested = false;
+  /** A newer closure of the grievance took over: no more messages. */
+  supersededBy?: { byWorkflowId: string; cycle: number };
+  /** Why the SMS link cannot go (no gateway here, or the gateway cannot reach the number); never retried. */
+  smsFailure?: string;
+  readonly statuses: DeliveryStatuses;
   private readonly state: AtrState;
+  /** Resend numbers handed out in this run (a refused resend uses its number up too). */
+  private resendCount = 0;
   /** Message ids already taken in: a redelivered webhook or a retried request counts once. */
-  private readonly seenMessageIds = new Set<string>();
-  /** Statuses that beat the ATR's send (the webhook won the race): applied once the message id is known. */
-  private readonly earlyStatuses: DeliveryStatusSignal[] = [];
+  private readonly seenMessageIds: Set<string>;
 
-  constructor(closure: Closure) {
-    this.state = {
+  constructor(
+    readonly closure: Closure,
+    carried?: CarriedRun,
+  ) {
+    this.state = carried?.state ?? {
       grievanceId: closure.grievanceId,
       cycle: closure.cycle,
       departmentCode: closure.department.code,
@@ -78,6 +76,13 @@ export class AtrRun {
       reminders: [],
       otherFeedback: [],
     };
+    this.seenMessageIds = new Set(carried?.seenMessageIds);
+    this.pendingFeedback = carried?.pendingFeedback ?? [];
+    this.pendingDetails = carried?.pendingDetails ?? [];
+    this.firstAttemptAt = carried?.firstAttemptAt;
+    this.window = carried?.window;
+    this.smsFailure = carried?.smsFailure;
+    this.statuses = new DeliveryStatuses(this.state, carried?.atrFailedOnOurSide ?? false);
   }
 
   /** Installs every handler; call it before the first await, so nothing sent at start is lost. */
@@ -89,11 +94,29 @@ export class AtrRun {
     setHandler(feedbackDetailsSignal, (details) => {
       if (this.firstSight(details.messageId) && !this.mergeDetails(details)) this.pendingDetails.push(details);
     });
-    setHandler(deliveryStatusSignal, (report) => {
-      if (this.state.delivery.messageId) this.applyDeliveryStatus(report);
-      else if (this.earlyStatuses.length < EARLY_STATUS_LIMIT) this.earlyStatuses.push(report);
+    setHandler(deliveryStatusSignal, (report) => this.statuses.apply(report));
+    setHandler(resumeDeliverySignal, ({ requestedBy }) => {
+      log.info('delivery resumed by ops', { workflowId: this.workflowId, requestedBy });
+      this.resumeRequested = true;
     });
-    setHandler(resendAtrUpdate, ({ requestedBy }) => this.resend(requestedBy), { validator: (_request) => this.validateResend() });
+    setHandler(supersededSignal, (by) => {
+      this.supersededBy ??= by;
+    });
+    setHandler(resendAtrUpdate, ({ requestedBy }) => resend(this, requestedBy), { validator: (_request) => validateResend(this) });
+  }
+
+  /** The state to hand to the run that continues this one. */
+  carry(): CarriedRun {
+    return {
+      state: this.state,
+      seenMessageIds: [...this.seenMessageIds],
+      pendingFeedback: this.pendingFeedback,
+      pendingDetails: this.pendingDetails,
+      ...(this.firstAttemptAt !== undefined ? { firstAttemptAt: this.firstAttemptAt } : {}),
+      ...(this.window ? { window: this.window } : {}),
+      atrFailedOnOurSide: this.statuses.atrFailedOnOurSide,
+      ...(this.smsFailure ? { smsFailure: this.smsFailure } : {}),
+    };
   }
 
   /** The read-only view of the state for the steps. */
@@ -117,11 +140,6 @@ export class AtrRun {
     return this.undeliverable && !this.state.delivery.fallback;
   }
 
-  /** The channel has reported nothing about the ATR beyond "sent" (neither delivered, read nor failed). */
-  get awaitingDeliveryReport(): boolean {
-    return DELIVERY_RANK[this.state.delivery.status] < DELIVERY_RANK.DELIVERED;
-  }
-
   enter(stage: Stage): void {
     this.state.stage = stage;
   }
@@ -134,37 +152,68 @@ export class AtrRun {
     this.state.atr = atr;
   }
 
-  /** The channel accepted the ATR: statuses that came early now apply. */
+  /** The ATRs sent again (on request, or after a failure on our side), to append to. */
+  resendLog(): NonNullable<AtrState['resends']> {
+    return (this.state.resends ??= []);
+  }
+
+  /** The number of the next resend (each is its own message, under its own idempotency key). */
+  nextResendNumber(): number {
+    this.resendCount = Math.max(this.resendCount, this.state.resends?.length ?? 0) + 1;
+    return this.resendCount;
+  }
+
+  noteAttempt(): void {
+    this.firstAttemptAt ??= Date.now();
+  }
+
+  /** The ATR went out on WhatsApp: the block (if any) is over, and statuses that came early now apply. */
   markSent(messageId: string): void {
-    this.state.delivery = { ...this.state.delivery, status: higher(this.state.delivery.status, 'SENT'), messageId, sentAt: iso(Date.now()) };
-    upsertSearchAttributes([{ key: SA.deliveryStatus, value: this.state.delivery.status }]);
-    for (const report of this.earlyStatuses.splice(0)) this.applyDeliveryStatus(report);
+    this.clearBlock();
+    this.statuses.markSent(messageId);
+  }
+
+  /** A fault on our side holds the ATR (or met a courtesy message): visible in the state and the search attribute. */
+  markBlocked(block: DeliveryBlock): void {
+    if (this.state.delivery.blocked?.code !== block.code) upsertSearchAttributes([{ key: SA.deliveryBlocked, value: block.code }]);
+    this.state.delivery = { ...this.state.delivery, blocked: this.state.delivery.blocked?.code === block.code ? this.state.delivery.blocked : block };
+  }
+
+  /** A message went out, so the fault is fixed: the block and its search attribute go. */
+  clearBlock(): void {
+    if (!this.state.delivery.blocked) return;
+    const { blocked: _cleared, ...delivery } = this.state.delivery;
+    this.state.delivery = delivery;
+    upsertSearchAttributes([{ key: SA.deliveryBlocked, value: null }]);
   }
 
   markUndeliverable(reason: string): void {
     this.state.delivery = { ...this.state.delivery, status: 'UNDELIVERABLE', reason, updatedAt: iso(Date.now()) };
+    upsertSearchAttributes([{ key: SA.deliveryStatus, value: 'UNDELIVERABLE' }]);
   }
 
   markSmsSent(messageId: string): void {
+    this.clearBlock();
     this.state.delivery = { ...this.state.delivery, fallback: { channel: 'sms', messageId, sentAt: iso(Date.now()) } };
     upsertSearchAttributes([{ key: SA.deliveryStatus, value: 'SMS_FALLBACK' }]);
   }
 
-  /** The SMS fallback failed too: the reason names both channels. */
+  /** The SMS fallback failed too, after WhatsApp could not reach the citizen: the reason names both channels. */
   markSmsFailed(reason: string): void {
-    this.state.delivery = { ...this.state.delivery, status: 'UNDELIVERABLE', reason: `${this.state.delivery.reason ?? 'WhatsApp failed'}; SMS: ${reason}` };
+    this.state.delivery = { ...this.state.delivery, reason: `${this.state.delivery.reason ?? 'WhatsApp failed'}; SMS: ${reason}` };
   }
 
-  /** The ATR reached the citizen now: the window, its grace period and the reminders start from here. */
+  /** The ATR went out now: the window, its grace period and the reminders start from here. */
   openFeedbackWindow(): void {
-    const opensAt = Date.now();
-    const endsAt = opensAt + this.policy.feedbackWindowHours * HOUR_MS;
-    const closesAt = endsAt + this.policy.lateFeedbackGraceHours * HOUR_MS;
-    this.window = { opensAt, endsAt, closesAt };
-    this.state.stage = 'AWAITING_FEEDBACK';
-    this.state.feedbackWindowEndsAt = iso(endsAt);
-    this.state.closesAt = iso(closesAt);
-    this.state.reminders = reminderTimes(opensAt, this.policy).map((at, i) => ({ number: i + 1, dueAt: iso(at) }));
+    this.openWindowAt(Date.now(), true);
+  }
+
+  /**
+   * The ATR never went out (no channel reaches the citizen, or the citizen answered while it was held): the window
+   * counts from the first attempt, so such a closure still ends, and no reminders go. Never shorter than now.
+   */
+  openWindowFromFirstAttempt(): void {
+    if (!this.window) this.openWindowAt(this.firstAttemptAt ?? Date.now(), false);
   }
 
   markReminderSent(reminder: Reminder, messageId: string): void {
@@ -193,12 +242,14 @@ export class AtrRun {
 
   /** Sets the business outcome; returns its reason (why the ATR could not reach the citizen), if any. */
   end(outcome: Outcome): string | undefined {
-    const reason = outcome === 'UNDELIVERABLE' ? this.state.delivery.reason : undefined;
+    const reason = outcome === 'UNDELIVERABLE' ? this.state.delivery.reason : outcome === 'SUPERSEDED' ? `superseded by ${this.supersededBy?.byWorkflowId}` : undefined;
     this.state.outcome = outcome;
     if (reason) this.state.outcomeReason = reason;
     upsertSearchAttributes([
       { key: SA.outcome, value: outcome },
       { key: SA.feedbackOutcome, value: this.state.feedback?.rating ?? 'NONE' },
+      // A closure that ended is no longer held: ops' list of blocked closures shows only live ones.
+      ...(this.state.delivery.blocked ? [{ key: SA.deliveryBlocked, value: null }] : []),
     ]);
     return reason;
   }
@@ -217,14 +268,13 @@ export class AtrRun {
     };
   }
 
-  /** Runs a courtesy message (reminder, acknowledgement, prompt); a failure is logged and the run moves on. */
-  async bestEffort<T>(failure: string, fields: Record<string, unknown>, send: () => Promise<T>): Promise<T | undefined> {
-    try {
-      return await send();
-    } catch (err) {
-      log.warn(failure, { workflowId: this.workflowId, ...fields, error: err instanceof Error ? err.message : String(err) });
-      return undefined;
-    }
+  private openWindowAt(opensAt: number, withReminders: boolean): void {
+    const endsAt = Math.max(opensAt + this.policy.feedbackWindowHours * HOUR_MS, Date.now());
+    const closesAt = endsAt + this.policy.lateFeedbackGraceHours * HOUR_MS;
+    this.window = { opensAt, endsAt, closesAt };
+    this.state.feedbackWindowEndsAt = iso(endsAt);
+    this.state.closesAt = iso(closesAt);
+    this.state.reminders = withReminders ? reminderTimes(opensAt, this.policy).map((at, i) => ({ number: i + 1, dueAt: iso(at) })) : [];
   }
 
   private firstSight(messageId: string): boolean {
@@ -242,38 +292,4 @@ export class AtrRun {
     fb.voiceMediaId ??= details.voiceMediaId;
     return true;
   }
-
-  /** Channel statuses arrive late, twice and out of order: only a higher rank moves the status. */
-  private applyDeliveryStatus(report: DeliveryStatusSignal): void {
-    const { delivery } = this.state;
-    if (!delivery.messageId || report.messageId !== delivery.messageId) return;
-    const next = report.status === 'FAILED' && report.permanent ? 'UNDELIVERABLE' : report.status;
-    if (DELIVERY_RANK[next] <= DELIVERY_RANK[delivery.status]) return;
-    this.state.delivery = {
-      ...delivery,
-      status: next,
-      updatedAt: report.at,
-      ...(report.errorCode !== undefined ? { errorCode: report.errorCode } : {}),
-      ...(next === 'UNDELIVERABLE' || next === 'FAILED' ? { reason: report.errorTitle ?? `channel error ${report.errorCode ?? 'unknown'}` } : {}),
-    };
-    upsertSearchAttributes([{ key: SA.deliveryStatus, value: next }]);
-  }
-
-  private validateResend(): void {
-    if (!this.state.delivery.messageId) throw new Error('the ATR has not been sent yet');
-    if (this.state.stage === 'COMPLETED') throw new Error('this closure is complete');
-    if (this.unreachable) throw new Error('WhatsApp cannot reach this citizen (see the delivery reason)');
-    if (nextSendableTime(Date.now(), this.state.policy?.quietHours ?? null) !== Date.now()) throw new Error('quiet hours: no messages to citizens now; try after they end');
-  }
-
-  private async resend(requestedBy: string): Promise<ResendOutcome> {
-    const resends = (this.state.resends ??= []);
-    const { messageId } = await this.messaging.delivery.resendAtr({ workflowId: this.workflowId, atrId: this.state.atr!.atrId, number: resends.length + 1 });
-    resends.push({ messageId, sentAt: iso(Date.now()), requestedBy });
-    return { messageId, resends: resends.length, channel: 'whatsapp', status: 'SENT', ...(this.state.outcome ? { outcomeDecided: this.state.outcome } : {}) };
-  }
-}
-
-function higher(a: DeliveryStatus, b: DeliveryStatus): DeliveryStatus {
-  return DELIVERY_RANK[a] >= DELIVERY_RANK[b] ? a : b;
 }

@@ -12,8 +12,8 @@ import { buildSimulator } from '../../../tools/simulator/server';
 import { testPool } from '../../helpers/db';
 import { makeClosure } from '../../helpers/fixtures';
 import { captureHistory, istClock, skipToIst } from '../../helpers/temporal';
-import { eventually } from '../../helpers/whatsapp';
-import { HOUR, feedback, markDelivered, outbox, useAtrTestBed } from './support';
+import { eventually, uniqueMobile } from '../../helpers/whatsapp';
+import { HOUR, feedback, markDelivered, outbox, untilState, useAtrTestBed, withSimulatedChannels } from './support';
 
 const { EventType } = temporal.api.enums.v1;
 const bed = useAtrTestBed();
@@ -31,32 +31,33 @@ describe('atrWorkflow delivery', () => {
     });
   });
 
-  test('ends UNDELIVERABLE when the channel reports the number can never receive it', async () => {
+  test('ends UNDELIVERABLE when WhatsApp reports the number can never receive it, no SMS can go, and no channel brought feedback', async () => {
     await skipToIst(bed.env, '10:00');
     await bed.withWorker(async ({ atr, client }) => {
       const { workflowId } = await atr.closeGrievance(makeClosure());
       const handle = client.workflow.getHandle(workflowId);
-      await bed.env.sleep(60_000);
-      const { delivery } = await handle.query(stateQuery);
-      await handle.signal(deliveryStatusSignal, { messageId: delivery.messageId!, status: 'DELIVERED', at: new Date().toISOString() });
+      const messageId = await untilState(handle, (s) => s.delivery.messageId);
       await handle.signal(deliveryStatusSignal, {
-        messageId: delivery.messageId!,
+        messageId,
         status: 'FAILED',
         permanent: true,
+        faultClass: 'CITIZEN_UNREACHABLE',
         errorCode: 131026,
         errorTitle: 'Message undeliverable',
         at: new Date().toISOString(),
       });
       // No SMS gateway in this test: the fallback cannot help either, and the reason says both.
-      expect(await handle.result()).toMatchObject({ outcome: 'UNDELIVERABLE', reason: expect.stringMatching(/^Message undeliverable; SMS: .*no SMS gateway/) });
+      expect(await handle.result()).toMatchObject({ outcome: 'UNDELIVERABLE', reason: expect.stringMatching(/^Message undeliverable; SMS: /) });
       const state = await handle.query(stateQuery);
       expect(state.delivery).toMatchObject({ status: 'UNDELIVERABLE', errorCode: 131026 });
       expect(state.reminders.filter((r) => r.sentAt)).toEqual([]);
+      // The helpline and the portal could still decide until the window ended.
+      expect(Date.parse(state.feedbackWindowEndsAt!) - Date.parse(state.delivery.sentAt!)).toBe(168 * HOUR);
       await captureHistory(handle, 'undeliverable');
     });
   });
 
-  test('sends the ATR link by SMS when WhatsApp has not delivered it within 24 h, and stops WhatsApp reminders', async () => {
+  test('sends the ATR link by SMS when WhatsApp has not delivered it by the deadline, keeps the conversation open, and stops WhatsApp reminders', async () => {
     const sim = await buildSimulator({ appSecret: 's', accessToken: 'sms-token', phoneNumberId: '100000000000001' });
     const simUrl = await sim.app.listen({ host: '127.0.0.1', port: 0 });
     try {
@@ -84,22 +85,68 @@ describe('atrWorkflow delivery', () => {
     }
   });
 
-  test('sends the ATR again on an operator request, and refuses in quiet hours', async () => {
+  test('sends the ATR again on an operator request and reports its status, warns once the outcome is decided, and refuses in quiet hours', async () => {
     await skipToIst(bed.env, '10:00');
     await bed.withWorker(async ({ atr, client }) => {
       const { workflowId } = await atr.closeGrievance(makeClosure());
       const handle = client.workflow.getHandle(workflowId);
       await markDelivered(handle);
-      const first = await handle.executeUpdate(resendAtrUpdate, { args: [{ requestedBy: 'ops:test' }] });
-      expect(first).toMatchObject({ resends: 1, messageId: expect.stringMatching(/^outbox-/) });
+      const pending = handle.executeUpdate(resendAtrUpdate, { args: [{ requestedBy: 'ops:test' }] });
+      const resent = await untilState(handle, (s) => s.resends?.[0]?.messageId);
+      await handle.signal(deliveryStatusSignal, { messageId: resent, status: 'DELIVERED', at: new Date().toISOString() });
+      expect(await pending).toEqual({ messageId: resent, resends: 1, channel: 'whatsapp', status: 'DELIVERED' });
       expect((await outbox(workflowId)).map((m) => m.purpose)).toEqual(['ATR', 'ATR']);
+
+      await handle.signal(feedbackSignal, feedback('SATISFIED'));
+      await untilState(handle, (s) => s.outcome);
+      // No status comes for this one: after the wait it reports SENT, and says the outcome is already decided.
+      const [late] = await Promise.all([handle.executeUpdate(resendAtrUpdate, { args: [{ requestedBy: 'ops:test' }] }), bed.env.sleep(31_000)]);
+      expect(late).toMatchObject({ resends: 2, channel: 'whatsapp', status: 'SENT', outcomeDecided: 'SATISFIED' });
+
       await skipToIst(bed.env, '22:00');
       const refused = await handle.executeUpdate(resendAtrUpdate, { args: [{ requestedBy: 'ops:test' }] }).catch((e) => e);
       expect(refused.cause?.message).toMatch(/^quiet hours/);
+      await handle.result();
+      expect((await handle.query(stateQuery)).resends?.map((r) => r.requestedBy)).toEqual(['ops:test', 'ops:test']);
+    });
+  });
+
+  test('refuses a resend when WhatsApp cannot reach the citizen and no SMS can go', async () => {
+    await skipToIst(bed.env, '10:00');
+    await bed.withWorker(async ({ atr, client }) => {
+      const { workflowId } = await atr.closeGrievance(makeClosure());
+      const handle = client.workflow.getHandle(workflowId);
+      const messageId = await untilState(handle, (s) => s.delivery.messageId);
+      await handle.signal(deliveryStatusSignal, { messageId, status: 'FAILED', permanent: true, faultClass: 'CITIZEN_UNREACHABLE', errorCode: 131026, at: new Date().toISOString() });
+      await untilState(handle, (s) => (s.delivery.reason?.includes('SMS') ? true : undefined));
+      const refused = await handle.executeUpdate(resendAtrUpdate, { args: [{ requestedBy: 'ops:test' }] }).catch((e) => e);
+      expect(refused.cause?.message).toMatch(/^WhatsApp cannot reach this citizen, and the SMS link cannot go either/);
+      expect((await outbox(workflowId)).map((m) => m.purpose)).toEqual(['ATR']);
       await handle.signal(feedbackSignal, feedback('SATISFIED'));
       await handle.result();
-      expect((await handle.query(stateQuery)).resends).toEqual([{ messageId: first.messageId, sentAt: expect.any(String), requestedBy: 'ops:test' }]);
     });
+  });
+
+  test('resends by SMS when WhatsApp cannot reach the citizen and a gateway is configured', async () => {
+    await skipToIst(bed.env, '10:00');
+    await withSimulatedChannels(
+      bed,
+      async ({ atr, client, sim }) => {
+        const phone = uniqueMobile();
+        const { workflowId } = await atr.closeGrievance(makeClosure({ citizen: { name: 'राधा', phone, language: 'hi' } }));
+        const handle = client.workflow.getHandle(workflowId);
+        const messageId = await untilState(handle, (s) => s.delivery.messageId);
+        await handle.signal(deliveryStatusSignal, { messageId, status: 'FAILED', permanent: true, faultClass: 'CITIZEN_UNREACHABLE', errorCode: 131026, at: new Date().toISOString() });
+        await untilState(handle, (s) => s.delivery.fallback);
+        const [outcome] = await Promise.all([handle.executeUpdate(resendAtrUpdate, { args: [{ requestedBy: 'ops:test' }] }), bed.env.sleep(31_000)]);
+        expect(outcome).toMatchObject({ channel: 'sms', status: 'SENT', resends: 1 });
+        expect(sim.state.smsFor(phone).length).toBeGreaterThanOrEqual(1);
+        expect(sim.state.messagesFor(phone).filter((m) => m.wamid)).toHaveLength(1); // WhatsApp was not tried again
+        await handle.signal(feedbackSignal, feedback('SATISFIED', { channel: 'sms-link' }));
+        expect((await handle.result()).outcome).toBe('SATISFIED');
+      },
+      { sms: true },
+    );
   });
 
   test('never lets a late "sent" status overwrite "read"', async () => {

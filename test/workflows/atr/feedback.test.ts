@@ -6,8 +6,8 @@
 import { feedbackSignal, stateQuery, type AtrResult } from '../../../contracts/workflow';
 import { testPool } from '../../helpers/db';
 import { makeClosure } from '../../helpers/fixtures';
-import { captureHistory, skipToIst } from '../../helpers/temporal';
-import { HOUR, feedback, markDelivered, outbox, useAtrTestBed } from './support';
+import { captureHistory, istClock, skipToIst } from '../../helpers/temporal';
+import { HOUR, feedback, markDelivered, outbox, scheduledAt, useAtrTestBed } from './support';
 
 const bed = useAtrTestBed();
 
@@ -83,6 +83,23 @@ describe('atrWorkflow feedback', () => {
       expect((await outbox(workflowId)).at(-1)?.purpose).toBe('ACKNOWLEDGEMENT');
       expect((await testPool().query('SELECT 1 FROM escalations WHERE workflow_id = $1', [workflowId])).rowCount).toBe(0);
       await captureHistory(handle, 'late-feedback');
+    });
+  });
+
+  test('acknowledges a reply that came at 23:00 IST at 09:00 IST, and records the outcome at once', async () => {
+    await skipToIst(bed.env, '10:00');
+    await bed.withWorker(async ({ atr, client }) => {
+      const { workflowId } = await atr.closeGrievance(makeClosure());
+      const handle = client.workflow.getHandle(workflowId);
+      await markDelivered(handle);
+      await skipToIst(bed.env, '23:00');
+      await handle.signal(feedbackSignal, feedback('SATISFIED', { channel: 'whatsapp' }));
+      expect((await handle.result()).outcome).toBe('SATISFIED');
+      const [acked] = await scheduledAt(handle, 'acknowledgeFeedback');
+      const [recorded] = await scheduledAt(handle, 'recordOutcome');
+      expect(istClock(acked!)).toBe('09:00');
+      expect(istClock(recorded!)).toBe('23:00');
+      expect((await outbox(workflowId)).at(-1)?.purpose).toBe('ACKNOWLEDGEMENT');
     });
   });
 });

@@ -2,6 +2,7 @@
  * Shared plumbing for the ATR workflow tests: one time-skipping server and one fake portal per test file,
  * a real worker per test (real activities, the test PostgreSQL), and the small helpers the tests share.
  */
+import type { temporal } from '@temporalio/proto';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import {
   deliveryStatusSignal,
@@ -10,6 +11,10 @@ import {
   type DeliveryStatusSignal,
   type FeedbackSignal,
 } from '../../../contracts/workflow';
+import { createSmsGateway } from '../../../messaging/sms/gateway';
+import { createCloudApi } from '../../../messaging/whatsapp/client';
+import { createWhatsAppMessenger } from '../../../messaging/whatsapp/messenger';
+import { buildSimulator, type Simulator } from '../../../tools/simulator/server';
 import { closeTestPool, testPool } from '../../helpers/db';
 import { startFakePortal, type FakePortal } from '../../helpers/portal';
 import { createTimeSkippingEnv, runWithWorker, type WorkerContext, type WorkerOverrides } from '../../helpers/temporal';
@@ -67,4 +72,50 @@ export async function outbox(workflowId: string) {
     [workflowId],
   );
   return rows;
+}
+
+/** The messages a workflow handed to the outbox, with their message ids, oldest first. */
+export async function outboxIds(workflowId: string) {
+  const { rows } = await testPool().query<{ purpose: string; message_id: string }>(
+    'SELECT purpose, message_id FROM outbound_messages WHERE workflow_id = $1 ORDER BY created_at',
+    [workflowId],
+  );
+  return rows.map((r) => ({ purpose: r.purpose, messageId: r.message_id }));
+}
+
+/** When (the server's clock, epoch ms) the workflow scheduled each run of an activity: its history is the witness. */
+export async function scheduledAt(handle: { fetchHistory(): Promise<temporal.api.history.v1.IHistory> }, activity: string): Promise<number[]> {
+  const { events } = await handle.fetchHistory();
+  return (events ?? [])
+    .filter((e) => e.activityTaskScheduledEventAttributes?.activityType?.name === activity)
+    .map((e) => Number(e.eventTime!.seconds) * 1000 + Math.floor((e.eventTime!.nanos ?? 0) / 1e6));
+}
+
+/** Polls the state query until `pick` gives a value (in real time: the server's clock does not move meanwhile). */
+export async function untilState<T>(handle: { query: (q: typeof stateQuery) => Promise<AtrState> }, pick: (s: AtrState) => T | undefined): Promise<T> {
+  for (let i = 0; i < 400; i++) {
+    const value = pick(await handle.query(stateQuery));
+    if (value !== undefined) return value;
+    await new Promise((r) => setTimeout(r, 25));
+  }
+  throw new Error('the workflow state never got there');
+}
+
+/**
+ * Runs `body` with a worker whose messages go to the simulator over real HTTP (WhatsApp Cloud API, and the SMS
+ * gateway when `sms` is set): the simulator's fault rules then answer our sends as Meta would.
+ */
+export async function withSimulatedChannels<T>(bed: AtrTestBed, body: (ctx: WorkerContext & { sim: Simulator }) => Promise<T>, opts: { sms?: boolean } = {}): Promise<T> {
+  const credentials = { appSecret: 's', accessToken: 'sim-token', phoneNumberId: '100000000000001' };
+  const sim = await buildSimulator(credentials);
+  const simUrl = await sim.app.listen({ host: '127.0.0.1', port: 0 });
+  try {
+    const api = createCloudApi({ baseUrl: simUrl, version: 'v25.0', phoneNumberId: credentials.phoneNumberId, accessToken: credentials.accessToken, timeoutMs: 5_000 });
+    return await bed.withWorker((ctx) => body({ ...ctx, sim }), {
+      messenger: createWhatsAppMessenger({ pool: testPool(), api, pacing: { minIntervalMs: 0, maxWaitMs: 5_000 } }),
+      ...(opts.sms ? { sms: createSmsGateway({ url: `${simUrl}/sms`, token: credentials.accessToken, sender: 'RJSMPK', timeoutMs: 5_000 }) } : {}),
+    });
+  } finally {
+    await sim.close();
+  }
 }
