@@ -5,6 +5,7 @@ import { createActivities, type ActivityDeps } from '../../activities';
 import { NO_METRICS } from '../../activities/ports';
 import { ClosureSchema } from '../../contracts/closure';
 import { atrWorkflowId, type FeedbackSignal } from '../../contracts/workflow';
+import { createChannelBreakerRepository } from '../../db/repositories/channel-breakers';
 import { createStore } from '../../worker';
 import { createOutboxMessenger } from '../../messaging/outbox';
 import { createAtrRenderer } from '../../pdf/atr/render';
@@ -30,6 +31,7 @@ function activities(overrides: Partial<ActivityDeps> = {}) {
     sealer: new AtrSealer(TEST_SEAL_KEYS),
     publicBaseUrl: 'https://sampark.example.in',
     atrLinkTtlHours: 720,
+    breakers: createChannelBreakerRepository(pool, 'activities-test'),
     ...overrides,
   });
 }
