@@ -37,7 +37,8 @@ function activities(overrides: Partial<ActivityDeps> = {}) {
 }
 
 async function recorded(over: Parameters<typeof makeClosure>[0] = {}) {
-  const closure = ClosureSchema.parse(makeClosure(over));
+  // Sends refuse in quiet hours (send-guard.test.ts): these closures may be messaged at any hour.
+  const closure = ClosureSchema.parse(makeClosure({ feedbackPolicy: { quietHours: null }, ...over }));
   const workflowId = atrWorkflowId(closure.grievanceId, closure.cycle);
   await activities().recordClosure({ workflowId, closure });
   return { closure, workflowId };
