@@ -35,12 +35,13 @@ import type {
   SendSmsFallbackInput,
   SendSmsFallbackResult,
 } from '../contracts/activities';
-import { FeedbackPolicyOverrideSchema, type Closure } from '../contracts/closure';
-import { FAILURES, atrMessageKey, type FeedbackPolicy } from '../contracts/workflow';
+import type { Closure } from '../contracts/closure';
+import { FAILURES, atrMessageKey, atrResendKey, type FeedbackPolicy } from '../contracts/workflow';
 import { PermanentError } from '../lib/errors';
 import { smsText } from '../messaging/wording';
 import { verificationUrl, type AtrSealer } from '../pdf/seal';
-import type { AtrRenderer, CitizenMessage, Log, Messenger, Metrics, PortalNotifier, SmsSender, Store } from './ports';
+import type { AtrRenderer, ChannelBreakers, CitizenMessage, Log, Messenger, Metrics, PortalNotifier, SmsSender, Store } from './ports';
+import { createSendGuard } from './send-guard';
 
 export type * from './ports';
 
@@ -58,8 +59,10 @@ export interface ActivityDeps {
   sealer: AtrSealer;
   /** Where citizens reach the API (the QR code's verification link and the SMS link). */
   publicBaseUrl: string;
-  /** The SMS fallback; without it a citizen WhatsApp cannot reach ends UNDELIVERABLE. */
+  /** The SMS fallback; without it there is none (ChannelNotConfigured), which is never the citizen's outcome. */
   sms?: SmsSender;
+  /** The channels' circuit breakers, shared by every worker. */
+  breakers: ChannelBreakers;
   /** How long an SMS link to the ATR stays valid. */
   atrLinkTtlHours: number;
 }
@@ -69,18 +72,10 @@ export function atrLinkHash(token: string): string {
   return createHash('sha256').update(token).digest('hex');
 }
 
-/** Retrying cannot fix a PermanentError: hand it to the workflow as a non-retryable failure. */
-async function permanentAsNonRetryable<T>(fn: () => Promise<T>): Promise<T> {
-  try {
-    return await fn();
-  } catch (err) {
-    if (err instanceof PermanentError) throw ApplicationFailure.nonRetryable(err.message, err.type, err.details);
-    throw err;
-  }
-}
-
 /** Builds the activities over their ports. */
-export function createActivities({ store, messenger, renderer, portal, log, metrics, defaultPolicy, sealer, publicBaseUrl, sms, atrLinkTtlHours }: ActivityDeps): AtrActivities {
+export function createActivities({ store, messenger, renderer, portal, log, metrics, defaultPolicy, sealer, publicBaseUrl, sms, breakers, atrLinkTtlHours }: ActivityDeps): AtrActivities {
+  const { policyOf, refuseInQuietHours, guarded } = createSendGuard({ store, breakers, metrics, log, defaultPolicy });
+
   async function loadClosure(workflowId: string): Promise<Closure> {
     const closure = await store.getClosure(workflowId);
     if (!closure) throw ApplicationFailure.nonRetryable(`no closure recorded for ${workflowId}`, FAILURES.invalidClosure);
@@ -89,8 +84,9 @@ export function createActivities({ store, messenger, renderer, portal, log, metr
 
   async function sendToCitizen(workflowId: string, idempotencyKey: string, build: (c: Closure) => CitizenMessage) {
     const closure = await loadClosure(workflowId);
+    await refuseInQuietHours(closure, workflowId);
     const message = build(closure);
-    const result = await permanentAsNonRetryable(() =>
+    const result = await guarded('whatsapp', workflowId, () =>
       messenger.send({ idempotencyKey, workflowId, to: closure.citizen.phone, language: closure.citizen.language, message }),
     );
     metrics.increment('messages_sent', { purpose: message.kind, department: closure.department.code });
@@ -119,16 +115,7 @@ export function createActivities({ store, messenger, renderer, portal, log, metr
     async recordClosure({ workflowId, closure }: RecordClosureInput): Promise<RecordClosureResult> {
       // The closure was validated by the client; the department's row is stored data, so it is checked here.
       await store.recordClosure(workflowId, closure);
-      const department = await store.getDepartmentPolicy(closure.department.code);
-      const departmentPolicy = FeedbackPolicyOverrideSchema.safeParse(department ?? {});
-      if (!departmentPolicy.success) {
-        log.warn({ workflowId, departmentCode: closure.department.code }, 'department policy is invalid; using defaults');
-      }
-      const policy: FeedbackPolicy = {
-        ...defaultPolicy,
-        ...(departmentPolicy.success ? departmentPolicy.data : {}),
-        ...closure.feedbackPolicy,
-      };
+      const policy = await policyOf(closure, workflowId);
       // One live cycle per grievance: the workflow ends these older ones SUPERSEDED.
       const supersedes = await store.liveCyclesBefore(closure.grievanceId, closure.cycle);
       log.info({ workflowId, departmentCode: closure.department.code, supersedes }, 'closure recorded');
@@ -156,7 +143,7 @@ export function createActivities({ store, messenger, renderer, portal, log, metr
 
     /** Sends the ATR again on an operator's request (the n-th resend is its own message). */
     async resendAtr({ workflowId, atrId, number }: ResendAtrInput): Promise<ResendAtrResult> {
-      const result = await sendAtr(workflowId, atrId, `${workflowId}:atr:resend:${number}`);
+      const result = await sendAtr(workflowId, atrId, atrResendKey(workflowId, number));
       log.info({ workflowId, number, messageId: result.messageId }, 'ATR sent again');
       return result;
     },
@@ -196,14 +183,17 @@ export function createActivities({ store, messenger, renderer, portal, log, metr
      * The link is unguessable (128 random bits) and expires; only its hash is stored.
      */
     async sendSmsFallback({ workflowId }: SendSmsFallbackInput): Promise<SendSmsFallbackResult> {
-      if (!sms) throw ApplicationFailure.nonRetryable('no SMS gateway is configured (SMS_MODE=off)', FAILURES.undeliverable);
+      if (!sms) throw ApplicationFailure.nonRetryable('no SMS gateway is configured (SMS_MODE=off)', FAILURES.channelNotConfigured);
       const closure = await loadClosure(workflowId);
-      const token = randomBytes(16).toString('base64url');
-      await store.createAtrLink({ tokenHash: atrLinkHash(token), workflowId, expiresAt: new Date(Date.now() + atrLinkTtlHours * 3_600_000) });
-      const link = `${publicBaseUrl.replace(/\/$/, '')}/atr/${token}`;
-      const { messageId } = await permanentAsNonRetryable(() =>
-        sms.send({ reference: `${workflowId}:sms`, to: closure.citizen.phone, text: smsText(closure.grievanceId, closure.citizen.language, link) }),
-      );
+      await refuseInQuietHours(closure, workflowId);
+      const { messageId } = await guarded('sms', workflowId, async () => {
+        // A link per attempt that reaches the gateway: the gateway keeps the first SMS of a reference, and an
+        // unused link only expires.
+        const token = randomBytes(16).toString('base64url');
+        await store.createAtrLink({ tokenHash: atrLinkHash(token), workflowId, expiresAt: new Date(Date.now() + atrLinkTtlHours * 3_600_000) });
+        const link = `${publicBaseUrl.replace(/\/$/, '')}/atr/${token}`;
+        return sms.send({ reference: `${workflowId}:sms`, to: closure.citizen.phone, text: smsText(closure.grievanceId, closure.citizen.language, link) });
+      });
       log.info({ workflowId, messageId }, 'SMS fallback sent');
       metrics.increment('sms_fallbacks', { department: closure.department.code });
       return { messageId };

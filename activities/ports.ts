@@ -4,6 +4,7 @@
  */
 import type { Closure, FeedbackPolicyOverride } from '../contracts/closure';
 import type { FeedbackDetailsSignal, FeedbackSignal, Outcome, PortalCallbackResult } from '../contracts/workflow';
+import type { ChannelBreakerRepository } from '../db/repositories/channel-breakers';
 import type { StoredAtr } from '../db/repositories/closures';
 import type { NewEscalation } from '../db/repositories/escalations';
 import type { CitizenMessage, Messenger, SmsSender } from '../messaging/model';
@@ -34,13 +35,16 @@ export interface Store {
   getAtrLink(tokenHash: string): Promise<{ workflowId: string; closure: Closure; atrId: string | null } | null>;
 }
 
+/** The channels' circuit breakers, shared by every worker (db/repositories/channel-breakers.ts). */
+export type ChannelBreakers = Pick<ChannelBreakerRepository, 'check' | 'get' | 'open' | 'close' | 'probeInconclusive'>;
+
 /** The business counters ops watch (exported to Prometheus). Labels are codes, never personal data. */
 export interface Metrics {
   increment(name: MetricName, labels?: Record<string, string>): void;
 }
 
 /** Counter names. */
-export type MetricName = 'messages_sent' | 'feedback' | 'escalations' | 'sms_fallbacks' | 'outcomes';
+export type MetricName = 'messages_sent' | 'feedback' | 'escalations' | 'sms_fallbacks' | 'outcomes' | 'delivery_blocked';
 
 /** Counts nothing (tests that do not look at metrics). */
 export const NO_METRICS: Metrics = { increment: () => undefined };

@@ -8,7 +8,8 @@ import { CSV_COLUMNS } from './closures-csv';
 import { withContext } from './context';
 import { LIST_OUTCOMES, parseListOptions, printList, runList, type RawListOptions } from './list';
 import { parseReportOptions, printReport, runReport } from './report';
-import { defaultRequester, parseRequester, printResend, runResend } from './resend';
+import { defaultRequester, parseRequester, printResend, resendFailed, runResend } from './resend';
+import { printResume, runResume } from './resume';
 import { renderAtrCommand } from './render-atr';
 import { parseGrievanceId, printStatus, runStatus } from './status';
 
@@ -60,14 +61,33 @@ program
 
 program
   .command('resend')
-  .description("send the latest closure's ATR to the citizen again; prints the new message id")
+  .description("send the latest closure's ATR to the citizen again (by SMS if WhatsApp cannot reach them); prints what came of it")
   .argument('<grievanceId>', 'the portal grievance number')
   .option('--by <name>', 'who asks, recorded in the workflow (default ops:$USER)')
   .option('--json', 'print JSON')
   .action(async (grievanceId: string, opts: { by?: string; json?: boolean }) => {
     parseGrievanceId(grievanceId);
     const by = parseRequester(opts.by ?? defaultRequester());
-    await withContext(async (ctx) => printResend(await runResend({ atr: await ctx.atr() }, grievanceId, by), process.stdout, opts.json));
+    await withContext(async (ctx) => {
+      const result = await runResend({ atr: await ctx.atr() }, grievanceId, by);
+      printResend(result, process.stdout, opts.json);
+      if (resendFailed(result)) process.exitCode = 1;
+    });
+  });
+
+program
+  .command('resume')
+  .description('after fixing a fault on our side (token, template): probe the blocked channels now and resume every blocked closure')
+  .option('--grievance <id>', 'resume only this grievance')
+  .option('--by <name>', 'who asks, recorded in the workflow (default ops:$USER)')
+  .option('--json', 'print JSON')
+  .action(async (opts: { grievance?: string; by?: string; json?: boolean }) => {
+    const grievanceId = opts.grievance === undefined ? undefined : parseGrievanceId(opts.grievance);
+    const by = parseRequester(opts.by ?? defaultRequester());
+    await withContext(async (ctx) => {
+      const deps = { client: await ctx.temporal(), pool: await ctx.pool(), taskQueue: ctx.config.temporal.taskQueue };
+      printResume(await runResume(deps, { ...(grievanceId ? { grievanceId } : {}), requestedBy: by }), process.stdout, opts.json);
+    });
   });
 
 program

@@ -29,6 +29,8 @@ export interface StatusReport {
     errorCode: number | null;
     reason: string | null;
     fallback: { channel: string; messageId: string; sentAt: string } | null;
+    /** Set while a fault on our side holds the ATR (codes and the channel's words only). */
+    blocked: { channel: string; code: string; reason: string; since: string } | null;
   };
   reminders: { number: number; dueAt: string; sentAt: string | null }[];
   resends: { sentAt: string; requestedBy: string; messageId: string }[];
@@ -98,6 +100,7 @@ function fromWorkflow(status: GrievanceStatus, messages: SentMessage[]): Omit<St
       errorCode: d?.errorCode ?? null,
       reason: d?.reason ?? null,
       fallback: d?.fallback ? { ...d.fallback } : null,
+      blocked: d?.blocked ? { channel: d.blocked.channel, code: d.blocked.code, reason: d.blocked.reason, since: d.blocked.since } : null,
     },
     reminders: (state?.reminders ?? []).map((r) => ({ number: r.number, dueAt: r.dueAt, sentAt: r.sentAt ?? null })),
     resends: (state?.resends ?? []).map((r) => ({ sentAt: r.sentAt, requestedBy: r.requestedBy, messageId: r.messageId })),
@@ -132,6 +135,10 @@ export function printStatus(report: StatusReport, out: Writer, json = false): vo
     ['stage', r.stage ?? '(no answer from the workflow: is a worker running? showing search attributes)'],
     ['delivery', deliveryLine(r)],
   ];
+  if (r.delivery.blocked) {
+    const b = r.delivery.blocked;
+    lines.push(['blocked', `${b.code} since ${istTime(b.since)} (${b.reason}); fix it, then \`npx sampark-atr resume\``]);
+  }
   if (r.delivery.reason) lines.push(['  reason', r.delivery.reason]);
   if (r.delivery.fallback) lines.push(['  fallback', `${r.delivery.fallback.channel.toUpperCase()} sent ${istTime(r.delivery.fallback.sentAt)}`]);
   if (r.reminders.length) {

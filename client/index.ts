@@ -31,6 +31,7 @@ import {
   type AtrResult,
   type AtrState,
   type FeedbackSignal,
+  type ResendOutcome,
 } from '../contracts/workflow';
 import type { IntakeAnswer, IntakeEntry } from '../db/repositories/closure-intake';
 import type { atrWorkflow } from '../workflows';
@@ -250,10 +251,11 @@ export class AtrClient {
   }
 
   /**
-   * Sends the latest closure's ATR to the citizen again. Throws the workflow's reason when it refuses
-   * (not sent yet, quiet hours, WhatsApp cannot reach the citizen, already complete).
+   * Sends the latest closure's ATR to the citizen again and reports what came of it once the workflow knows
+   * (by which channel, the message's status, an outcome already decided). Throws the workflow's reason when it
+   * refuses (not sent yet, quiet hours, already complete).
    */
-  async resendAtr(grievanceIdInput: string, requestedBy: string): Promise<{ workflowId: string; messageId: string; resends: number }> {
+  async resendAtr(grievanceIdInput: string, requestedBy: string): Promise<{ workflowId: string } & ResendOutcome> {
     const grievanceId = parse(GrievanceIdSchema, grievanceIdInput);
     const { workflowId, status } = await this.latestExecution(grievanceId);
     if (status.name !== 'RUNNING') throw new FeedbackClosedError(workflowId);

@@ -3,7 +3,7 @@
  * wait), checked with the same schema as a department's or a closure's override.
  */
 import { z } from 'zod';
-import { FeedbackPolicyOverrideSchema, HH_MM } from '../contracts/closure';
+import { FeedbackPolicyOverrideSchema, HH_MM, type FeedbackPolicyOverride } from '../contracts/closure';
 import type { FeedbackPolicy } from '../contracts/workflow';
 
 /** The state-wide default feedback policy; departments and closures may override it. */
@@ -53,4 +53,20 @@ export function parsePolicy(env: Record<string, string>): { policy?: FeedbackPol
     return { problems: ['REMINDER_OFFSETS_HOURS: every reminder must fall inside FEEDBACK_WINDOW_HOURS'] };
   }
   return { policy, problems: [] };
+}
+
+/**
+ * A closure's effective feedback policy: the state-wide defaults, then its department's row (stored data,
+ * so checked here; an invalid row is ignored and reported), then the closure's own `feedbackPolicy`.
+ */
+export function effectivePolicy(
+  defaults: FeedbackPolicy,
+  departmentRow: unknown,
+  closurePolicy: FeedbackPolicyOverride | undefined,
+): { policy: FeedbackPolicy; departmentValid: boolean } {
+  const department = FeedbackPolicyOverrideSchema.safeParse(departmentRow ?? {});
+  return {
+    policy: { ...defaults, ...(department.success ? department.data : {}), ...closurePolicy },
+    departmentValid: department.success,
+  };
 }

@@ -1,4 +1,5 @@
 /** The shared contract: import from here, not from the files behind it. */
 export * from './activities';
 export * from './closure';
+export * from './quiet-hours';
 export * from './workflow';

@@ -29,9 +29,21 @@ export function atrWorkflowId(grievanceId: string, cycle: number): string {
   return `atr-${grievanceId}-c${cycle}`;
 }
 
-/** The idempotency key of a workflow's ATR message (its first send; resends have their own). The relay signals only its statuses. */
+/** The idempotency key of a workflow's ATR message (its first send; resends have their own, atrResendKey). */
 export function atrMessageKey(workflowId: string): string {
   return `${workflowId}:atr`;
+}
+
+/** The idempotency key of the n-th resend of a workflow's ATR (n from 1). */
+export function atrResendKey(workflowId: string, n: number): string {
+  return `${atrMessageKey(workflowId)}:resend:${n}`;
+}
+
+/** Whether a send's key is the workflow's ATR or one of its resends: the relay signals the statuses of these only. */
+export function isAtrMessageKey(workflowId: string, key: string): boolean {
+  const atr = atrMessageKey(workflowId);
+  const resend = `${atr}:resend:`;
+  return key === atr || (key.startsWith(resend) && /^[1-9]\d*$/.test(key.slice(resend.length)));
 }
 
 /**
@@ -297,8 +309,6 @@ export const FAILURES = {
   invalidClosure: 'InvalidClosure',
   /** The channel says this number can never receive the message (WhatsApp 131026). */
   undeliverable: 'Undeliverable',
-  /** The channel refused the request for a reason retrying cannot fix (auth, template, policy). */
-  messagingRejected: 'MessagingRejected',
   /**
    * A fault on our side (FaultClass OUR_SIDE): the workflow holds the closure, shows it blocked and tries again
    * when the channel's circuit breaker lets it. Details: a DeliveryBlock.

@@ -11,6 +11,7 @@ import { createActivities, type ActivityDeps } from '../activities';
 import type { Messenger, SmsSender, Store } from '../activities/ports';
 import type { Config } from '../config';
 import { messagingTaskQueue } from '../contracts/workflow';
+import { createChannelBreakerRepository } from '../db/repositories/channel-breakers';
 import { createClosureRepository } from '../db/repositories/closures';
 import { createEscalationRepository } from '../db/repositories/escalations';
 import type { Logger } from '../lib/log';
@@ -60,6 +61,7 @@ export function createActivityDeps(config: Readonly<Config>, pool: Pool, log: Lo
     sealer: new AtrSealer(config.sealKeys),
     publicBaseUrl: config.publicBaseUrl,
     sms: createSmsSender(config),
+    breakers: createChannelBreakerRepository(pool, config.temporal.taskQueue),
     atrLinkTtlHours: config.atrLinkTtlHours,
   };
 }

@@ -9,7 +9,8 @@ import { createLogger, type Logger } from '../lib/log';
 import { installTemporalRuntime } from '../lib/temporal-runtime';
 import { createActivityDeps, createAtrWorkers } from '.';
 import { prebuiltWorkflowBundle } from './bundle';
-import { reportProcessMemory } from './metrics';
+import { createChannelBreakerRepository } from '../db/repositories/channel-breakers';
+import { reportChannelBreakers, reportProcessMemory } from './metrics';
 
 /**
  * Starts a worker on the configured cluster; resolves with a function that drains and stops it. `shared` is a
@@ -32,7 +33,10 @@ export async function startWorker(config: Readonly<Config>, log: Logger, shared?
     tuning: { maxCachedWorkflows: config.workerMaxCachedWorkflows },
     ...(workflowBundle ? { workflowBundle } : {}),
   });
+  const breakers = createChannelBreakerRepository(pool, config.temporal.taskQueue);
+  const stopGauge = reportChannelBreakers(breakers.listOpen, (err) => log.warn({ err }, 'could not read the channel breakers for the metric'));
   const running = worker.run().finally(async () => {
+    stopGauge();
     await connection.close();
     if (!shared) await pool.end();
   });

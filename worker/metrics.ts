@@ -5,6 +5,7 @@
 import { Runtime } from '@temporalio/worker';
 import type { MetricCounter } from '@temporalio/common';
 import type { MetricName, Metrics } from '../activities/ports';
+import { CHANNELS, type Channel } from '../contracts/workflow';
 
 const DESCRIPTIONS: Record<MetricName, string> = {
   messages_sent: 'Messages accepted by the channel, by purpose (ATR, REMINDER, ...) and department',
@@ -12,6 +13,7 @@ const DESCRIPTIONS: Record<MetricName, string> = {
   escalations: 'Escalations created, by level, department and district',
   sms_fallbacks: 'ATR links sent by SMS because WhatsApp could not reach the citizen',
   outcomes: 'Closures ended, by outcome',
+  delivery_blocked: 'Sends held by a fault on our side or an open channel breaker, by channel and error code',
 };
 
 /** Counters on the runtime's meter (call after the runtime is installed). */
@@ -40,5 +42,27 @@ export function reportProcessMemory(intervalMs = 10_000): () => void {
   };
   sample();
   const timer = setInterval(sample, intervalMs).unref();
+  return () => clearInterval(timer);
+}
+
+/** How often the breaker gauge reads the shared table: as often as Prometheus scrapes (deploy/prometheus). */
+export const BREAKER_GAUGE_INTERVAL_MS = 15_000;
+
+/**
+ * The open circuit breakers as `sampark_atr_channel_breaker_open{channel}` (1 open, 0 closed), read from the
+ * table every worker shares, so every worker reports the same; returns a stop function.
+ */
+export function reportChannelBreakers(listOpen: () => Promise<{ channel: Channel }[]>, onError: (err: unknown) => void, intervalMs = BREAKER_GAUGE_INTERVAL_MS): () => void {
+  const gauge = Runtime.instance().metricMeter.createGauge('sampark_atr_channel_breaker_open', 'int', '', 'Whether a fault on our side holds the channel (1) or not (0); see `npx sampark-atr resume`');
+  const sample = async () => {
+    try {
+      const open = new Set((await listOpen()).map((b) => b.channel));
+      for (const channel of CHANNELS) gauge.set(open.has(channel) ? 1 : 0, { channel });
+    } catch (err) {
+      onError(err);
+    }
+  };
+  void sample();
+  const timer = setInterval(() => void sample(), intervalMs).unref();
   return () => clearInterval(timer);
 }

@@ -1,10 +1,11 @@
 /**
- * The SMS gateway client (sms/protocol.ts): a timeout on every call, 4xx as permanent failures with the
- * gateway's reason, 429/5xx/network errors as retryable. `reference` makes a retried send harmless.
+ * The SMS gateway client (sms/protocol.ts): a timeout on every call; a refusal thrown as a ChannelFault that
+ * says whose fault it is (messaging/faults.ts: an invalid number is the citizen's, a refused token or sender
+ * ours, 429/5xx transient). Timeouts and network errors stay plain errors, retried. `reference` makes a
+ * retried send harmless.
  */
 import type { SmsSender } from '../model';
-import { FAILURES } from '../../contracts/workflow';
-import { PermanentError } from '../../lib/errors';
+import { smsFault } from '../faults';
 import type { SmsErrorResponse, SmsSendRequest, SmsSendResponse } from './protocol';
 
 /** Where the gateway is. */
@@ -28,15 +29,13 @@ export function createSmsGateway({ url, token, sender, timeoutMs }: SmsGatewayOp
       });
       const answer = await res.text();
       if (res.ok) return { messageId: (JSON.parse(answer) as SmsSendResponse).id };
-      if (res.status === 429 || res.status >= 500) throw new Error(`SMS gateway answered ${res.status}; will retry`);
-      let reason = `HTTP ${res.status}`;
+      let error: Partial<SmsErrorResponse['error']> = {};
       try {
-        const { error } = JSON.parse(answer) as SmsErrorResponse;
-        reason = `${error.code}: ${error.message}`;
+        error = (JSON.parse(answer) as SmsErrorResponse).error ?? {};
       } catch {
-        // keep the status line
+        // no envelope: the HTTP status decides
       }
-      throw new PermanentError(FAILURES.undeliverable, `SMS gateway refused the message (${reason})`, { status: res.status });
+      throw smsFault(typeof error.code === 'string' ? error.code : undefined, res.status, typeof error.message === 'string' ? error.message : undefined);
     },
   };
 }

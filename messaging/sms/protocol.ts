@@ -6,8 +6,9 @@
  *   POST {base}/v1/messages   Authorization: Bearer <token>
  *   { "to": "+919876543210", "sender": "RJSMPK", "text": "...", "reference": "<idempotency key>" }
  *   202 { "id": "sms-…", "status": "accepted" }
- *   4xx { "error": { "code": "invalid_number" | "unauthorized" | "rejected", "message": "…" } }   (permanent)
- *   429 / 5xx                                                                                      (retry)
+ *   4xx { "error": { "code": "invalid_number" | "unauthorized" | "rejected" | "bad_request", "message": "…" } }
+ *   429 { "error": { "code": "rate_limited", … } }, 5xx { "error": { "code": "unavailable", … } }   (retry)
+ * Whose fault each code is: messaging/faults.ts.
  *
  * A repeated `reference` returns the first message's id and sends nothing (idempotent).
  */
@@ -26,7 +27,7 @@ export interface SmsSendResponse {
   status: 'accepted';
 }
 
-/** 4xx answer. */
+/** A refusal (4xx), or 429/5xx with the codes the gateway uses for them. */
 export interface SmsErrorResponse {
-  error: { code: 'invalid_number' | 'unauthorized' | 'rejected' | 'bad_request'; message: string };
+  error: { code: 'invalid_number' | 'unauthorized' | 'rejected' | 'bad_request' | 'rate_limited' | 'unavailable'; message: string };
 }

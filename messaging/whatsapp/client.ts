@@ -3,14 +3,8 @@
  * every call, and Meta's error envelope turned into a CloudApiError that says how to handle it. Works the
  * same against graph.facebook.com and the local simulator (only the base URL and token differ).
  */
-import {
-  errorHandling,
-  type ErrorHandling,
-  type GraphErrorResponse,
-  type MediaUploadResponse,
-  type SendMessageRequest,
-  type SendMessageResponse,
-} from './protocol';
+import { whatsappFaultRule, type FaultRule } from '../faults';
+import type { GraphErrorResponse, MediaUploadResponse, SendMessageRequest, SendMessageResponse } from './protocol';
 
 /** Where and how to reach the Cloud API. */
 export interface CloudApiOptions {
@@ -34,9 +28,9 @@ export class CloudApiError extends Error {
     this.name = 'CloudApiError';
   }
 
-  /** What to do about it. */
-  get handling(): ErrorHandling {
-    return errorHandling(this.code);
+  /** Whose fault it is (messaging/faults.ts). */
+  get fault(): FaultRule {
+    return whatsappFaultRule(this.code);
   }
 }
 
@@ -83,7 +77,10 @@ export function createCloudApi(opts: CloudApiOptions): CloudApi {
   };
 }
 
-/** Meta's envelope when there is one; a bare 5xx counts as Meta's "temporarily unavailable" (code 2). */
+/**
+ * Meta's envelope when there is one; a bare 5xx counts as Meta's "temporarily unavailable" (code 2), a bare
+ * 429 as its "too many calls" (code 4), any other bare answer as a bad request (code 100).
+ */
 function toCloudApiError(status: number, body: string): CloudApiError {
   try {
     const { error } = JSON.parse(body) as GraphErrorResponse;
@@ -91,5 +88,5 @@ function toCloudApiError(status: number, body: string): CloudApiError {
   } catch {
     // not JSON: fall through
   }
-  return new CloudApiError(status >= 500 ? 2 : 100, `HTTP ${status} without a Graph error body`, status);
+  return new CloudApiError(status >= 500 ? 2 : status === 429 ? 4 : 100, `HTTP ${status} without a Graph error body`, status);
 }

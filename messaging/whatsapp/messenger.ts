@@ -4,6 +4,7 @@
  * messages inside the window the citizen's reply opened. Every send is recorded in outbound_messages
  * before and after the call, keyed by the activity's idempotency key, so a retried activity never sends
  * twice unless the process died between Meta's answer and our update (the one window that cannot close).
+ * Meta's refusals are thrown as ChannelFaults (messaging/faults.ts) that say whose fault they are.
  */
 import { createHash } from 'node:crypto';
 import type { Pool } from 'pg';
@@ -11,8 +12,7 @@ import { createOutboundMessageRepository } from '../../db/repositories/outbound-
 import { createWebhookInboxRepository } from '../../db/repositories/webhook-inbox';
 import type { CitizenMessage, Messenger } from '../model';
 import { FEEDBACK_REASONS, type Language } from '../../contracts/closure';
-import { FAILURES } from '../../contracts/workflow';
-import { PermanentError } from '../../lib/errors';
+import { whatsappFault } from '../faults';
 import { WORDING, messageText } from '../wording';
 import { CloudApiError, type CloudApi } from './client';
 import { TEMPLATES, feedbackPayload, reasonRowId, toE164, type SendMessageRequest } from './protocol';
@@ -78,29 +78,28 @@ export function createWhatsAppMessenger({ pool, api, pacing }: WhatsAppMessenger
       }
       await messages.beginWhatsAppAttempt({ idempotencyKey, workflowId, purpose: message.kind, recipient: to, language });
 
-      // Meta echoes biz_opaque_callback_data in status webhooks; our key there lets anyone match a send to its activity.
-      const request = { ...(await buildRequest(to, language, workflowId, message, mediaFor)), biz_opaque_callback_data: idempotencyKey };
-      if (message.kind === 'COMMENT_PROMPT') {
-        // Before the send: the citizen may answer within a second, and the comment must find its grievance.
-        await messages.awaitReply(to, workflowId, COMMENT_REPLY_WINDOW_HOURS);
-      }
-      await pace(to);
-      await messages.markAttemptStarted(idempotencyKey);
       try {
+        // Meta echoes biz_opaque_callback_data in status webhooks; our key there lets anyone match a send to its activity.
+        const request = { ...(await buildRequest(to, language, workflowId, message, mediaFor)), biz_opaque_callback_data: idempotencyKey };
+        if (message.kind === 'COMMENT_PROMPT') {
+          // Before the send: the citizen may answer within a second, and the comment must find its grievance.
+          await messages.awaitReply(to, workflowId, COMMENT_REPLY_WINDOW_HOURS);
+        }
+        await pace(to);
+        await messages.markAttemptStarted(idempotencyKey);
         const { wamid } = await api.sendMessage(request);
         await messages.markAccepted(idempotencyKey, wamid, request);
         return { messageId: wamid };
       } catch (err) {
         if (!(err instanceof CloudApiError)) throw err;
-        const permanent = err.handling === 'undeliverable' || err.handling === 'needs_template' || err.handling === 'permanent';
-        // Meta answered: this attempt certainly did not send (timeouts and network errors never get here).
-        await messages.markRefused(idempotencyKey, permanent ? 'failed' : 'retry', { code: err.code, details: err.details, httpStatus: err.httpStatus });
-        if (permanent && message.kind === 'COMMENT_PROMPT') {
-          await messages.cancelAwaitedReply(to, workflowId);
-        }
-        if (err.handling === 'undeliverable') throw new PermanentError(FAILURES.undeliverable, `WhatsApp ${err.code}: ${err.details}`, { code: err.code });
-        if (permanent) throw new PermanentError(FAILURES.messagingRejected, `WhatsApp ${err.code}: ${err.details}`, { code: err.code });
-        throw new Error(`WhatsApp ${err.code} (${err.handling}): ${err.details}; will retry`, { cause: err });
+        // Meta answered (to the media upload or the send): this attempt certainly did not send. Timeouts and
+        // network errors never get here; they stay 'sending' until the status webhook or the wait settles them.
+        const fault = whatsappFault(err.code, err.details, { cause: err });
+        const forGood = fault.faultClass === 'CITIZEN_UNREACHABLE';
+        // A fault on our side is held, not final: the same key is tried again once it is fixed.
+        await messages.markRefused(idempotencyKey, forGood ? 'failed' : 'retry', { code: err.code, details: err.details, httpStatus: err.httpStatus, faultClass: fault.faultClass });
+        if (forGood && message.kind === 'COMMENT_PROMPT') await messages.cancelAwaitedReply(to, workflowId);
+        throw fault;
       }
     },
   };

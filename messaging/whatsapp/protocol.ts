@@ -1,7 +1,7 @@
 /**
  * The WhatsApp Business Cloud API as this project uses it: request, response, error and webhook shapes
- * (from Meta's Cloud API reference), our message templates, button payloads, and
- * how each error code is handled. Node-free and shared by our client, the webhook, the relay, the
+ * (from Meta's Cloud API reference), our message templates and button payloads. Whose fault each error
+ * code is: messaging/faults.ts. Node-free and shared by our client, the webhook, the relay, the
  * simulator and the tests.
  */
 import type { Language, Rating } from '../../contracts/closure';
@@ -193,42 +193,6 @@ export function reasonRowId(workflowId: string, code: string): string {
 export function parsePayload(payload: string): { kind: 'FB' | 'REASON'; workflowId: string; value: string } | undefined {
   const m = /^(FB|REASON)\|(atr-[A-Za-z0-9_-]+-c\d+)\|([A-Z_]+)$/.exec(payload);
   return m ? { kind: m[1] as 'FB' | 'REASON', workflowId: m[2]!, value: m[3]! } : undefined;
-}
-
-// ---------------------------------------------------------------------------------------------------
-// Errors
-
-/** What to do about a Cloud API error code. */
-export type ErrorHandling =
-  /** Too fast (throughput, pair rate): retry with backoff. */
-  | 'throttled'
-  /** Meta-side trouble: retry with backoff. */
-  | 'transient'
-  /** Not a WhatsApp user (131026): fall back to SMS. */
-  | 'undeliverable'
-  /** Free-form message outside the 24-hour window (131047): only a template may go. */
-  | 'needs_template'
-  /** Anything retrying cannot fix: bad request, template, auth, policy. */
-  | 'permanent';
-
-const HANDLING: Record<number, ErrorHandling> = {
-  4: 'throttled',
-  80007: 'throttled',
-  130429: 'throttled',
-  131056: 'throttled',
-  1: 'transient',
-  2: 'transient',
-  131000: 'transient',
-  131016: 'transient',
-  131057: 'transient',
-  133004: 'transient',
-  131026: 'undeliverable',
-  131047: 'needs_template',
-};
-
-/** How we handle an error code (unknown codes are permanent: a human must look). */
-export function errorHandling(code: number): ErrorHandling {
-  return HANDLING[code] ?? 'permanent';
 }
 
 /** The recipient as Meta's `to` wants it: E.164 with the +. */

@@ -10,8 +10,8 @@ import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import type { Pool } from 'pg';
 import { FEEDBACK_REASONS, type FeedbackReason } from '../../contracts/closure';
 import {
-  atrMessageKey,
   deliveryStatusSignal,
+  isAtrMessageKey,
   feedbackDetailsSignal,
   feedbackSignal,
   type DeliveryStatusSignal,
@@ -28,7 +28,8 @@ import {
   type WebhookInboxRepository,
 } from '../../db/repositories/webhook-inbox';
 import type { Logger } from '../../lib/log';
-import { TEMPLATE_TEXT, errorHandling, parsePayload, sameNumber, type InboundMessage, type WebhookError } from './protocol';
+import { whatsappFaultRule } from '../faults';
+import { TEMPLATE_TEXT, parsePayload, sameNumber, type InboundMessage, type WebhookError } from './protocol';
 
 type Outcome = RelaySettlement;
 
@@ -175,15 +176,19 @@ export class WebhookRelay {
     this.opts.metrics?.statuses.inc({ status: row.status, purpose });
     const status = row.status.toUpperCase();
     if (!['SENT', 'DELIVERED', 'READ', 'FAILED'].includes(status)) return { state: 'ignored', note: `status ${row.status} is not tracked`, workflowId };
-    // Each signal is a billed Temporal action: send only what changes the workflow (the ATR's own progress).
-    if (key !== atrMessageKey(workflowId)) return { state: 'ignored', note: `status of a ${purpose} message: kept here, not signalled`, workflowId };
+    // Each signal is a billed Temporal action: send only what changes the workflow (the ATR's progress, and a
+    // resend's, whose outcome the resend update reports).
+    if (!isAtrMessageKey(workflowId, key)) return { state: 'ignored', note: `status of a ${purpose} message: kept here, not signalled`, workflowId };
     if (status === 'SENT') return { state: 'ignored', note: 'the workflow marks the ATR sent when Meta accepts it', workflowId };
     const error = (row.errors as WebhookError[] | null)?.[0];
+    // A failed status is classified by its code, like a synchronous error; one without a code is for a human to look at.
+    const faultClass = status === 'FAILED' ? whatsappFaultRule(error?.code ?? -1).faultClass : undefined;
     const signal: DeliveryStatusSignal = {
       messageId: row.wamid,
       status: status as DeliveryStatusSignal['status'],
       at: row.statusAt.toISOString(),
-      ...(error ? { errorCode: error.code, errorTitle: error.title ?? error.message ?? `error ${error.code}`, permanent: errorHandling(error.code) === 'undeliverable' } : {}),
+      ...(error ? { errorCode: error.code, errorTitle: error.title ?? error.message ?? `error ${error.code}` } : {}),
+      ...(faultClass ? { faultClass, permanent: faultClass === 'CITIZEN_UNREACHABLE' } : {}),
     };
     await this.opts.temporal.workflow.getHandle(workflowId).signal(deliveryStatusSignal, signal);
     return { state: 'delivered', workflowId };

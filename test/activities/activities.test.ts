@@ -5,6 +5,7 @@ import { createActivities, type ActivityDeps } from '../../activities';
 import { NO_METRICS } from '../../activities/ports';
 import { ClosureSchema } from '../../contracts/closure';
 import { atrWorkflowId, type FeedbackSignal } from '../../contracts/workflow';
+import { createChannelBreakerRepository } from '../../db/repositories/channel-breakers';
 import { createStore } from '../../worker';
 import { createOutboxMessenger } from '../../messaging/outbox';
 import { createAtrRenderer } from '../../pdf/atr/render';
@@ -30,12 +31,14 @@ function activities(overrides: Partial<ActivityDeps> = {}) {
     sealer: new AtrSealer(TEST_SEAL_KEYS),
     publicBaseUrl: 'https://sampark.example.in',
     atrLinkTtlHours: 720,
+    breakers: createChannelBreakerRepository(pool, 'activities-test'),
     ...overrides,
   });
 }
 
 async function recorded(over: Parameters<typeof makeClosure>[0] = {}) {
-  const closure = ClosureSchema.parse(makeClosure(over));
+  // Sends refuse in quiet hours (send-guard.test.ts): these closures may be messaged at any hour.
+  const closure = ClosureSchema.parse(makeClosure({ feedbackPolicy: { quietHours: null }, ...over }));
   const workflowId = atrWorkflowId(closure.grievanceId, closure.cycle);
   await activities().recordClosure({ workflowId, closure });
   return { closure, workflowId };

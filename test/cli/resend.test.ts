@@ -1,7 +1,10 @@
-/** `resend` on the dev server with a real worker: a new ATR message, or the workflow's reason for refusing. */
+/**
+ * `resend` on the dev server with a real worker: a new ATR message and what came of it, or the workflow's reason
+ * for refusing; and how each outcome reads to the operator.
+ */
 import { AtrClient } from '../../client';
 import { CliError } from '../../cli/output';
-import { defaultRequester, parseRequester, printResend, runResend } from '../../cli/resend';
+import { defaultRequester, parseRequester, printResend, resendFailed, runResend, type ResendResult } from '../../cli/resend';
 import { testIntake, testPool } from '../helpers/db';
 import { makeClosure } from '../helpers/fixtures';
 import { runWithWorker, useDevServer } from '../helpers/temporal';
@@ -23,7 +26,10 @@ describe('resend', () => {
       await waitForStage(atr, closure.grievanceId, 'AWAITING_FEEDBACK');
 
       const result = await runResend({ atr }, closure.grievanceId, 'ops:meena');
-      expect(result).toEqual({ grievanceId: closure.grievanceId, workflowId, messageId: expect.stringMatching(/^outbox-/), resends: 1, requestedBy: 'ops:meena' });
+      expect(result).toMatchObject({ grievanceId: closure.grievanceId, workflowId, messageId: expect.stringMatching(/^outbox-/), resends: 1, requestedBy: 'ops:meena', channel: 'whatsapp' });
+      // The outbox sends no receipts: the resend went, and nothing more is known.
+      expect(result.status).toBe('SENT');
+      expect(result.outcomeDecided).toBeUndefined();
       const { rows } = await testPool().query<{ message_id: string }>(
         `SELECT message_id FROM outbound_messages WHERE workflow_id = $1 AND purpose = 'ATR' ORDER BY created_at`,
         [workflowId],
@@ -36,6 +42,8 @@ describe('resend', () => {
       printResend(result, out);
       expect(out.text()).toContain(`message id: ${result.messageId}\n`);
       expect(out.text()).toContain('resend #1 by ops:meena');
+      expect(out.text()).toMatch(/^ATR sent again, no receipt yet from WhatsApp$/m);
+      expect(out.text()).not.toContain('warning');
       await client.workflow.getHandle(workflowId).terminate('test finished');
     });
   });
@@ -74,5 +82,35 @@ describe('resend', () => {
     expect(parseRequester(' ops:सुनीता ')).toBe('ops:सुनीता');
     expect(() => parseRequester('ops:x\u001b[2J')).toThrow(CliError);
     expect(() => parseRequester('')).toThrow(CliError);
+  });
+
+  describe('prints the truth about the resend', () => {
+    const base: ResendResult = { grievanceId: 'G1', workflowId: 'atr-G1-c1', requestedBy: 'ops:meena', messageId: 'm1', resends: 2, channel: 'whatsapp', status: 'SENT' };
+    const printed = (r: ResendResult) => {
+      const out = capture();
+      printResend(r, out);
+      return out.text();
+    };
+
+    test('sent by SMS when WhatsApp cannot reach the citizen', () => {
+      expect(printed({ ...base, channel: 'sms', messageId: 'sms-1' })).toMatch(/^ATR sent by SMS \(WhatsApp cannot reach this citizen\)$/m);
+    });
+
+    test("WhatsApp's refusal with its reason, and the command fails", () => {
+      const refused: ResendResult = { ...base, status: 'FAILED', reason: 'Message undeliverable (131026)' };
+      expect(printed(refused)).toMatch(/^WhatsApp refused: Message undeliverable \(131026\)$/m);
+      expect(resendFailed(refused)).toBe(true);
+      expect(resendFailed(base)).toBe(false);
+    });
+
+    test('delivered or read once the receipt came within the wait', () => {
+      expect(printed({ ...base, status: 'DELIVERED' })).toMatch(/^ATR sent again on WhatsApp: delivered$/m);
+      expect(printed({ ...base, status: 'READ' })).toMatch(/^ATR sent again on WhatsApp: delivered and read$/m);
+    });
+
+    test('a warning first when the outcome was already decided', () => {
+      const text = printed({ ...base, outcomeDecided: 'SATISFIED' });
+      expect(text.split('\n')[0]).toBe("warning: this closure's outcome is already decided (SATISFIED); the resend changes nothing about it");
+    });
   });
 });

@@ -113,4 +113,44 @@ describe('status', () => {
     await expect(runStatus({ atr, pool: testPool() }, 'G1" OR GrievanceId != "x')).rejects.toThrow(CliError);
     expect(atr.getStatus).not.toHaveBeenCalled();
   });
+
+  test('shows what holds a blocked ATR: the code, since when, and the channel\'s words', () => {
+    const report: StatusReport = {
+      grievanceId: 'G1',
+      cycle: 1,
+      workflowId: 'atr-G1-c1',
+      execution: 'RUNNING',
+      live: true,
+      stage: 'DELIVERY_BLOCKED',
+      delivery: {
+        status: 'PENDING',
+        channel: null,
+        messageId: null,
+        sentAt: null,
+        updatedAt: null,
+        errorCode: null,
+        reason: null,
+        fallback: null,
+        blocked: { channel: 'whatsapp', code: 'whatsapp:190', reason: 'Error validating access token: Session has expired', since: '2026-12-01T05:30:00.000Z' },
+      },
+      reminders: [],
+      resends: [],
+      feedbackWindowEndsAt: null,
+      closesAt: null,
+      feedbackOutcome: 'AWAITING',
+      feedback: null,
+      laterFeedback: 0,
+      escalation: null,
+      outcome: null,
+      outcomeReason: null,
+      messages: [],
+      escalationRow: null,
+    };
+    const out = capture();
+    printStatus(report, out);
+    expect(out.text()).toMatch(/^ {2}blocked\s+whatsapp:190 since 2026-12-01 11:00:00 IST \(Error validating access token: Session has expired\); fix it, then `npx sampark-atr resume`$/m);
+    const unblocked = capture();
+    printStatus({ ...report, delivery: { ...report.delivery, blocked: null } }, unblocked);
+    expect(unblocked.text()).not.toContain('blocked');
+  });
 });

@@ -25,6 +25,7 @@ const OWNERS: Record<string, string> = {
   webhook_events: 'db/repositories/webhook-inbox.ts',
   inbound_messages: 'db/repositories/webhook-inbox.ts',
   message_statuses: 'db/repositories/webhook-inbox.ts',
+  channel_breakers: 'db/repositories/channel-breakers.ts',
 };
 /** Not created by a migration: the migrator's own record of what it applied. */
 const BOOKKEEPING: Record<string, string> = { schema_migrations: 'db/migrate.ts' };

@@ -27,14 +27,14 @@ const services = compose.services;
 const APP = ['api', 'worker', 'codec'];
 
 describe('docker-compose.yml', () => {
-  test('has the whole stack: PostgreSQL, Temporal with its UI, and our worker, API, codec server and simulator', () => {
-    expect(Object.keys(services).sort()).toEqual(['api', 'codec', 'postgres', 'simulator', 'temporal', 'temporal-schema', 'temporal-setup', 'temporal-ui', 'worker'].sort());
+  test('has the whole stack: PostgreSQL, Temporal with its UI, our worker, API, codec server and simulator, and Prometheus', () => {
+    expect(Object.keys(services).sort()).toEqual(['api', 'codec', 'postgres', 'prometheus', 'simulator', 'temporal', 'temporal-schema', 'temporal-setup', 'temporal-ui', 'worker'].sort());
   });
 
   test('uses official images with pinned versions for everything we do not build', () => {
     const images = Object.values(services).filter((s) => s.image).map((s) => s.image!);
     for (const image of images) {
-      expect(image).toMatch(/^(postgres|temporalio\/(server|admin-tools|ui)):\d[\w.-]*$/);
+      expect(image).toMatch(/^(postgres|temporalio\/(server|admin-tools|ui)|prom\/prometheus):v?\d[\w.-]*$/);
     }
     for (const name of APP) expect(services[name]!.build).toBe('.');
     expect(services.simulator!.build).toEqual({ context: '.', target: 'tools' });
@@ -73,6 +73,36 @@ describe('docker-compose.yml', () => {
   test('publishes the API, simulator, Web UI, codec server and Temporal frontend', () => {
     const published = Object.values(services).flatMap((s) => s.ports ?? []);
     expect(published.sort()).toEqual(['3000:3000', '3001:3001', '7233:7233', '8233:8080', '8888:8888'].sort());
+  });
+
+  test('ships the alerting rules with Prometheus, on the internal network only, scraping the workers and the API', () => {
+    const prometheus = services.prometheus!;
+    expect(prometheus.image).toMatch(/^prom\/prometheus:v\d+\.\d+\.\d+$/);
+    expect(prometheus.ports).toBeUndefined();
+    const mounted = (file: string) => (prometheus.volumes ?? []).some((v) => v.startsWith(`./deploy/prometheus/${file}:`));
+    expect([mounted('prometheus.yml'), mounted('alerts.yml')]).toEqual([true, true]);
+
+    const config = parse(readFileSync(path.join(PROJECT_ROOT, 'deploy/prometheus/prometheus.yml'), 'utf8')) as {
+      rule_files: string[];
+      scrape_configs: { job_name: string; dns_sd_configs?: { names: string[]; port: number }[]; static_configs?: { targets: string[] }[] }[];
+    };
+    expect(config.rule_files).toEqual(['/etc/prometheus/alerts.yml']);
+    const jobs = Object.fromEntries(config.scrape_configs.map((j) => [j.job_name, j]));
+    // The worker's metrics port is the one compose gives WORKER_METRICS_ADDRESS; the API serves /metrics on its own port.
+    expect(jobs.worker!.dns_sd_configs).toEqual([expect.objectContaining({ names: ['worker'], port: Number(String(services.worker!.environment!.WORKER_METRICS_ADDRESS).split(':')[1]) })]);
+    expect(jobs.api!.static_configs).toEqual([{ targets: [`api:${services.api!.environment!.PORT}`] }]);
+
+    const rules = parse(readFileSync(path.join(PROJECT_ROOT, 'deploy/prometheus/alerts.yml'), 'utf8')) as {
+      groups: { name: string; rules: { alert: string; expr: string; for: string; labels: Record<string, string>; annotations: Record<string, string> }[] }[];
+    };
+    const alerts = rules.groups.flatMap((g) => g.rules);
+    expect(alerts.map((a) => a.alert).sort()).toEqual(['ChannelBreakerOpen', 'DeliveryBlockedSends']);
+    for (const a of alerts) {
+      expect(a.for).toMatch(/^\d+m$/);
+      expect(a.annotations.summary).toBeTruthy();
+    }
+    expect(alerts.find((a) => a.alert === 'ChannelBreakerOpen')!.expr).toContain('sampark_atr_channel_breaker_open');
+    expect(alerts.find((a) => a.alert === 'DeliveryBlockedSends')!.expr).toContain('sampark_atr_delivery_blocked_total');
   });
 
   test('refers only to files that exist, and commands the build produces', () => {

@@ -16,6 +16,7 @@ import { AtrClient } from '../../client';
 import { createDataConverter } from '../../codec/data-converter';
 import { loadConfig } from '../../config';
 import { registerSearchAttributes } from '../../lib/temporal-connection';
+import { createChannelBreakerRepository } from '../../db/repositories/channel-breakers';
 import { createOutboxMessenger } from '../../messaging/outbox';
 import { createAtrRenderer } from '../../pdf/atr/render';
 import { AtrSealer } from '../../pdf/seal';
@@ -107,6 +108,8 @@ export async function runWithWorker<T>(overrides: WorkerOverrides, body: (ctx: W
     sealer: new AtrSealer(TEST_SEAL_KEYS),
     publicBaseUrl: 'https://sampark.example.in',
     atrLinkTtlHours: 720,
+    // The breakers of this worker's task queue: another test's open breaker never holds this one's sends.
+    breakers: createChannelBreakerRepository(pool, taskQueue),
     ...depOverrides,
   };
   const bundlePath = process.env.TEST_WORKFLOW_BUNDLE;

@@ -15,7 +15,7 @@ import { freePort } from '../setup/global-setup';
 
 afterAll(closeTestPool);
 
-test('runs from the build\'s workflow bundle, serves the SDK metrics, our counters and its memory, and drains on SIGTERM', async () => {
+test('runs from the build\'s workflow bundle, serves the SDK metrics, our counters, its memory and the breakers, and drains on SIGTERM', async () => {
   const dev = await connectDevServer();
   const taskQueue = `proc-${randomUUID()}`;
   const metricsAddress = `127.0.0.1:${await freePort()}`;
@@ -50,6 +50,9 @@ test('runs from the build\'s workflow bundle, serves the SDK metrics, our counte
     expect(text).toMatch(/^temporal_\w+/m); // the SDK's own metrics
     expect(text).toMatch(/sampark_atr_messages_sent_total\{[^}]*purpose="ATR"[^}]*\} 1/);
     expect(text).toMatch(/^sampark_atr_worker_memory_bytes\{[^}]*kind="rss"[^}]*\} [1-9]\d+/m);
+    // No fault on our side on this task queue: both channels' breakers report closed.
+    expect(text).toMatch(/^sampark_atr_channel_breaker_open\{[^}]*channel="whatsapp"[^}]*\} 0$/m);
+    expect(text).toMatch(/^sampark_atr_channel_breaker_open\{[^}]*channel="sms"[^}]*\} 0$/m);
     await handle.terminate('test done');
   } finally {
     worker.kill('SIGTERM');

@@ -4,14 +4,16 @@
  * Temporal is unreachable.
  */
 import { Client, Connection } from '@temporalio/client';
-import { stateQuery, type AtrState } from '../../../contracts/workflow';
+import type { Payload } from '@temporalio/common';
+import { AesGcmCodec } from '../../../codec/aes-gcm';
+import { atrResendKey, stateQuery, type AtrState, type DeliveryStatusSignal } from '../../../contracts/workflow';
 import { createLogger } from '../../../lib/log';
 import { storeWebhook } from '../../../messaging/whatsapp/inbox';
 import { feedbackPayload, type InboundMessage, type StatusUpdate, type WebhookPayload } from '../../../messaging/whatsapp/protocol';
 import { WebhookRelay } from '../../../messaging/whatsapp/relay';
 import { testPool } from '../../helpers/db';
 import { makeClosure } from '../../helpers/fixtures';
-import { runWithWorker, type WorkerContext, useDevServer } from '../../helpers/temporal';
+import { TEST_CODEC_KEYS, runWithWorker, type WorkerContext, useDevServer } from '../../helpers/temporal';
 
 const dev = useDevServer();
 
@@ -145,6 +147,39 @@ describe('webhook relay', () => {
       expect(await relayState('message_statuses', reminderId)).toMatchObject({ relay_state: 'ignored', relay_note: 'status of a REMINDER message: kept here, not signalled' });
       const signals = ((await handle.fetchHistory()).events ?? []).filter((e) => e.workflowExecutionSignaledEventAttributes);
       expect(signals).toEqual([]);
+      await handle.terminate('test done');
+    });
+  });
+
+  test("classifies a failed status by its code, like a synchronous error, and signals a resend's statuses too", async () => {
+    await runWithWorker({ connection: dev }, async (ctx) => {
+      const { workflowId, handle, atrMessageId } = await started(ctx);
+      const resendId = wamid();
+      await testPool().query(
+        `INSERT INTO outbound_messages (idempotency_key, message_id, workflow_id, channel, purpose, recipient, language, body)
+         VALUES ($1, $2, $3, 'whatsapp', 'ATR', '+919876543210', 'hi', '{}')`,
+        [atrResendKey(workflowId, 1), resendId, workflowId],
+      );
+      await inbox({ statuses: [{ id: atrMessageId, status: 'failed', timestamp: now(), recipient_id: CITIZEN, errors: [{ code: 131047, title: 'Re-engagement message' }] }] });
+      await inbox({ statuses: [{ id: resendId, status: 'failed', timestamp: now(), recipient_id: CITIZEN, errors: [{ code: 131026, title: 'Message undeliverable' }] }] });
+      await relayUntilTaken(dev.client, 'message_statuses', atrMessageId);
+      await relayUntilTaken(dev.client, 'message_statuses', resendId);
+      expect(await relayState('message_statuses', resendId)).toMatchObject({ relay_state: 'delivered' });
+
+      const codec = new AesGcmCodec(TEST_CODEC_KEYS);
+      const signalled: DeliveryStatusSignal[] = [];
+      for (const e of (await handle.fetchHistory()).events ?? []) {
+        const a = e.workflowExecutionSignaledEventAttributes;
+        if (a?.signalName !== 'deliveryStatus') continue;
+        const [payload] = await codec.decode((a.input?.payloads ?? []) as Payload[]);
+        signalled.push(JSON.parse(Buffer.from(payload!.data!).toString('utf8')) as DeliveryStatusSignal);
+      }
+      // The relay takes pending rows in its own order: compare them by code.
+      signalled.sort((a, b) => (a.errorCode ?? 0) - (b.errorCode ?? 0));
+      expect(signalled.map((x) => [x.messageId, x.status, x.errorCode, x.faultClass, x.permanent])).toEqual([
+        [resendId, 'FAILED', 131026, 'CITIZEN_UNREACHABLE', true],
+        [atrMessageId, 'FAILED', 131047, 'OUR_SIDE', false],
+      ]);
       await handle.terminate('test done');
     });
   });
