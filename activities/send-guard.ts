@@ -105,7 +105,7 @@ export function createSendGuard({ store, breakers, metrics, log, defaultPolicy }
    * While the breaker is open nothing is sent; when its probe is due exactly one caller sends for real.
    */
   async function guarded<T>(channel: Channel, workflowId: string, send: () => Promise<T>): Promise<T> {
-    const check = await breakers.check(channel, BREAKER_PROBE_INTERVAL_MS, PROBE_OUTCOME_WAIT_MS);
+    const check = await breakers.check(channel, BREAKER_PROBE_INTERVAL_MS, PROBE_OUTCOME_WAIT_MS, activityNow());
     if (check.state === 'open') {
       const block = check.probing ? await awaitProbe(channel) : blockOf(check.breaker);
       if (block) throw blocked(workflowId, block);
@@ -124,7 +124,7 @@ export function createSendGuard({ store, breakers, metrics, log, defaultPolicy }
         throw err;
       }
       if (err.faultClass === 'OUR_SIDE' && err.scope === 'channel') {
-        const breaker = await breakers.open(channel, err.code, err.reason, BREAKER_PROBE_INTERVAL_MS);
+        const breaker = await breakers.open(channel, err.code, err.reason, BREAKER_PROBE_INTERVAL_MS, activityNow());
         log.error({ workflowId, channel, code: err.code, probe }, probe ? 'probe failed: the channel stays blocked' : 'fault on our side: channel breaker opened');
         throw blocked(workflowId, blockOf(breaker));
       }

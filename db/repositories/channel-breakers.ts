@@ -47,28 +47,33 @@ const toBreaker = (r: Row): OpenBreaker => ({
 });
 
 /** Creates the breaker repository of the deployment that serves `taskQueue`. */
+/** When probes fall due: the caller's clock ($5, epoch ms) if given, else the database's. */
+const DUE_CLOCK = 'COALESCE(to_timestamp($5::float8 / 1000), now())';
+
 export function createChannelBreakerRepository(pool: Pool, taskQueue: string) {
   return {
     /**
      * The channel's breaker as a send finds it. When its probe is due, exactly one caller claims it (the row
      * lock makes concurrent claimers re-check `next_probe_at`, which the first one moved on by `probeIntervalMs`).
-     * `probeWaitMs`: a probe claimed this recently counts as still under way.
+     * `probeWaitMs`: a probe claimed this recently counts as still under way. `nowMs`: the caller's clock for
+     * when probes fall due (an activity's attempt time, which a time-skipping test server moves on); the
+     * database's clock without it.
      */
-    async check(channel: Channel, probeIntervalMs: number, probeWaitMs: number): Promise<BreakerCheck> {
+    async check(channel: Channel, probeIntervalMs: number, probeWaitMs: number, nowMs?: number): Promise<BreakerCheck> {
       const { rows } = await pool.query<Row>(
         `WITH claimed AS (
            UPDATE channel_breakers
-              SET next_probe_at = now() + make_interval(secs => $2::float8 / 1000), probe_started_at = now(), probes = probes + 1, updated_at = now()
-            WHERE task_queue = $4 AND channel = $1 AND next_probe_at <= now()
+              SET next_probe_at = ${DUE_CLOCK} + make_interval(secs => $2::float8 / 1000), probe_started_at = now(), probes = probes + 1, updated_at = now()
+            WHERE task_queue = $4 AND channel = $1 AND next_probe_at <= ${DUE_CLOCK}
            RETURNING ${COLUMNS}
          )
          SELECT ${COLUMNS}, true AS claimed, false AS probing FROM claimed
          UNION ALL
          SELECT ${COLUMNS}, false AS claimed,
                 -- due but not ours: a concurrent caller claimed it in this instant
-                (next_probe_at <= now() OR probe_started_at > now() - make_interval(secs => $3::float8 / 1000)) AS probing
+                (next_probe_at <= ${DUE_CLOCK} OR probe_started_at > now() - make_interval(secs => $3::float8 / 1000)) AS probing
            FROM channel_breakers WHERE task_queue = $4 AND channel = $1 AND NOT EXISTS (SELECT 1 FROM claimed)`,
-        [channel, probeIntervalMs, probeWaitMs, taskQueue],
+        [channel, probeIntervalMs, probeWaitMs, taskQueue, nowMs ?? null],
       );
       const row = rows[0];
       if (!row) return { state: 'closed' };
@@ -89,16 +94,16 @@ export function createChannelBreakerRepository(pool: Pool, taskQueue: string) {
      * Opens the channel's breaker on a fault on our side, or re-arms it (the next probe `probeIntervalMs` from
      * now). It stays open since the first fault while the code is the same.
      */
-    async open(channel: Channel, code: string, reason: string, probeIntervalMs: number): Promise<OpenBreaker> {
+    async open(channel: Channel, code: string, reason: string, probeIntervalMs: number, nowMs?: number): Promise<OpenBreaker> {
       const { rows } = await pool.query<Row>(
         `INSERT INTO channel_breakers (task_queue, channel, code, reason, next_probe_at)
-         VALUES ($5, $1, $2, $3, now() + make_interval(secs => $4::float8 / 1000))
+         VALUES ($5, $1, $2, $3, ${DUE_CLOCK.replace('$5', '$6')} + make_interval(secs => $4::float8 / 1000))
          ON CONFLICT (task_queue, channel) DO UPDATE
            SET opened_at = CASE WHEN channel_breakers.code = EXCLUDED.code THEN channel_breakers.opened_at ELSE now() END,
                code = EXCLUDED.code, reason = EXCLUDED.reason, next_probe_at = EXCLUDED.next_probe_at,
                probe_started_at = NULL, updated_at = now()
          RETURNING ${COLUMNS}`,
-        [channel, code, reason, probeIntervalMs, taskQueue],
+        [channel, code, reason, probeIntervalMs, taskQueue, nowMs ?? null],
       );
       return toBreaker(rows[0]!);
     },

@@ -47,7 +47,8 @@ async function workflow(): Promise<string> {
   );
   return id;
 }
-const atrMessage = (atrId: string): CitizenMessage => ({ kind: 'ATR', grievanceId: 'G1', departmentName: 'स्वायत्त शासन विभाग', atrId, fileName: 'ATR-G1.pdf', pdf });
+/** An ATR message whose PDF is its own (the media cache is keyed by the document's digest, so each test uploads anew). */
+const atrMessage = (atrId: string): CitizenMessage => ({ kind: 'ATR', grievanceId: 'G1', departmentName: 'स्वायत्त शासन विभाग', atrId, fileName: 'ATR-G1.pdf', pdf: new TextEncoder().encode(`%PDF-1.7\n% ${atrId}\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF`) });
 
 async function failure(p: Promise<unknown>): Promise<unknown> {
   return p.then(
