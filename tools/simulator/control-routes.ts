@@ -76,6 +76,15 @@ export function controlRoutes(api: SimApi, { o, state, cloud, webhooks, schedule
     return { count: state.undeliverable.size };
   });
 
+  // Phones switched off: messages are accepted and `sent`, never `delivered` until the phone is back on.
+  api.post('/_sim/phones-off', { schema: { body: UndeliverableBody } }, async (req) => {
+    for (const n of req.body.add ?? []) state.switchedOff.add(numberKey(n, o.countryCode));
+    for (const n of req.body.remove ?? []) {
+      state.switchedOff.delete(numberKey(n, o.countryCode));
+      cloud.statuses.phoneBackOn(n);
+    }
+    return { count: state.switchedOff.size };
+  });
   api.get('/_sim/webhooks', { schema: { querystring: z.object({ wamid: z.string().optional() }) } }, async (req) =>
     req.query.wamid ? webhooks.log.filter((d) => d.wamids.includes(req.query.wamid!)) : webhooks.log,
   );

@@ -133,6 +133,11 @@ export class SimulatorState {
   readonly smsByReference = new Map<string, SmsRecord>();
   /** Numbers made undeliverable at run time (POST /_sim/undeliverable), as digits. */
   readonly undeliverable = new Set<string>();
+  /**
+   * Phones switched off (POST /_sim/phones-off), as digits: Meta accepts messages to them and reports `sent`, but
+   * no `delivered` until the phone is back on, perhaps never.
+   */
+  readonly switchedOff = new Set<string>();
   readonly counters = { accepted: 0, rejected: 0, inbound: 0, sms: 0, smsDuplicates: 0 };
   chaos: ChaosSettings;
   private seq = 0;
@@ -271,6 +276,7 @@ export class SimulatorState {
     this.inbound.clear();
     this.smsByReference.clear();
     this.undeliverable.clear();
+    this.switchedOff.clear();
     for (const key of Object.keys(this.counters) as (keyof typeof this.counters)[]) this.counters[key] = 0;
     this.faults.clear();
     this.media.clear();

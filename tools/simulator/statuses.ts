@@ -44,7 +44,16 @@ export class StatusLifecycle {
     }
   }
 
+  /** A switched-off phone came back on: what was sent to it while off is delivered now, as Meta does. */
+  phoneBackOn(number: string): void {
+    const c = this.state.conversations.get(numberKey(number, this.o.countryCode));
+    for (const record of c?.outbound ?? []) {
+      if (record.wamid && !record.failure && !record.undeliverable && !record.delivered) this.delivered(record);
+    }
+  }
+
   private delivered(record: OutboundRecord): void {
+    if (this.state.switchedOff.has(record.send!.waId)) return; // no receipt while the phone is off
     record.delivered = true;
     switch (this.state.chaos.statusOrder) {
       case 'read-before-delivered':

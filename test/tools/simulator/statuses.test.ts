@@ -77,3 +77,16 @@ test('chaos: delivered omitted when read arrives with it (read then carries the 
   expect(statuses.map((s) => s.status)).toEqual(['sent', 'read']);
   expect(statuses[1]!.pricing).toMatchObject({ category: 'utility' });
 });
+
+test('a switched-off phone gets sent but no delivered receipt, until it is back on', async () => {
+  const t = await harness();
+  expect((await t.call('POST', '/_sim/phones-off', { add: [CITIZEN] })).status).toBe(200);
+  const wamid = await sendTemplate(t);
+  await t.receiver.waitFor(() => statusesOf(t, wamid).length === 1);
+  await new Promise((r) => setTimeout(r, 150)); // well past the delivered delay
+  expect(statusesOf(t, wamid).map((s) => s.status)).toEqual(['sent']);
+
+  await t.call('POST', '/_sim/phones-off', { remove: [CITIZEN] });
+  await t.receiver.waitFor(() => statusesOf(t, wamid).length === 2);
+  expect(statusesOf(t, wamid).map((s) => s.status)).toEqual(['sent', 'delivered']);
+});
