@@ -182,7 +182,7 @@ export function createActivities({ store, messenger, renderer, portal, log, metr
      * WhatsApp cannot reach the citizen: texts them a link to a page with the ATR and the feedback buttons.
      * The link is unguessable (128 random bits) and expires; only its hash is stored.
      */
-    async sendSmsFallback({ workflowId }: SendSmsFallbackInput): Promise<SendSmsFallbackResult> {
+    async sendSmsFallback({ workflowId, resend }: SendSmsFallbackInput): Promise<SendSmsFallbackResult> {
       if (!sms) throw ApplicationFailure.nonRetryable('no SMS gateway is configured (SMS_MODE=off)', FAILURES.channelNotConfigured);
       const closure = await loadClosure(workflowId);
       await refuseInQuietHours(closure, workflowId);
@@ -192,7 +192,7 @@ export function createActivities({ store, messenger, renderer, portal, log, metr
         const token = randomBytes(16).toString('base64url');
         await store.createAtrLink({ tokenHash: atrLinkHash(token), workflowId, expiresAt: new Date(Date.now() + atrLinkTtlHours * 3_600_000) });
         const link = `${publicBaseUrl.replace(/\/$/, '')}/atr/${token}`;
-        return sms.send({ reference: `${workflowId}:sms`, to: closure.citizen.phone, text: smsText(closure.grievanceId, closure.citizen.language, link) });
+        return sms.send({ reference: resend ? `${workflowId}:sms:resend:${resend}` : `${workflowId}:sms`, to: closure.citizen.phone, text: smsText(closure.grievanceId, closure.citizen.language, link) });
       });
       log.info({ workflowId, messageId }, 'SMS fallback sent');
       metrics.increment('sms_fallbacks', { department: closure.department.code });

@@ -7,7 +7,7 @@ import type { Client } from '@temporalio/client';
 import type { Pool } from 'pg';
 import type { AtrClient, GrievanceStatus } from '../client';
 import { GrievanceIdSchema } from '../contracts/closure';
-import { createReports, type EscalationRow, type SentMessage } from '../db/reports';
+import { createReports, type EscalationRow, type MessageSentRow } from '../db/reports';
 import { CliError, formatTable, istTime, writeJson, type Writer } from './output';
 
 /** What `status` shows: no names, phones or comments. */
@@ -43,7 +43,7 @@ export interface StatusReport {
   escalation: { level: number; levelName: string | null; portalCallback: string | null; portalCallbackError: string | null } | null;
   outcome: string | null;
   outcomeReason: string | null;
-  messages: SentMessage[];
+  messages: MessageSentRow[];
   escalationRow: EscalationRow | null;
 }
 
@@ -79,7 +79,7 @@ export async function runStatus(deps: StatusDeps, grievanceIdInput: string): Pro
   return { ...fromWorkflow(status, messages), messages, escalationRow };
 }
 
-function fromWorkflow(status: GrievanceStatus, messages: SentMessage[]): Omit<StatusReport, 'messages' | 'escalationRow'> {
+function fromWorkflow(status: GrievanceStatus, messages: MessageSentRow[]): Omit<StatusReport, 'messages' | 'escalationRow'> {
   const { state, summary, result } = status;
   const d = state?.delivery;
   const channel = d?.messageId ? (messages.find((m) => m.messageId === d.messageId)?.channel ?? null) : null;

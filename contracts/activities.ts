@@ -83,7 +83,11 @@ export type AskForReasonResult = SentMessage;
 export type AskForCommentInput = WorkflowRef;
 export type AskForCommentResult = SentMessage;
 
-export type SendSmsFallbackInput = WorkflowRef;
+export interface SendSmsFallbackInput {
+  workflowId: string;
+  /** The n-th resend of the link by SMS: its own message, not a repeat of the first (the gateway dedupes by reference). */
+  resend?: number;
+}
 export type SendSmsFallbackResult = SentMessage;
 
 export interface RecordFeedbackInput {

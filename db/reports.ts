@@ -27,7 +27,7 @@ function channelStatusesSql(...statuses: DeliveryStatus[]): string {
 }
 
 /** One message we sent the citizen, without its recipient or text. */
-export interface SentMessage {
+export interface MessageSentRow {
   purpose: string;
   channel: string;
   /** Our side: sending, accepted (the channel took it) or failed. */
@@ -152,7 +152,7 @@ export function createReports(pool: Pool) {
     },
 
     /** Every message sent for a workflow, oldest first, each with the furthest status the channel reported. */
-    async sentMessages(workflowId: string): Promise<SentMessage[]> {
+    async sentMessages(workflowId: string): Promise<MessageSentRow[]> {
       const { rows } = await pool.query<{
         purpose: string;
         channel: string;

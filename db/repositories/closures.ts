@@ -20,7 +20,7 @@ export interface StoredAtr {
 }
 
 /** What verification compares a sealed ATR against. */
-export interface AtrSeal {
+export interface SealOnRecord {
   contentDigest: string | null;
   grievanceId: string;
   departmentCode: string;
@@ -118,7 +118,7 @@ export function createClosureRepository(pool: Pool) {
       return row ? { bytes: new Uint8Array(row.pdf), sha256: row.sha256 } : null;
     },
 
-    async getAtrSeal(atrId: string): Promise<AtrSeal | null> {
+    async getAtrSeal(atrId: string): Promise<SealOnRecord | null> {
       const { rows } = await pool.query<{ content_digest: string | null; grievance_id: string; department_code: string; district_code: string }>(
         `SELECT a.content_digest, c.grievance_id, c.department_code, c.district_code
            FROM atr_documents a JOIN closures c USING (workflow_id) WHERE a.atr_id = $1`,

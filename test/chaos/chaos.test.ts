@@ -1,8 +1,11 @@
 /**
  * Chaos: closures driven through the real stack while the worker is killed with SIGKILL again and again,
  * the Temporal dev server and PostgreSQL restart mid-run, the WhatsApp simulator fails a share of calls
- * (429, 5xx, timeouts, 131026) and duplicates and reorders its webhooks, and the webhook is abused (bad
- * signatures, malformed and oversized bodies, a flood). At the end, from the simulator's record and
+ * (429, 5xx, timeouts, 131026) and duplicates and reorders its webhooks, a spell of faults on our side (every send
+ * answers 190, an expired token) comes and goes, some phones are off and never send a delivery receipt, and the
+ * webhook is abused (bad signatures, malformed and oversized bodies, a flood). A fault on our side or a missing
+ * receipt must never decide an outcome: `wrong_outcome` counts every closure whose outcome its citizen did not
+ * choose (UNDELIVERABLE included: every citizen here is reachable by WhatsApp or SMS). At the end, from the simulator's record and
  * PostgreSQL: every closure has exactly one outcome, every ATR went out, every reply reached its workflow,
  * every escalation row exists; duplicate sends are counted. The report is JSON on the last line.
  *
@@ -30,8 +33,13 @@ const profile = PROFILES[(process.env.CHAOS_PROFILE as keyof typeof PROFILES) ??
 const N = Number(process.env.CHAOS_CLOSURES ?? profile.closures);
 if (!(N >= 1 && N <= 10_000)) throw new Error(`CHAOS_CLOSURES must be 1..10000 (one phone number each), got ${N}`);
 
-/** Drill timing: a 90-second window, a reminder at 30 s, 20 s for each detail, no quiet hours, no grace. */
-const DRILL_POLICY = { feedbackWindowHours: 1.5 / 60, reminderOffsetsHours: [0.5 / 60], detailsWaitMinutes: 20 / 60, lateFeedbackGraceHours: 0, quietHours: null };
+/**
+ * Drill timing: a 90-second window, a reminder at 30 s, 20 s for each detail, no quiet hours, no grace, and the SMS
+ * link when no delivery receipt came within 30 s.
+ */
+const DRILL_POLICY = { feedbackWindowHours: 1.5 / 60, reminderOffsetsHours: [0.5 / 60], detailsWaitMinutes: 20 / 60, lateFeedbackGraceHours: 0, quietHours: null, deliveryDeadlineHours: 0.5 / 60 };
+/** How long the spell of our-side faults lasts: long enough that sends meet it, short enough that the run goes on. */
+const OUR_SIDE_SPELL_MS = 20_000;
 const SECRET = 'chaos-app-secret';
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const between = ([lo, hi]: readonly [number, number]) => lo + Math.random() * (hi - lo);
@@ -65,19 +73,15 @@ test(`survives crashes, restarts, faults and abuse with nothing lost (${N} closu
     const simUrl = await sim.app.listen({ host: '127.0.0.1', port: 0 });
     // A share of calls fails as Meta's do: throughput, transient 5xx, a slow answer past our timeout, and "not on WhatsApp".
     const r = profile.faultRate;
-    await fetch(`${simUrl}/_sim/faults`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({
-        rules: [
-          { endpoint: 'messages', code: 130429, rate: r },
-          { endpoint: 'messages', http: 503, rate: r },
-          { endpoint: 'messages', timeoutMs: 6_000, rate: r / 2 },
-          { endpoint: 'media', http: 500, rate: r },
-          { endpoint: 'sms', http: 503, rate: r },
-        ],
-      }),
-    });
+    const transientRules = [
+      { endpoint: 'messages', code: 130429, rate: r },
+      { endpoint: 'messages', http: 503, rate: r },
+      { endpoint: 'messages', timeoutMs: 6_000, rate: r / 2 },
+      { endpoint: 'media', http: 500, rate: r },
+      { endpoint: 'sms', http: 503, rate: r },
+    ];
+    const setFaults = (rules: unknown[]) => fetch(`${simUrl}/_sim/faults`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ rules }) });
+    await setFaults(transientRules);
 
     const env = {
       ...TEST_ENV,
@@ -112,16 +116,20 @@ test(`survives crashes, restarts, faults and abuse with nothing lost (${N} closu
     });
     const notOnWhatsApp = closures.filter((c) => c.i % 10 === 7).map((c) => c.phone);
     await fetch(`${simUrl}/_sim/undeliverable`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ add: notOnWhatsApp }) });
+    // Phones off for the whole run: WhatsApp accepts, no receipt ever comes; the SMS link goes after the deadline.
+    const phonesOff = closures.filter((c) => c.i % 10 === 4).map((c) => c.phone);
+    await fetch(`${simUrl}/_sim/phones-off`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ add: phonesOff }) });
     for (const c of closures) citizens.add(c.phone, c.plan);
     citizens.start();
 
     // The crashes: SIGKILL the worker at random moments while closures flow, restart Temporal and PostgreSQL once.
     const started = Date.now();
-    const crashes = { workerKills: 0, temporalRestarts: 0, postgresRestarts: 0 };
+    const crashes = { workerKills: 0, temporalRestarts: 0, postgresRestarts: 0, ourSideSpells: 0 };
     let chaosOn = true;
     const chaos = (async () => {
       let temporalDone = false;
       let pgDone = false;
+      let ourSideDone = false;
       while (chaosOn) {
         await sleep(between(profile.killEveryMs));
         if (!chaosOn) break;
@@ -130,6 +138,13 @@ test(`survives crashes, restarts, faults and abuse with nothing lost (${N} closu
         await sleep(between([200, 1_500]));
         worker!.start();
         const elapsed = (Date.now() - started) / 1000;
+        if (!ourSideDone && elapsed > profile.postSeconds * 0.2) {
+          // An expired token: every WhatsApp send and upload answers 190 for a spell, then the token is "rotated".
+          ourSideDone = true;
+          await setFaults([{ endpoint: 'messages', code: 190 }, { endpoint: 'media', code: 190 }, ...transientRules]);
+          setTimeout(() => void setFaults(transientRules), OUR_SIDE_SPELL_MS);
+          crashes.ourSideSpells++;
+        }
         if (!temporalDone && elapsed > profile.postSeconds * 0.4) {
           temporalDone = true;
           await temporal.restart();
@@ -218,7 +233,7 @@ test(`survives crashes, restarts, faults and abuse with nothing lost (${N} closu
     const wrongOutcome = closures.filter((c) => {
       const o = byGrievance.get(c.closure.grievanceId)?.outcome;
       const answered = citizens.replies.some((r) => r.phone === c.phone && (r.kind === 'tap' || r.kind === 'sms-feedback'));
-      const expected = c.plan === 'silent' || !answered ? ['NO_RESPONSE', 'UNDELIVERABLE'] : c.plan === 'satisfied' ? ['SATISFIED'] : ['ESCALATED'];
+      const expected = c.plan === 'silent' || !answered ? ['NO_RESPONSE'] : c.plan === 'satisfied' ? ['SATISFIED'] : ['ESCALATED'];
       return o && !expected.includes(o);
     });
     const outcomeCounts = outcomes.reduce<Record<string, number>>((acc, o) => ({ ...acc, [o.outcome ?? 'none']: (acc[o.outcome ?? 'none'] ?? 0) + 1 }), {});
@@ -237,6 +252,8 @@ test(`survives crashes, restarts, faults and abuse with nothing lost (${N} closu
       wrong_outcome: wrongOutcome.length,
       outcomes: outcomeCounts,
       crashes_survived: crashes.workerKills + crashes.temporalRestarts + crashes.postgresRestarts,
+      rejected_sends: sim!.state.counters.rejected,
+      phones_off: phonesOff.length,
       crashes,
       webhook_abuse: abuse,
       sms_fallbacks: closures.filter((c) => sim!.state.smsFor(c.phone).length > 0).length,

@@ -9,7 +9,7 @@
  * Histories in flight replay this code: a change to the order or kind of commands needs patched() and a
  * replay fixture (see test/replay).
  */
-import { getExternalWorkflowHandle, log, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
+import { allHandlersFinished, condition, getExternalWorkflowHandle, log, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
 import type { Closure } from '../../contracts/closure';
 import { SA, initialSearchAttributes, supersededSignal, type Acknowledgement, type AtrResult, type Outcome } from '../../contracts/workflow';
 import { deliver } from './delivery';
@@ -78,6 +78,8 @@ async function finish(run: AtrRun, outcome: Outcome, decisiveMessageId?: string)
   if (ack && decisiveMessageId && !run.supersededBy) await acknowledge(run, decisiveMessageId, ack);
   if (run.supersededBy) await recordQueued(run, false);
   else await keepOpenForLateFeedback(run);
+  // An ops resend still waiting for its receipt finishes before the run does, so its caller gets an answer.
+  await condition(allHandlersFinished);
   return run.complete();
 }
 

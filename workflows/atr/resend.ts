@@ -29,11 +29,12 @@ export async function resend(run: AtrRun, requestedBy: string): Promise<ResendOu
   const resends = run.resendLog();
   const channel: Channel = run.undeliverable ? 'sms' : 'whatsapp';
   const decided = () => (run.view.outcome ? { outcomeDecided: run.view.outcome } : {});
+  const number = run.nextResendNumber();
   const result = await attempt(
     () =>
       channel === 'sms'
-        ? run.messaging.delivery.sendSmsFallback({ workflowId })
-        : run.messaging.delivery.resendAtr({ workflowId, atrId: run.view.atr!.atrId, number: run.nextResendNumber() }),
+        ? run.messaging.delivery.sendSmsFallback({ workflowId, resend: number })
+        : run.messaging.delivery.resendAtr({ workflowId, atrId: run.view.atr!.atrId, number }),
     channel,
   );
   if (result.kind !== 'sent') {
