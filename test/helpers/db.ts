@@ -3,13 +3,17 @@ import type { Pool } from 'pg';
 import { fingerprintClosure } from '../../client/fingerprint';
 import type { Closure } from '../../contracts/closure';
 import { atrWorkflowId } from '../../contracts/workflow';
+import { ensureDatabase, migrate } from '../../db/migrate';
 import { createPool } from '../../db/pool';
 import { createClosureIntakeRepository, type ClosureIntakeRepository } from '../../db/repositories/closure-intake';
 
 let pool: Pool | undefined;
+/** Set by useOwnDatabase for the file that called it (Jest gives each test file its own module registry). */
+let ownUrl: string | undefined;
 
-/** The test database's URL. */
+/** The test database's URL: the run's, or this file's own. */
 export function testDatabaseUrl(): string {
+  if (ownUrl) return ownUrl;
   const url = process.env.TEST_DATABASE_URL;
   if (!url) throw new Error('TEST_DATABASE_URL is not set: run the tests through jest (global-setup makes the database)');
   return url;
@@ -19,6 +23,23 @@ export function testDatabaseUrl(): string {
 export function testPool(): Pool {
   pool ??= createPool(testDatabaseUrl(), { max: 5 });
   return pool;
+}
+
+/**
+ * Gives this test file a database of its own, migrated, from beforeAll on. For suites that look at what the webhook
+ * relay does with inbox rows: a relay takes any pending row, so another file's relay running alongside on the same
+ * database would take this file's rows. The global teardown drops it with the run's database.
+ */
+export function useOwnDatabase(): void {
+  beforeAll(async () => {
+    const url = new URL(testDatabaseUrl());
+    url.pathname += `_own_${process.pid}_${Date.now().toString(36)}`;
+    await ensureDatabase(url.toString());
+    const migrator = createPool(url.toString(), { max: 1 });
+    await migrate(migrator);
+    await migrator.end();
+    ownUrl = url.toString();
+  });
 }
 
 /** Closes the file's pool (call in afterAll). */

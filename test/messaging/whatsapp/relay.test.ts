@@ -11,11 +11,13 @@ import { createLogger } from '../../../lib/log';
 import { storeWebhook } from '../../../messaging/whatsapp/inbox';
 import { feedbackPayload, type InboundMessage, type StatusUpdate, type WebhookPayload } from '../../../messaging/whatsapp/protocol';
 import { WebhookRelay } from '../../../messaging/whatsapp/relay';
-import { testPool } from '../../helpers/db';
+import { testPool, useOwnDatabase } from '../../helpers/db';
 import { makeClosure } from '../../helpers/fixtures';
 import { TEST_CODEC_KEYS, runWithWorker, type WorkerContext, useDevServer } from '../../helpers/temporal';
 
 const dev = useDevServer();
+// The relays of other files running alongside would take this file's inbox rows.
+useOwnDatabase();
 
 const CITIZEN = '919876543210';
 let seq = 0;
