@@ -35,9 +35,9 @@ if (!(N >= 1 && N <= 10_000)) throw new Error(`CHAOS_CLOSURES must be 1..10000 (
 
 /**
  * Drill timing: a 90-second window, a reminder at 30 s, 20 s for each detail, no quiet hours, no grace, and the SMS
- * link when no delivery receipt came within 30 s.
+ * link when no delivery receipt came within a minute.
  */
-const DRILL_POLICY = { feedbackWindowHours: 1.5 / 60, reminderOffsetsHours: [0.5 / 60], detailsWaitMinutes: 20 / 60, lateFeedbackGraceHours: 0, quietHours: null, deliveryDeadlineHours: 0.5 / 60 };
+const DRILL_POLICY = { feedbackWindowHours: 1.5 / 60, reminderOffsetsHours: [0.5 / 60], detailsWaitMinutes: 20 / 60, lateFeedbackGraceHours: 0, quietHours: null, deliveryDeadlineHours: 1 / 60 };
 /** How long the spell of our-side faults lasts: long enough that sends meet it, short enough that the run goes on. */
 const OUR_SIDE_SPELL_MS = 20_000;
 const SECRET = 'chaos-app-secret';
