@@ -22,7 +22,7 @@ export async function startApi(config: Readonly<Config>, log: Logger, shared?: P
   const pool = shared ?? createPool(config.databaseUrl, { max: 10 });
   // The webhook inbox writes before the worker may have started: make sure the tables exist.
   await migrate(pool);
-  const temporal = await connectClient(config.temporal, createDataConverter(config.payloadKeys));
+  const temporal = await connectClient(config.temporal, createDataConverter(config.payloadKeys, { requireEncryption: config.payloadRequireEncryption }));
   const closures = createClosureRepository(pool);
   const metrics = createApiMetrics();
   const relay = new WebhookRelay({ pool, temporal, log: log.child({ component: 'relay' }), metrics });

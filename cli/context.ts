@@ -56,7 +56,7 @@ export function openContext(env: Record<string, string | undefined> = process.en
 
   const temporal = () =>
     // Without keys the client still lists (search attributes are never encrypted); atr() insists on them.
-    (client ??= connectClient(config.temporal, Array.isArray(keys) ? createDataConverter(keys) : undefined).catch((err: unknown) => {
+    (client ??= connectClient(config.temporal, Array.isArray(keys) ? createDataConverter(keys, { requireEncryption: config.payloadRequireEncryption }) : undefined).catch((err: unknown) => {
       throw new CliError(`cannot reach Temporal at ${config.temporal.address}: ${(err as Error).message}`);
     }));
 

@@ -75,6 +75,8 @@ const EnvSchema = z.object({
       }
     })
     .optional(),
+  // Unset: on when SAMPARK_ENV=production (see loadConfig), off on a laptop, where old plain histories may linger.
+  PAYLOAD_CODEC_REQUIRE_ENCRYPTION: bool.optional(),
   CODEC_AUTH_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
   CODEC_SERVER_PORT: intIn(1, 65535).default(8888),
   EMBEDDED_POSTGRES_PORT: intIn(1, 65535).default(54329),
@@ -144,6 +146,8 @@ export interface Config {
   simulatorPort: number;
   /** Payload encryption keys; the first encrypts, all decrypt. Empty only for the 'cli' role without keys. */
   payloadKeys: CodecKey[];
+  /** Refuse unencrypted payloads on decode (PAYLOAD_CODEC_REQUIRE_ENCRYPTION; by default on in production). */
+  payloadRequireEncryption: boolean;
   /** `npm start` only: where embedded PGlite listens when no PostgreSQL answers. */
   embeddedPostgresPort: number;
   /** Where the worker serves Prometheus metrics (the Temporal SDK's and ours). */
@@ -235,6 +239,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     atrLinkTtlHours: e.ATR_LINK_TTL_HOURS,
     simulatorPort: e.SIMULATOR_PORT,
     payloadKeys: e.PAYLOAD_CODEC_KEYS ?? [],
+    payloadRequireEncryption: e.PAYLOAD_CODEC_REQUIRE_ENCRYPTION ?? set.SAMPARK_ENV === 'production',
     workerMetricsAddress: e.WORKER_METRICS_ADDRESS,
     workerMaxCachedWorkflows: e.WORKER_MAX_CACHED_WORKFLOWS,
     embeddedPostgresPort: e.EMBEDDED_POSTGRES_PORT,

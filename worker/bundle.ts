@@ -5,6 +5,7 @@
 import { existsSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { DefaultLogger, bundleWorkflowCode } from '@temporalio/worker';
+import { FAILURE_CONVERTER_PATH } from '../codec/data-converter';
 
 /** The compiled code's root (dist/): the bundle sits there, so the Docker image carries it. */
 const COMPILED_ROOT = path.join(__dirname, '..');
@@ -23,7 +24,12 @@ export function prebuiltWorkflowBundle(root = COMPILED_ROOT): { codePath: string
 
 /** Bundles the workflows next to this module into `root`. */
 export async function writeWorkflowBundle(root = COMPILED_ROOT): Promise<{ path: string; bytes: number }> {
-  const { code } = await bundleWorkflowCode({ workflowsPath: require.resolve('../workflows'), logger: new DefaultLogger('WARN') });
+  const { code } = await bundleWorkflowCode({
+    workflowsPath: require.resolve('../workflows'),
+    // Workflow code converts failures too: they must be encoded there as everywhere else.
+    failureConverterPath: FAILURE_CONVERTER_PATH,
+    logger: new DefaultLogger('WARN'),
+  });
   const file = path.join(root, BUNDLE_FILE);
   writeFileSync(file, code);
   return { path: file, bytes: Buffer.byteLength(code) };

@@ -44,6 +44,15 @@ export function createSmsSender(config: Readonly<Config>): SmsSender | undefined
   return mode === 'off' ? undefined : createSmsGateway({ url: gatewayUrl, token, sender: senderId, timeoutMs });
 }
 
+/** The activities' log port over the process logger. */
+export function activityLog(log: Logger): ActivityDeps['log'] {
+  return {
+    info: (fields, msg) => log.info(fields, msg),
+    warn: (fields, msg) => log.warn(fields, msg),
+    error: (fields, msg) => log.error(fields, msg),
+  };
+}
+
 /** The real adapters behind the activity ports. */
 export function createActivityDeps(config: Readonly<Config>, pool: Pool, log: Logger): ActivityDeps {
   return {
@@ -51,11 +60,7 @@ export function createActivityDeps(config: Readonly<Config>, pool: Pool, log: Lo
     messenger: createMessenger(config, pool),
     renderer: createAtrRenderer(),
     portal: createPortalNotifier({ url: config.portal.callbackUrl, token: config.portal.callbackToken, timeoutMs: config.portal.timeoutMs }),
-    log: {
-      info: (fields, msg) => log.info(fields, msg),
-      warn: (fields, msg) => log.warn(fields, msg),
-      error: (fields, msg) => log.error(fields, msg),
-    },
+    log: activityLog(log),
     metrics: createRuntimeMetrics(),
     defaultPolicy: config.defaultPolicy,
     sealer: new AtrSealer(config.sealKeys),

@@ -29,7 +29,7 @@ export async function startWorker(config: Readonly<Config>, log: Logger, shared?
     taskQueue: config.temporal.taskQueue,
     deps: createActivityDeps(config, pool, log.child({ component: 'activities' })),
     messagesPerSecond: config.whatsapp.ratePerSecond,
-    dataConverter: createDataConverter(config.payloadKeys),
+    dataConverter: createDataConverter(config.payloadKeys, { requireEncryption: config.payloadRequireEncryption }),
     tuning: { maxCachedWorkflows: config.workerMaxCachedWorkflows },
     ...(workflowBundle ? { workflowBundle } : {}),
   });

@@ -4,7 +4,8 @@
  */
 import { Client, Connection } from '@temporalio/client';
 import type { Payload } from '@temporalio/common';
-import { AesGcmCodec } from '../../codec/aes-gcm';
+import { createCipheriv } from 'node:crypto';
+import { AesGcmCodec, UnencryptedPayloadError, openGcm } from '../../codec/aes-gcm';
 import { parseCodecKeys } from '../../config/codec-keys';
 import { buildCodecServer } from '../../codec/server';
 import { stateQuery } from '../../contracts/workflow';
@@ -41,6 +42,26 @@ describe('AES-256-GCM payload codec', () => {
     await expect(new AesGcmCodec([NEW]).decode([enc!])).rejects.toThrow(/unknown key id "old"/);
     const tampered = { ...enc!, data: Buffer.from(enc!.data!).map((b, i) => (i === 20 ? b ^ 1 : b)) };
     await expect(new AesGcmCodec([OLD]).decode([tampered])).rejects.toThrow();
+  });
+
+  test('refuses a plain payload on decode when encryption is required, saying why', async () => {
+    const strict = new AesGcmCodec([OLD], { requireEncryption: true });
+    await expect(strict.decode([json('forged feedback')])).rejects.toThrow(UnencryptedPayloadError);
+    await expect(strict.decode([json('forged feedback')])).rejects.toThrow(/unencrypted payload \(encoding "json\/plain"\).*PAYLOAD_CODEC_REQUIRE_ENCRYPTION/);
+    const [enc] = await strict.encode([json('genuine')]);
+    expect(text((await strict.decode([enc!]))[0]!.data)).toBe('"genuine"');
+  });
+
+  test('refuses a genuine auth tag cut short of 16 bytes, and a payload too short to hold one', async () => {
+    const iv = Buffer.alloc(12, 1);
+    const cipher = createCipheriv('aes-256-gcm', OLD.key, iv, { authTagLength: 16 });
+    const sealed = Buffer.concat([cipher.update('citizen data'), cipher.final()]);
+    const tag = cipher.getAuthTag();
+    expect(openGcm(OLD.key, iv, sealed, tag).toString()).toBe('citizen data');
+    // A prefix of the real tag: GCM with an unpinned tag length would accept it.
+    for (const bytes of [4, 8, 12, 15]) expect(() => openGcm(OLD.key, iv, sealed, tag.subarray(0, bytes))).toThrow(/tag length/i);
+    const [enc] = await new AesGcmCodec([OLD]).encode([json('x')]);
+    await expect(new AesGcmCodec([OLD]).decode([{ ...enc!, data: Buffer.from(enc!.data!).subarray(0, 20) }])).rejects.toThrow(/too short/);
   });
 
   test('parses PAYLOAD_CODEC_KEYS and names a bad key', () => {

@@ -36,6 +36,15 @@ describe('loadConfig', () => {
     expect(config.payloadKeys[0]!.key).toHaveLength(32);
   });
 
+  test('requires encrypted payloads when asked, by default only in production, and names a bad value', () => {
+    expect(loadConfig(KEY).payloadRequireEncryption).toBe(false);
+    expect(loadConfig({ ...KEY, PAYLOAD_CODEC_REQUIRE_ENCRYPTION: 'true' }).payloadRequireEncryption).toBe(true);
+    // The 'cli' role requires nothing else, so production mode's other demands do not get in the way here.
+    expect(loadConfig({ SAMPARK_ENV: 'production', WHATSAPP_MODE: 'outbox' }, 'cli').payloadRequireEncryption).toBe(true);
+    expect(loadConfig({ SAMPARK_ENV: 'production', WHATSAPP_MODE: 'outbox', PAYLOAD_CODEC_REQUIRE_ENCRYPTION: 'false' }, 'cli').payloadRequireEncryption).toBe(false);
+    expect(() => loadConfig({ ...KEY, PAYLOAD_CODEC_REQUIRE_ENCRYPTION: 'yes' })).toThrow(/PAYLOAD_CODEC_REQUIRE_ENCRYPTION: must be 'true' or 'false'/);
+  });
+
   test('refuses a payload key that is not 32 bytes, naming it', () => {
     expect(() => loadConfig({ ...KEY, PAYLOAD_CODEC_KEYS: 'c1:c2hvcnQ=' })).toThrow(/PAYLOAD_CODEC_KEYS: key c1 must be 32 bytes/);
   });

@@ -26,8 +26,8 @@ import { closeTestPool, testIntake, testPool } from './db';
 
 /** Payload encryption keys for tests (histories captured by tests are encrypted with these). */
 export const TEST_CODEC_KEYS = [{ id: 'test1', key: Buffer.from('c2FtcGFyay1hdHItdGVzdC1wYXlsb2FkLWtleS0zMmI=', 'base64') }];
-/** The data converter every test client and worker uses, as production does. */
-export const TEST_DATA_CONVERTER = createDataConverter(TEST_CODEC_KEYS);
+/** The data converter every test client and worker uses, as production does (plain payloads refused). */
+export const TEST_DATA_CONVERTER = createDataConverter(TEST_CODEC_KEYS, { requireEncryption: true });
 
 /** ATR signing keys for tests. */
 export const TEST_SEAL_KEYS = [{ id: 't1', secret: 'test-signing-secret-0123456789abcdef' }];

@@ -7,7 +7,8 @@ import type { Client } from '@temporalio/client';
 import type { NativeConnection } from '@temporalio/worker';
 import { buildApi } from '../../api/server';
 import { createClosureRepository } from '../../db/repositories/closures';
-import { createLogger } from '../../lib/log';
+import { createLogger, type Logger } from '../../lib/log';
+import { activityLog } from '../../worker';
 import { AtrSealer } from '../../pdf/seal';
 import { buildSimulator, type Simulator, type SimulatorOptions } from '../../tools/simulator/server';
 import { createSmsGateway } from '../../messaging/sms/gateway';
@@ -18,7 +19,14 @@ import { freePort } from '../setup/global-setup';
 import { testPool } from './db';
 import { TEST_SEAL_KEYS, runWithWorker, type WorkerContext } from './temporal';
 
-const CREDENTIALS = { appSecret: 'e2e-app-secret', accessToken: 'e2e-access-token', phoneNumberId: '100000000000001' };
+/** The loop's credentials (a test of our logs looks for each of them). */
+export const CREDENTIALS = {
+  appSecret: 'e2e-app-secret',
+  accessToken: 'e2e-access-token',
+  phoneNumberId: '100000000000001',
+  portalApiKey: 'e2e-portal-key-0123456789',
+  verifyToken: 'e2e-verify',
+};
 
 /** Everything a WhatsApp test talks to. */
 export interface WhatsAppLoop extends WorkerContext {
@@ -39,14 +47,15 @@ export async function withWhatsApp<T>(
   connection: { client: Client; nativeConnection: NativeConnection },
   body: (loop: WhatsAppLoop) => Promise<T>,
   simOptions: Partial<SimulatorOptions> = {},
+  /** `log`: the logger of our parts (API, relay, activities); silent by default. */
+  { log = createLogger('silent') }: { log?: Logger } = {},
 ): Promise<T> {
   const pool = testPool();
   const apiPort = await freePort();
   const sim = await buildSimulator({ ...CREDENTIALS, webhookUrl: `http://127.0.0.1:${apiPort}/webhooks/whatsapp`, statusDelaysMs: { sent: 20, delivered: 60, read: 60 }, ...simOptions });
   const simUrl = await sim.app.listen({ host: '127.0.0.1', port: 0 });
   const api = createCloudApi({ baseUrl: simUrl, version: 'v25.0', phoneNumberId: CREDENTIALS.phoneNumberId, accessToken: CREDENTIALS.accessToken, timeoutMs: 5_000 });
-  const log = createLogger('silent');
-  const relay = new WebhookRelay({ pool, temporal: connection.client, log, pollMs: 100 });
+  const relay = new WebhookRelay({ pool, temporal: connection.client, log: log.child({ component: 'relay' }), pollMs: 100 });
   try {
     return await runWithWorker(
       {
@@ -54,15 +63,16 @@ export async function withWhatsApp<T>(
         // Tests keep the pair-rate gap short; the production default (6 s) is tested on the messenger alone.
         messenger: createWhatsAppMessenger({ pool, api, pacing: { minIntervalMs: 100, maxWaitMs: 5_000 } }),
         sms: createSmsGateway({ url: `${simUrl}/sms`, token: CREDENTIALS.accessToken, sender: 'RJSMPK', timeoutMs: 5_000 }),
+        log: activityLog(log.child({ component: 'activities' })),
       },
       async (ctx) => {
         const app = await buildApi({
           atr: ctx.atr,
-          apiKey: 'e2e-portal-key-0123456789',
-          logger: log,
+          apiKey: CREDENTIALS.portalApiKey,
+          logger: log.child({ component: 'api' }),
           health: {},
           verification: { sealer: new AtrSealer(TEST_SEAL_KEYS), store: createClosureRepository(pool) },
-          whatsapp: { appSecret: CREDENTIALS.appSecret, verifyToken: 'e2e-verify', pool, onStored: () => relay.wake() },
+          whatsapp: { appSecret: CREDENTIALS.appSecret, verifyToken: CREDENTIALS.verifyToken, pool, onStored: () => relay.wake() },
           atrLinks: createClosureRepository(pool),
         });
         const apiUrl = await app.listen({ host: '127.0.0.1', port: apiPort });

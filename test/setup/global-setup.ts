@@ -5,6 +5,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { bundleWorkflowCode } from '@temporalio/worker';
+import { FAILURE_CONVERTER_PATH } from '../../codec/data-converter';
 import { ensureDatabase, migrate } from '../../db/migrate';
 import { createPool } from '../../db/pool';
 import { startDevServer } from '../../tools/scripts/dev-server';
@@ -32,7 +33,7 @@ export default async function globalSetup(): Promise<void> {
 
   const artifacts = path.join(PROJECT_ROOT, 'test', '.artifacts');
   mkdirSync(artifacts, { recursive: true });
-  const bundle = await bundleWorkflowCode({ workflowsPath: require.resolve('../../workflows'), logger: quietLogger });
+  const bundle = await bundleWorkflowCode({ workflowsPath: require.resolve('../../workflows'), failureConverterPath: FAILURE_CONVERTER_PATH, logger: quietLogger });
   const bundlePath = path.join(artifacts, `workflow-bundle-${process.pid}.js`);
   writeFileSync(bundlePath, bundle.code);
   process.env.TEST_WORKFLOW_BUNDLE = bundlePath;
