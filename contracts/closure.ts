@@ -46,7 +46,7 @@ const HIDDEN_OR_REORDERING = /[\u202A-\u202E\u2066-\u2069\u200B\u2060\uFEFF]/u;
  * half form or prevent a conjunct (क्‍ष, क्‌ष); a ZWJ also joins emoji in a citizen's comment. Anywhere else
  * (at the start, after a space or a Latin letter, doubled) they only hide something, and are refused.
  */
-const STRAY_JOINER = /(?<![\u0900-\u097F\uA8E0-\uA8FF])\u200C|(?<![\u0900-\u097F\uA8E0-\uA8FF\p{Extended_Pictographic}\p{Emoji_Modifier}\uFE0F])\u200D/u;
+const STRAY_JOINER = /(?<![\p{Script=Devanagari}])\u200C|(?<![\p{Script=Devanagari}\p{Extended_Pictographic}\p{Emoji_Modifier}\uFE0F])\u200D/u;
 
 /** The first character a name or text must not hold, as U+XXXX, if any. */
 function hiddenCharacter(s: string): string | undefined {
