@@ -43,8 +43,8 @@ const CONTROL_CHARS = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]/;
 const HIDDEN_OR_REORDERING = /[\u202A-\u202E\u2066-\u2069\u200B\u2060\uFEFF]/u;
 /**
  * ZWNJ and ZWJ (U+200C, U+200D) are part of written Hindi: after a Devanagari letter or virama they choose a
- * half form or prevent a conjunct (क्‍ष, क्‌ष); a ZWJ also joins emoji in a citizen's comment. Anywhere else
- * (at the start, after a space or a Latin letter, doubled) they only hide something, and are refused.
+ * half form or prevent a conjunct (ka, virama, ZWJ, ssa); a ZWJ also joins emoji in a citizen's comment.
+ * Anywhere else (at the start, after a space or a Latin letter, doubled) they only hide something: refused.
  */
 const STRAY_JOINER = /(?<![\p{Script=Devanagari}])\u200C|(?<![\p{Script=Devanagari}\p{Extended_Pictographic}\p{Emoji_Modifier}\uFE0F])\u200D/u;
 
