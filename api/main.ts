@@ -1,7 +1,8 @@
 /** Runs the HTTP API on its own (`node dist/api/main.js`), with the WhatsApp webhook inbox and its relay. */
 import type { Pool } from 'pg';
 import { AtrClient } from '../client';
-import { loadConfig, type Config } from '../config';
+import type { Config } from '../config';
+import { loadConfigOrExit } from '../lib/boot';
 import { ensureDatabase, migrate } from '../db/migrate';
 import { createPool } from '../db/pool';
 import { createClosureIntakeRepository } from '../db/repositories/closure-intake';
@@ -53,7 +54,7 @@ export async function startApi(config: Readonly<Config>, log: Logger, shared?: P
 }
 
 if (require.main === module) {
-  const config = loadConfig(process.env, 'api');
+  const config = loadConfigOrExit('api');
   const log = createLogger(config.logLevel, { process: 'api' });
   startApi(config, log)
     .then(({ url, stop }) => {

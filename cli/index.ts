@@ -2,6 +2,7 @@
 /** The ops command line: `npx sampark-atr <command>`. */
 import { Command } from 'commander';
 import { ValidationError } from '../client';
+import { ConfigError } from '../config';
 import { DELIVERY_STATUSES } from '../contracts/workflow';
 import { backfillExitCode, parseRate, printBackfill, runBackfill } from './backfill';
 import { CSV_COLUMNS } from './closures-csv';
@@ -129,6 +130,8 @@ program.parseAsync().catch((err: unknown) => {
   process.exitCode = 1;
   if (program.opts<{ verbose?: boolean }>().verbose) {
     console.error(describeVerbose(err));
+  } else if (err instanceof ConfigError) {
+    console.error(err.message); // every problem, one a line
   } else if (err instanceof ValidationError) {
     console.error('The closure is not valid:');
     for (const f of err.fields) console.error(`  ${f.field}: ${f.message}`);

@@ -2,9 +2,10 @@
  * The codec server for humans: the Temporal Web UI and CLI send it encrypted payloads (`POST /decode`) and
  * show what comes back, so an ops engineer with access sees a grievance's data and nobody else does.
  * Contract (Temporal docs, data encryption): JSON `{payloads: [{metadata: {k: base64}, data: base64}]}` in and
- * out, `X-Namespace` header. Access: a bearer token (`--codec-auth "Bearer …"` for the CLI) or the token as
- * the first path segment (`/t/<token>/decode`, for the dev server's UI, which sends no header). CORS only
- * for the UI's own origin.
+ * out, `X-Namespace` header. Access: the bearer token in the Authorization header (`--codec-auth "Bearer …"`
+ * for the CLI). A token in a URL ends up in browser history, proxy and access logs, so the path form
+ * (`/t/<token>/decode`) exists only with `tokenInPath`, which only `npm start` sets: its dev server's UI sends
+ * no header and listens on loopback. CORS only for the UI's own origin.
  */
 import { timingSafeEqual } from 'node:crypto';
 import Fastify, { type FastifyReply, type FastifyRequest } from 'fastify';
@@ -21,6 +22,8 @@ export interface CodecServerOptions {
   /** Origins allowed to call from a browser (the Temporal UI). */
   allowedOrigins: string[];
   logger: Logger;
+  /** Laptop only (`npm start`): also accept the token as the first path segment. Never in a deployment. */
+  tokenInPath?: boolean;
 }
 
 const Body = z.object({
@@ -37,7 +40,7 @@ const toJson = (p: Payload) => ({
 });
 
 /** Builds the codec server (not listening yet). */
-export async function buildCodecServer({ keys, token, allowedOrigins, logger }: CodecServerOptions) {
+export async function buildCodecServer({ keys, token, allowedOrigins, logger, tokenInPath = false }: CodecServerOptions) {
   const app = Fastify({ loggerInstance: logger, bodyLimit: 16 * 1024 * 1024 });
   const codec = new AesGcmCodec(keys);
   const expected = Buffer.from(token);
@@ -75,7 +78,7 @@ export async function buildCodecServer({ keys, token, allowedOrigins, logger }: 
   };
   for (const op of ['encode', 'decode'] as const) {
     app.post(`/${op}`, handle(op));
-    app.post(`/t/:token/${op}`, handle(op));
+    if (tokenInPath) app.post(`/t/:token/${op}`, handle(op));
   }
   app.get('/healthz', async () => ({ status: 'ok' }));
   return app;

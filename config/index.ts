@@ -7,6 +7,7 @@ import { z } from 'zod';
 import { parseCodecKeys, type CodecKey } from './codec-keys';
 import { TASK_QUEUE, type FeedbackPolicy } from '../contracts/workflow';
 import { PolicyEnvSchema, parsePolicy } from './policy';
+import { productionProblems } from './production';
 
 /** The local server this project expects when DATABASE_URL is not set. */
 export const DEFAULT_DATABASE_URL = 'postgres://postgres@127.0.0.1:5432/sampark_atr';
@@ -16,6 +17,8 @@ const optionalString = z.string().trim().min(1).optional();
 const bool = z.enum(['true', 'false'], { message: "must be 'true' or 'false'" }).transform((v) => v === 'true');
 
 const EnvSchema = z.object({
+  // production refuses every laptop convenience (config/production.ts); development is npm start and the tests.
+  SAMPARK_ENV: z.enum(['development', 'production'], { message: "must be 'development' or 'production'" }).default('development'),
   TEMPORAL_ADDRESS: z.string().trim().regex(/^[\w.-]+:\d+$/, 'must be host:port').default('127.0.0.1:7233'),
   TEMPORAL_NAMESPACE: z.string().trim().min(1).default('default'),
   TEMPORAL_TASK_QUEUE: z.string().trim().min(1).default(TASK_QUEUE),
@@ -109,6 +112,8 @@ const REQUIRED: Record<Role, readonly { name: 'PORTAL_API_KEY' | 'ATR_SIGNING_KE
 
 /** The validated configuration. */
 export interface Config {
+  /** production: no local fallbacks exist, and loadConfig refused every local default and placeholder. */
+  environment: Env['SAMPARK_ENV'];
   temporal: {
     address: string;
     namespace: string;
@@ -185,15 +190,20 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   if (parsed.success && parsed.data.SMS_MODE === 'http' && role !== 'cli') {
     for (const name of ['SMS_GATEWAY_URL', 'SMS_GATEWAY_TOKEN'] as const) if (!set[name]) problems.push(`${name}: is required when SMS_MODE=http`);
   }
+  if (set.SAMPARK_ENV === 'production') {
+    problems.push(...productionProblems(Object.fromEntries(Object.entries(set).filter(([name]) => CONFIG_VARIABLES.includes(name))), role));
+  }
   if (!parsed.success || !policy || problems.length) throw new ConfigError(problems);
   const e = parsed.data;
   const simulator = `http://127.0.0.1:${e.SIMULATOR_PORT}`;
-  // The simulator's well-known local credentials; with WHATSAPP_MODE=cloud every one of them is required.
-  const local = e.WHATSAPP_MODE !== 'cloud';
+  // The simulator's well-known local credentials, on a laptop only: with WHATSAPP_MODE=cloud every one of them
+  // is required, and production never falls back (an empty secret is refused by loadConfig before this).
+  const local = e.WHATSAPP_MODE !== 'cloud' && e.SAMPARK_ENV !== 'production';
   const smsMode = e.SMS_MODE ?? (e.WHATSAPP_MODE === 'simulator' ? 'simulator' : 'off');
   const tlsWanted = e.TEMPORAL_TLS || e.TEMPORAL_TLS_CERT_PATH || e.TEMPORAL_TLS_CA_PATH;
 
   return deepFreeze({
+    environment: e.SAMPARK_ENV,
     temporal: {
       address: e.TEMPORAL_ADDRESS,
       namespace: e.TEMPORAL_NAMESPACE,
@@ -232,7 +242,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     sms: {
       mode: smsMode,
       gatewayUrl: e.SMS_GATEWAY_URL ?? `${simulator}/sms`,
-      token: e.SMS_GATEWAY_TOKEN ?? (smsMode === 'simulator' ? 'local-sim-access-token' : ''),
+      token: e.SMS_GATEWAY_TOKEN ?? (smsMode === 'simulator' && local ? 'local-sim-access-token' : ''),
       senderId: e.SMS_SENDER_ID,
       timeoutMs: e.SMS_TIMEOUT_MS,
     },

@@ -34,13 +34,36 @@ export const CODE_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_-]{0,31}$/;
 // eslint-disable-next-line no-control-regex
 const CONTROL_CHARS = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]/;
 
+/**
+ * Characters that hide or reorder text: bidirectional embeddings, overrides and isolates (U+202A-U+202E,
+ * U+2066-U+2069) make a PDF, a message or an ops screen show something other than what was stored (an
+ * officer's name rendered backwards, a phone number reordered); U+200B, U+2060 and U+FEFF are invisible and
+ * make two equal-looking names differ. None has a use in a name or a report.
+ */
+const HIDDEN_OR_REORDERING = /[\u202A-\u202E\u2066-\u2069\u200B\u2060\uFEFF]/u;
+/**
+ * ZWNJ and ZWJ (U+200C, U+200D) are part of written Hindi: after a Devanagari letter or virama they choose a
+ * half form or prevent a conjunct (ka, virama, ZWJ, ssa); a ZWJ also joins emoji in a citizen's comment.
+ * Anywhere else (at the start, after a space or a Latin letter, doubled) they only hide something: refused.
+ */
+const STRAY_JOINER = /(?<![\p{Script=Devanagari}])\u200C|(?<![\p{Script=Devanagari}\p{Extended_Pictographic}\p{Emoji_Modifier}\uFE0F])\u200D/u;
+
+/** The first character a name or text must not hold, as U+XXXX, if any. */
+function hiddenCharacter(s: string): string | undefined {
+  const c = (HIDDEN_OR_REORDERING.exec(s) ?? STRAY_JOINER.exec(s))?.[0];
+  return c && `U+${c.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}`;
+}
+
 const text = (max: number) =>
   z
     .string()
     .trim()
     .min(1, 'must not be empty')
     .max(max, `must be at most ${max} characters`)
-    .refine((s) => !CONTROL_CHARS.test(s), 'must not contain control characters');
+    .refine((s) => !CONTROL_CHARS.test(s), 'must not contain control characters')
+    .refine((s) => !hiddenCharacter(s), {
+      error: (issue) => `must not contain ${hiddenCharacter(String(issue.input))} (an invisible or text-direction control character)`,
+    });
 
 /** Grievance ids as the portal issues them (digits, letters, - and _). */
 export const GrievanceIdSchema = z

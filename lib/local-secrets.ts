@@ -5,9 +5,9 @@
  * across restarts. A real deployment sets ATR_SIGNING_KEYS, PAYLOAD_CODEC_KEYS and CODEC_AUTH_TOKEN.
  */
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { DATA_DIR } from './paths';
+import { DATA_DIR, ensureDataDir } from './paths';
 
 /** This machine's local secrets, in the environment-variable formats. */
 export interface LocalSecrets {
@@ -25,7 +25,7 @@ export function existingLocalSecrets(file = SECRETS_FILE): Partial<LocalSecrets>
 
 /** Reads the local secrets, creating any that are missing. */
 export function localSecrets(): LocalSecrets {
-  mkdirSync(DATA_DIR, { recursive: true });
+  ensureDataDir();
   const file = SECRETS_FILE;
   const stored: Partial<LocalSecrets> = existingLocalSecrets(file) ?? {};
   // Older checkouts kept the signing key on its own; keep using it so their ATRs still verify.

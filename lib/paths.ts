@@ -1,5 +1,5 @@
 /** Where the project lives, from source (ts under jest) and from dist/ alike. */
-import { existsSync, readFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 
 /** The folder holding our package.json: the repository, or /app in the production image (dist/ only, no sources). */
@@ -17,3 +17,13 @@ export const PROJECT_ROOT = findRoot(__dirname);
 export const TOOLS_DIR = path.join(PROJECT_ROOT, '.tools');
 /** Project-local runtime data (the dev server's SQLite file), git-ignored. */
 export const DATA_DIR = path.join(PROJECT_ROOT, '.data');
+
+/**
+ * Creates the data folder readable by its owner only (0700), and tightens one an older checkout made with the
+ * default mode: it holds this machine's keys, the simulator's chats and citizens' PDFs.
+ */
+export function ensureDataDir(dir = DATA_DIR): string {
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  chmodSync(dir, 0o700);
+  return dir;
+}

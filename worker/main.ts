@@ -1,6 +1,7 @@
 /** Runs a worker process on its own (docker compose scales these): `node dist/worker/main.js`. */
 import type { Pool } from 'pg';
-import { loadConfig, type Config } from '../config';
+import type { Config } from '../config';
+import { loadConfigOrExit } from '../lib/boot';
 import { ensureDatabase, migrate } from '../db/migrate';
 import { createPool } from '../db/pool';
 import { createDataConverter } from '../codec/data-converter';
@@ -51,7 +52,7 @@ export async function startWorker(config: Readonly<Config>, log: Logger, shared?
 }
 
 if (require.main === module) {
-  const config = loadConfig(process.env, 'worker');
+  const config = loadConfigOrExit('worker');
   const log = createLogger(config.logLevel, { process: 'worker' });
   installTemporalRuntime(log, config.workerMetricsAddress);
   reportProcessMemory();

@@ -108,7 +108,7 @@ describe('encrypted histories and the codec server', () => {
       expect(everything).not.toContain(Buffer.from('गोपनीय').toString('latin1'));
 
       const token = 'codec-test-token-0123456789';
-      const server = await buildCodecServer({ keys: TEST_CODEC_KEYS, token, allowedOrigins: ['http://127.0.0.1:8233'], logger: createLogger('silent') });
+      const server = await buildCodecServer({ keys: TEST_CODEC_KEYS, token, allowedOrigins: ['http://127.0.0.1:8233'], logger: createLogger('silent'), tokenInPath: true });
       const base = await server.listen({ host: '127.0.0.1', port: 0 });
       try {
         const input = history.events![0]!.workflowExecutionStartedEventAttributes!.input!.payloads![0]!;

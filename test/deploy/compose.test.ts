@@ -1,7 +1,9 @@
 /**
  * docker-compose.yml cannot run here (no Docker engine), so its promises are checked as data: official
- * pinned images, health-gated start-up, scalable workers, every app variable one that loadConfig knows, and
- * every file and command it points at present in the repository and the build.
+ * pinned images, health-gated start-up, scalable workers, every app variable one that loadConfig knows, every
+ * file and command it points at present in the repository and the build, and secure defaults: only the API
+ * and the signed-in, read-only Web UI published, no token in any URL, production mode on every app service,
+ * and the simulator in the dev profile only.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -20,9 +22,11 @@ interface Service {
   ports?: string[];
   volumes?: string[];
   deploy?: { replicas?: number };
+  profiles?: string[];
 }
 
-const compose = parse(readFileSync(path.join(PROJECT_ROOT, 'docker-compose.yml'), 'utf8'), { merge: true }) as { services: Record<string, Service> };
+const source = readFileSync(path.join(PROJECT_ROOT, 'docker-compose.yml'), 'utf8');
+const compose = parse(source, { merge: true }) as { services: Record<string, Service> };
 const services = compose.services;
 const APP = ['api', 'worker', 'codec'];
 
@@ -64,15 +68,60 @@ describe('docker-compose.yml', () => {
     }
   });
 
-  test('points the UI at the codec server, and the simulator at our webhook', () => {
-    expect(services['temporal-ui']!.environment!.TEMPORAL_CODEC_ENDPOINT).toMatch(/^http:\/\/localhost:8888\/t\//);
-    expect(services.codec!.environment!.CODEC_UI_ORIGINS).toBe('http://localhost:8233');
+  test('points the simulator at our webhook', () => {
     expect(services.simulator!.environment!.SIMULATOR_WEBHOOK_URL).toBe('http://api:3000/webhooks/whatsapp');
   });
 
-  test('publishes the API, simulator, Web UI, codec server and Temporal frontend', () => {
-    const published = Object.values(services).flatMap((s) => s.ports ?? []);
-    expect(published.sort()).toEqual(['3000:3000', '3001:3001', '7233:7233', '8233:8080', '8888:8888'].sort());
+  test('publishes only the API and the Web UI in the default profile; gRPC, codec, PostgreSQL and Prometheus stay internal', () => {
+    const publishing = Object.entries(services).filter(([, s]) => s.ports?.length && !s.profiles);
+    expect(Object.fromEntries(publishing.map(([name, s]) => [name, s.ports]))).toEqual({ api: ['3000:3000'], 'temporal-ui': ['8233:8080'] });
+    for (const name of ['temporal', 'codec', 'postgres', 'prometheus', 'worker']) expect({ name, ports: services[name]!.ports }).toEqual({ name, ports: undefined });
+  });
+
+  test('puts the Web UI behind OIDC sign-in, with write actions off unless chosen', () => {
+    const ui = services['temporal-ui']!.environment!;
+    expect(ui.TEMPORAL_AUTH_ENABLED).toBe('true');
+    expect(ui.TEMPORAL_AUTH_TYPE).toBe('oidc');
+    // Required from the operator: compose refuses to start without them.
+    for (const name of ['TEMPORAL_AUTH_PROVIDER_URL', 'TEMPORAL_AUTH_CLIENT_ID', 'TEMPORAL_AUTH_CLIENT_SECRET', 'TEMPORAL_AUTH_CALLBACK_URL']) {
+      expect({ name, value: ui[name] }).toEqual({ name, value: expect.stringMatching(/^\$\{[A-Z_]+:\?[^}]+\}/) });
+    }
+    expect(ui.TEMPORAL_AUTH_CALLBACK_URL).toMatch(/\/auth\/sso\/callback$/);
+    expect(ui.TEMPORAL_DISABLE_WRITE_ACTIONS).toBe('${TEMPORAL_DISABLE_WRITE_ACTIONS:-true}');
+  });
+
+  test('carries no token in any URL: the UI is given no token-in-path codec endpoint', () => {
+    expect(source).not.toMatch(/\/t\/\$\{/);
+    expect(services['temporal-ui']!.environment!.TEMPORAL_CODEC_ENDPOINT).toBeUndefined();
+    for (const [service, s] of Object.entries(services)) {
+      for (const [variable, value] of Object.entries(s.environment ?? {})) {
+        const urls = String(value).match(/[a-z]+:\/\/\S+/g) ?? [];
+        // A URL may carry the database password (the pg client reads it there) but no token, key or secret.
+        for (const url of urls) expect({ service, variable, url }).toEqual({ service, variable, url: expect.not.stringMatching(/TOKEN|KEY|SECRET/) });
+      }
+    }
+  });
+
+  test('runs every app service in production mode, with no default for a secret or a mode', () => {
+    for (const name of APP) expect({ name, env: services[name]!.environment!.SAMPARK_ENV }).toEqual({ name, env: 'production' });
+    for (const name of APP) {
+      for (const [variable, value] of Object.entries(services[name]!.environment ?? {})) {
+        if (/KEY|TOKEN|SECRET|PASSWORD|_MODE$/.test(variable) && variable !== 'SMS_MODE') {
+          expect({ variable, value }).toEqual({ variable, value: expect.not.stringMatching(/:-[^}]/) });
+        }
+      }
+    }
+    expect(source).not.toMatch(/POSTGRES_PASSWORD:-|local-dev-/);
+  });
+
+  test('keeps the simulator in the dev profile, on loopback, with nothing in the default profile depending on it', () => {
+    expect(services.simulator!.profiles).toEqual(['dev']);
+    expect(services.simulator!.ports).toEqual(['127.0.0.1:3001:3001']);
+    for (const [name, s] of Object.entries(services)) {
+      if (!s.profiles) expect({ name, dependsOnSimulator: Object.keys(s.depends_on ?? {}).includes('simulator') }).toEqual({ name, dependsOnSimulator: false });
+    }
+    // Only the dev-profile simulator itself may name the simulator's host or its well-known credentials.
+    for (const name of APP) expect(JSON.stringify(services[name]!.environment)).not.toMatch(/simulator|local-sim-/);
   });
 
   test('ships the alerting rules with Prometheus, on the internal network only, scraping the workers and the API', () => {

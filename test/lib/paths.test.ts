@@ -1,8 +1,8 @@
 /** The project root is found from sources, from dist/, and in the production image, which has no sources. */
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { findRoot } from '../../lib/paths';
+import { ensureDataDir, findRoot } from '../../lib/paths';
 
 test('finds the folder of our package.json in an image laid out as dist/ beside it, skipping other packages', () => {
   const app = mkdtempSync(path.join(tmpdir(), 'app-'));
@@ -17,4 +17,15 @@ test('finds the folder of our package.json in an image laid out as dist/ beside 
 
 test('says so when no project is above the start', () => {
   expect(() => findRoot(mkdtempSync(path.join(tmpdir(), 'none-')))).toThrow(/project root not found/);
+});
+
+test('creates the data folder for its owner only (0700), and tightens one made with the default mode', () => {
+  const parent = mkdtempSync(path.join(tmpdir(), 'data-'));
+  const fresh = ensureDataDir(path.join(parent, 'fresh', '.data'));
+  expect((statSync(fresh).mode & 0o777).toString(8)).toBe('700');
+  const old = path.join(parent, 'old');
+  mkdirSync(old);
+  chmodSync(old, 0o755);
+  ensureDataDir(old);
+  expect((statSync(old).mode & 0o777).toString(8)).toBe('700');
 });

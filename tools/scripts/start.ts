@@ -3,7 +3,6 @@
  * server (SQLite under .data/, Web UI on 8233), migrates PostgreSQL, runs the worker and the API, and
  * prints the URLs. Ctrl-C stops it all in order; the next start resumes every workflow in flight.
  */
-import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { Client } from 'pg';
 import { loadConfig } from '../../config';
@@ -15,7 +14,7 @@ import { startDevServer, type DevServer } from './dev-server';
 import { requireTemporalCli } from '../install/temporal-binaries';
 import { createLogger } from '../../lib/log';
 import { localSecrets } from '../../lib/local-secrets';
-import { DATA_DIR } from '../../lib/paths';
+import { DATA_DIR, ensureDataDir } from '../../lib/paths';
 import { startCodecServer } from '../../codec/main';
 import { installTemporalRuntime } from '../../lib/temporal-runtime';
 import { startSimulator } from '../simulator/main';
@@ -30,7 +29,7 @@ const LOCAL_DEFAULTS = {
 
 async function main(): Promise<void> {
   for (const line of setup()) console.log(`[setup] ${line}`);
-  mkdirSync(DATA_DIR, { recursive: true });
+  ensureDataDir();
   const env: Record<string, string> = { ...LOCAL_DEFAULTS, ...localSecrets(), ...definedOnly(process.env) };
   const database = await chooseDatabase(env.DATABASE_URL, loadConfig(env).embeddedPostgresPort);
   const config = loadConfig({ ...env, DATABASE_URL: database.url });

@@ -2,7 +2,7 @@
  * Runs the simulator on its own: `node dist/tools/simulator/main.js`. The defaults are the project's well-known
  * local credentials (config/index.ts uses the same), so `npm start` and the simulator find each other.
  */
-import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { z } from 'zod';
 import { createLogger, type Logger } from '../../lib/log';
 import { buildSimulator, type SimulatorOptions } from './server';
@@ -73,7 +73,10 @@ export async function startSimulator(env: NodeJS.ProcessEnv, logger: Logger, { s
       await sim.close();
       if (!stateFile) return;
       // Write then rename: a crash mid-write must not leave half a file that the next start cannot read.
-      writeFileSync(`${stateFile}.tmp`, JSON.stringify(sim.state.snapshot()));
+      // Owner-only (0600): it holds citizens' messages, links and PDFs. A mode applies only when a file is
+      // created, so a leftover .tmp from a crash is removed first; the rename keeps the new file's mode.
+      rmSync(`${stateFile}.tmp`, { force: true });
+      writeFileSync(`${stateFile}.tmp`, JSON.stringify(sim.state.snapshot()), { mode: 0o600 });
       renameSync(`${stateFile}.tmp`, stateFile);
     },
   };

@@ -144,8 +144,9 @@ function sms(r: SmsRecord): string {
 }
 
 function docLink(doc: ValidDocument): string {
-  const href = doc.id ? `/phone/media/${encodeURIComponent(doc.id)}` : doc.link!;
-  return `<a class="doc" data-testid="document-link" href="${esc(href)}" target="_blank" rel="noopener"><span class="badge">${docBadge(doc)}</span><span>${esc(doc.filename ?? 'Document')}</span></a>`;
+  // Belt and braces with the send schema: a link that is not http(s) (javascript:, data:) is shown without one.
+  const href = doc.id ? `/phone/media/${encodeURIComponent(doc.id)}` : /^https?:\/\//i.test(doc.link ?? '') ? doc.link! : undefined;
+  return `<a class="doc" data-testid="document-link"${href ? ` href="${esc(href)}"` : ''} target="_blank" rel="noopener"><span class="badge">${docBadge(doc)}</span><span>${esc(doc.filename ?? 'Document')}</span></a>`;
 }
 
 // Text badges rather than emoji: a bare machine (CI's headless Chromium) has no emoji font.

@@ -25,11 +25,14 @@ export const ReadReceiptSchema = z.looseObject({
   typing_indicator: z.strictObject({ type: z.literal('text') }).optional(),
 });
 
+/** Media links as Meta takes them: http(s) only, so no `javascript:` or `data:` link reaches a phone page. */
+const HttpUrl = z.url({ protocol: /^https?$/, message: 'must be an http(s) URL' });
+
 export const TemplateParamSchema = z.looseObject({
   type: z.enum(['text', 'currency', 'date_time', 'image', 'document', 'video', 'location', 'payload']),
   text: z.string().optional(),
   payload: z.string().optional(),
-  document: z.strictObject({ id: z.string().min(1).optional(), link: z.url().optional(), filename: z.string().min(1).optional() }).optional(),
+  document: z.strictObject({ id: z.string().min(1).optional(), link: HttpUrl.optional(), filename: z.string().min(1).optional() }).optional(),
 });
 
 export const ComponentSchema = z.strictObject({
@@ -108,7 +111,7 @@ const MediaId = z.string().min(1);
 
 /** A document message: an uploaded media id or a link, with an optional caption and file name. */
 export const DocumentSchema = z
-  .strictObject({ id: MediaId.optional(), link: z.url().optional(), caption: chars(1, 1024).optional(), filename: z.string().min(1).max(240).optional() })
+  .strictObject({ id: MediaId.optional(), link: HttpUrl.optional(), caption: chars(1, 1024).optional(), filename: z.string().min(1).max(240).optional() })
   .refine((d) => (d.id === undefined) !== (d.link === undefined), { message: 'requires exactly one of id or link' });
 
 /** A reaction to a message of the conversation; an empty emoji removes an earlier reaction. */

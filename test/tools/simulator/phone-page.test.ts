@@ -23,3 +23,22 @@ test('the phone page shows the template in the citizen’s language with the doc
   const pdf = await fetch(`${t.base}/phone/media/${mediaId}`);
   expect(pdf.headers.get('content-type')).toBe('application/pdf');
 });
+
+/** Our ATR template with its document given as a link instead of an uploaded media id. */
+function linkedTemplate(link: string) {
+  const t = disposedTemplate('unused');
+  const header = { type: 'header', parameters: [{ type: 'document', document: { link, filename: 'ATR.pdf' } }] };
+  return { ...t, template: { ...t.template, components: [header, ...t.template.components.slice(1)] } };
+}
+
+test('refuses a document link that is not http(s), so no javascript: link reaches the phone page; an https one is shown', async () => {
+  const t = await harness();
+  for (const link of ['javascript:alert(document.cookie)', 'data:text/html,<script>alert(1)</script>', 'JavaScript://x/%0aalert(1)']) {
+    expect((await t.send({ to: CITIZEN, type: 'document', document: { link, filename: 'x.pdf' } })).status).toBe(400);
+    expect((await t.send({ to: CITIZEN, ...linkedTemplate(link) })).status).toBe(400);
+  }
+  expect((await t.send({ to: CITIZEN, ...linkedTemplate('https://atr.example/atr.pdf') })).status).toBe(200);
+  const html: string = (await t.call('GET', `/phone/${encodeURIComponent(CITIZEN)}`)).json;
+  expect(html).toContain('href="https://atr.example/atr.pdf"');
+  expect(html).not.toMatch(/javascript:|data:text/i);
+});

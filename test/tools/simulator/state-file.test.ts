@@ -1,5 +1,5 @@
 /** `npm start`'s simulator keeps citizens' chats and media across a restart, as Meta and real phones do. */
-import { mkdtempSync } from 'node:fs';
+import { chmodSync, mkdtempSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { createLogger } from '../../../lib/log';
@@ -51,4 +51,14 @@ test('starts empty without a state file, as the tests and benchmarks run it', as
   } finally {
     await sim.stop();
   }
+});
+
+test("writes its state file readable by its owner only (0600), even over an older file that anyone could read", async () => {
+  const stateFile = path.join(mkdtempSync(path.join(os.tmpdir(), 'sampark-sim-')), 'simulator.json');
+  await (await startSimulator(ENV, createLogger('silent'), { stateFile })).stop();
+  chmodSync(stateFile, 0o644); // as versions before this one wrote it
+  writeFileSync(`${stateFile}.tmp`, 'left by a crash', { mode: 0o644 });
+  const sim = await startSimulator(ENV, createLogger('silent'), { stateFile });
+  await sim.stop();
+  expect((statSync(stateFile).mode & 0o777).toString(8)).toBe('600');
 });
