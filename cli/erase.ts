@@ -24,7 +24,14 @@ export interface EraseResult {
   found: boolean;
   /** The grievance's workflow ids (they name a grievance and a cycle, never a person). */
   workflowIds: string[];
-  temporal: { terminated: number; deletedExecutions: number };
+  temporal: {
+    /** Executions that were running; the server terminated them as it deleted them. */
+    terminated: number;
+    /** Executions confirmed gone, histories and all. */
+    deletedExecutions: number;
+    /** Deletion requested and accepted, not yet done when the command stopped waiting; Temporal finishes it. */
+    pendingDeletion: string[];
+  };
   database: ErasureCounts;
 }
 
@@ -32,7 +39,12 @@ export interface EraseResult {
 export interface EraseDeps {
   client: Client;
   pool: Pool;
+  /** How long to wait for Temporal to confirm the deletions (default 2 minutes). */
+  confirmMs?: number;
 }
+
+/** Temporal deletes a closed execution in the background, within about a minute. */
+const DEFAULT_CONFIRM_MS = 120_000;
 
 /** Checks --grievance, naming the option in the error. */
 export function parseEraseGrievance(raw: string): string {
@@ -45,9 +57,15 @@ export function parseEraseGrievance(raw: string): string {
 const GRPC_NOT_FOUND = 5;
 const notFound = (err: unknown) => err instanceof WorkflowNotFoundError || (isGrpcServiceError(err) && err.code === GRPC_NOT_FOUND);
 
-/** Terminates and deletes every execution of the grievance's workflows; returns the counts and the workflow ids seen. */
-async function eraseFromTemporal(client: Client, grievanceId: string, knownIds: readonly string[], by: string) {
-  const runs = new Map<string, { workflowId: string; runId?: string }>();
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * Deletes every execution of the grievance's workflows. A running one is terminated and deleted at once by the
+ * server; a closed one is deleted asynchronously (the dev server takes up to a minute), so each is described
+ * until it is gone or `confirmMs` runs out, and what is still going is reported as pending, never as done.
+ */
+async function eraseFromTemporal(client: Client, grievanceId: string, knownIds: readonly string[], confirmMs: number) {
+  const runs = new Map<string, { workflowId: string; runId: string }>();
   // The query is safe to build: the id passed GrievanceIdSchema (letters, digits, - and _).
   for await (const wf of client.workflow.list({ query: `${SA.grievanceId.name} = "${grievanceId}"`, pageSize: 100 })) {
     runs.set(`${wf.workflowId}/${wf.runId}`, { workflowId: wf.workflowId, runId: wf.runId });
@@ -62,22 +80,33 @@ async function eraseFromTemporal(client: Client, grievanceId: string, knownIds: 
     }
   }
   let terminated = 0;
-  let deletedExecutions = 0;
-  for (const { workflowId, runId } of runs.values()) {
-    const handle = client.workflow.getHandle(workflowId, runId);
+  const requested: { workflowId: string; runId: string }[] = [];
+  for (const run of runs.values()) {
     try {
-      // Terminated first, so the history records why it ended; the delete below removes it with the rest.
-      if ((await handle.describe()).status.name === 'RUNNING') {
-        await handle.terminate(`personal data erased on request (by ${by})`);
-        terminated++;
-      }
-      await client.workflowService.deleteWorkflowExecution({ namespace: client.options.namespace, workflowExecution: { workflowId, runId } });
-      deletedExecutions++;
+      if ((await client.workflow.getHandle(run.workflowId, run.runId).describe()).status.name === 'RUNNING') terminated++;
+      // The server terminates a running execution before deleting it: no activity of it runs after this.
+      await client.workflowService.deleteWorkflowExecution({ namespace: client.options.namespace, workflowExecution: run });
+      requested.push(run);
     } catch (err) {
       if (!notFound(err)) throw err;
     }
   }
-  return { terminated, deletedExecutions, workflowIds: [...new Set([...runs.values()].map((r) => r.workflowId))] };
+  const deadline = Date.now() + confirmMs;
+  let pending = requested;
+  for (;;) {
+    const still = await Promise.all(
+      pending.map((run) => client.workflow.getHandle(run.workflowId, run.runId).describe().then(() => true, (err: unknown) => (notFound(err) ? false : Promise.reject(err)))),
+    );
+    pending = pending.filter((_, i) => still[i]);
+    if (!pending.length || Date.now() >= deadline) break;
+    await sleep(1_000);
+  }
+  return {
+    terminated,
+    deletedExecutions: requested.length - pending.length,
+    pendingDeletion: pending.map((r) => r.workflowId),
+    workflowIds: [...new Set([...runs.values()].map((r) => r.workflowId))],
+  };
 }
 
 /** Erases the grievance in Temporal (first, so no running workflow writes again), then in PostgreSQL. */
@@ -86,7 +115,7 @@ export async function runErase(deps: EraseDeps, grievanceInput: string, requeste
   const known = [
     ...new Set([...(await createClosureRepository(deps.pool).closuresOfGrievance(grievanceId)), ...(await createClosureIntakeRepository(deps.pool).postedClosuresOf(grievanceId))]),
   ];
-  const temporal = await eraseFromTemporal(deps.client, grievanceId, known, requestedBy);
+  const temporal = await eraseFromTemporal(deps.client, grievanceId, known, deps.confirmMs ?? DEFAULT_CONFIRM_MS);
   const workflowIds = [...new Set([...known, ...temporal.workflowIds])].sort();
   const database = workflowIds.length ? await eraseWorkflows(createErasureStores(deps.pool), workflowIds, `erase:${requestedBy}`) : noErasures();
   return {
@@ -94,7 +123,7 @@ export async function runErase(deps: EraseDeps, grievanceInput: string, requeste
     requestedBy,
     found: workflowIds.length > 0,
     workflowIds,
-    temporal: { terminated: temporal.terminated, deletedExecutions: temporal.deletedExecutions },
+    temporal: { terminated: temporal.terminated, deletedExecutions: temporal.deletedExecutions, pendingDeletion: temporal.pendingDeletion },
     database,
   };
 }
@@ -126,9 +155,13 @@ export function printErase(result: EraseResult, out: Writer, json = false): void
   out.write(`Erased the personal data of grievance ${result.grievanceId} (requested by ${result.requestedBy}); workflows ${result.workflowIds.join(', ')}.\n`);
   const rows = [
     ['Temporal', 'running workflows terminated', String(result.temporal.terminated)],
+    ['Temporal', 'workflow executions being deleted', String(result.temporal.pendingDeletion.length)],
     ['Temporal', 'workflow executions deleted (histories)', String(result.temporal.deletedExecutions)],
     ...PLACES.map(([key, what]) => ['PostgreSQL', what, String(result.database[key])]),
   ];
   out.write(formatTable([{ header: 'WHERE' }, { header: 'WHAT' }, { header: 'ERASED', align: 'right' }], rows));
+  if (result.temporal.pendingDeletion.length) {
+    out.write(`Temporal accepted the deletion of ${result.temporal.pendingDeletion.join(', ')} and finishes it in the background; run erase again to confirm.\n`);
+  }
   out.write('Counts are of rows that still held personal data; a repeat erases nothing more and prints zeros. Aggregate counts (reports) are unchanged.\n');
 }
