@@ -3,8 +3,11 @@
  * portal/), which never import this file: the worker wires them up, and TypeScript checks that they fit.
  */
 import type { ChannelBreakerRepository } from '../db/repositories/channel-breakers';
+import type { ClosureIntakeRepository } from '../db/repositories/closure-intake';
 import type { ClosureRepository, StoredAtr } from '../db/repositories/closures';
 import type { EscalationRepository, NewEscalation } from '../db/repositories/escalations';
+import type { OutboundMessageRepository } from '../db/repositories/outbound-messages';
+import type { WebhookInboxRepository } from '../db/repositories/webhook-inbox';
 import type { CitizenMessage, Messenger, SmsSender } from '../messaging/model';
 import type { AtrRenderer } from '../pdf/atr/render';
 import type { PortalNotifier } from '../portal/callback';
@@ -51,4 +54,16 @@ export interface Log {
   info(fields: Record<string, unknown>, msg: string): void;
   warn(fields: Record<string, unknown>, msg: string): void;
   error(fields: Record<string, unknown>, msg: string): void;
+}
+
+/**
+ * Where personal data is erased: each repository's own erase and purge methods (the only SQL that names its
+ * tables), side by side, so a purge or an erasure reaches every table.
+ */
+export interface ErasureStores {
+  closures: Pick<ClosureRepository, 'closuresDueForErasure' | 'atrDigestsOf' | 'eraseClosures'>;
+  escalations: Pick<EscalationRepository, 'eraseEscalations'>;
+  messages: Pick<OutboundMessageRepository, 'eraseMessages' | 'deleteMedia' | 'purgeStaleSends'>;
+  inbox: Pick<WebhookInboxRepository, 'eraseInbound' | 'purgeRelayedEvents' | 'eraseUnroutedMessages'>;
+  intake: Pick<ClosureIntakeRepository, 'eraseFieldDigests'>;
 }

@@ -7,6 +7,7 @@ import { DELIVERY_STATUSES } from '../contracts/workflow';
 import { backfillExitCode, parseRate, printBackfill, runBackfill } from './backfill';
 import { CSV_COLUMNS } from './closures-csv';
 import { withContext } from './context';
+import { parseEraseGrievance, printErase, runErase } from './erase';
 import { LIST_OUTCOMES, parseListOptions, printList, runList, type RawListOptions } from './list';
 import { parseReportOptions, printReport, runReport } from './report';
 import { defaultRequester, parseRequester, printResend, resendFailed, runResend } from './resend';
@@ -89,6 +90,18 @@ program
       const deps = { client: await ctx.temporal(), pool: await ctx.pool(), taskQueue: ctx.config.temporal.taskQueue };
       printResume(await runResume(deps, { ...(grievanceId ? { grievanceId } : {}), requestedBy: by }), process.stdout, opts.json);
     });
+  });
+
+program
+  .command('erase')
+  .description("erase one citizen's personal data on request (DPDP Act 2023): the grievance's workflows in Temporal and its records in PostgreSQL; prints what was erased")
+  .requiredOption('--grievance <id>', 'the portal grievance number')
+  .option('--by <name>', 'who asks, recorded on the erased closures (default ops:$USER)')
+  .option('--json', 'print JSON')
+  .action(async (opts: { grievance: string; by?: string; json?: boolean }) => {
+    const grievanceId = parseEraseGrievance(opts.grievance);
+    const by = parseRequester(opts.by ?? defaultRequester());
+    await withContext(async (ctx) => printErase(await runErase({ client: await ctx.temporal(), pool: await ctx.pool() }, grievanceId, by), process.stdout, opts.json));
   });
 
 program

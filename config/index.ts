@@ -66,6 +66,9 @@ const EnvSchema = z.object({
   SMS_SENDER_ID: z.string().regex(/^[A-Z]{6}$/, 'must be a 6-letter DLT sender id').default('RJSMPK'),
   SMS_TIMEOUT_MS: intIn(500, 60_000).default(10_000),
   ATR_LINK_TTL_HOURS: intIn(1, 24 * 365).default(720),
+  // Days after a closure's outcome before its personal data is erased (DPDP storage limitation); at least 30 so a
+  // closure's workflow (open a few days after its outcome for late feedback) never outlives its citizen's number.
+  RETENTION_DAYS: intIn(30, 3650).default(180),
   SIMULATOR_PORT: intIn(1, 65535).default(3001),
   PAYLOAD_CODEC_KEYS: z
     .string()
@@ -147,6 +150,8 @@ export interface Config {
   };
   sms: { mode: NonNullable<Env['SMS_MODE']>; gatewayUrl: string; token: string; senderId: string; timeoutMs: number };
   atrLinkTtlHours: number;
+  /** Days after a closure's outcome before the daily purge erases its personal data. */
+  retentionDays: number;
   /** `npm start` only: where the embedded simulator listens. */
   simulatorPort: number;
   /** Payload encryption keys; the first encrypts, all decrypt. Empty only for the 'cli' role without keys. */
@@ -247,6 +252,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       timeoutMs: e.SMS_TIMEOUT_MS,
     },
     atrLinkTtlHours: e.ATR_LINK_TTL_HOURS,
+    retentionDays: e.RETENTION_DAYS,
     simulatorPort: e.SIMULATOR_PORT,
     payloadKeys: e.PAYLOAD_CODEC_KEYS ?? [],
     payloadRequireEncryption: e.PAYLOAD_CODEC_REQUIRE_ENCRYPTION ?? set.SAMPARK_ENV === 'production',

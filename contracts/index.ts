@@ -3,3 +3,4 @@ export * from './activities';
 export * from './closure';
 export * from './quiet-hours';
 export * from './workflow';
+export * from './purge';

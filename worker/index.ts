@@ -8,6 +8,7 @@ import type { DataConverter } from '@temporalio/common';
 import { Worker, type NativeConnection, type WorkerOptions } from '@temporalio/worker';
 import type { Pool } from 'pg';
 import { createActivities, type ActivityDeps } from '../activities';
+import { createPurgeActivities, type PurgeDeps } from '../activities/purge';
 import type { Messenger, SmsSender, Store } from '../activities/ports';
 import type { Config } from '../config';
 import { messagingTaskQueue } from '../contracts/workflow';
@@ -84,6 +85,8 @@ export interface AtrWorkerOptions {
   /** A prebuilt bundle (tests build it once); by default the workflows are bundled at start. */
   workflowBundle?: WorkerOptions['workflowBundle'];
   tuning?: Pick<WorkerOptions, 'maxCachedWorkflows' | 'maxConcurrentActivityTaskExecutions' | 'maxConcurrentWorkflowTaskExecutions'>;
+  /** The daily purge's activities, on the main queue (worker/purge.ts); without it this worker runs none. */
+  purge?: PurgeDeps;
 }
 
 /** The two workers of one process, run and stopped together. */
@@ -118,14 +121,14 @@ export class AtrWorkers {
 }
 
 /** Creates the workers for a task queue. */
-export async function createAtrWorkers({ connection, namespace, taskQueue, deps, messagesPerSecond, dataConverter, workflowBundle, tuning }: AtrWorkerOptions): Promise<AtrWorkers> {
+export async function createAtrWorkers({ connection, namespace, taskQueue, deps, messagesPerSecond, dataConverter, workflowBundle, tuning, purge }: AtrWorkerOptions): Promise<AtrWorkers> {
   const activities = createActivities(deps);
   // Workflows started before the messaging queue existed still schedule their sends here: keep every activity on both.
   const main = await Worker.create({
     connection,
     namespace,
     taskQueue,
-    activities,
+    activities: { ...activities, ...(purge ? createPurgeActivities(purge) : {}) },
     dataConverter,
     ...(workflowBundle ? { workflowBundle } : { workflowsPath: require.resolve('../workflows') }),
     // Let in-flight activities (a send, an insert) finish on Ctrl-C or a deploy.

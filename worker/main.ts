@@ -5,13 +5,14 @@ import { loadConfigOrExit } from '../lib/boot';
 import { ensureDatabase, migrate } from '../db/migrate';
 import { createPool } from '../db/pool';
 import { createDataConverter } from '../codec/data-converter';
-import { connectWorker } from '../lib/temporal-connection';
+import { connectClient, connectWorker } from '../lib/temporal-connection';
 import { createLogger, type Logger } from '../lib/log';
 import { installTemporalRuntime } from '../lib/temporal-runtime';
 import { createActivityDeps, createAtrWorkers } from '.';
 import { prebuiltWorkflowBundle } from './bundle';
 import { createChannelBreakerRepository } from '../db/repositories/channel-breakers';
 import { reportChannelBreakers, reportProcessMemory } from './metrics';
+import { createErasureStores, ensurePurgeSchedule } from './purge';
 
 /**
  * Starts a worker on the configured cluster; resolves with a function that drains and stops it. `shared` is a
@@ -22,6 +23,12 @@ export async function startWorker(config: Readonly<Config>, log: Logger, shared?
   const pool = shared ?? createPool(config.databaseUrl);
   await migrate(pool);
   const connection = await connectWorker(config.temporal);
+  const dataConverter = createDataConverter(config.payloadKeys, { requireEncryption: config.payloadRequireEncryption });
+  const client = await connectClient(config.temporal, dataConverter);
+  // Citizens' closures must not wait on the purge: a Schedule that cannot be made (permissions) is logged loudly.
+  await ensurePurgeSchedule(client, config.temporal.taskQueue)
+    .catch((err: unknown) => log.error({ err }, 'could not create the daily purge Schedule: personal data will not expire until it exists'))
+    .finally(() => client.connection.close());
   const workflowBundle = prebuiltWorkflowBundle();
   if (!workflowBundle) log.warn('no current prebuilt workflow bundle (npm run build writes one): bundling the workflows now');
   const worker = await createAtrWorkers({
@@ -30,8 +37,9 @@ export async function startWorker(config: Readonly<Config>, log: Logger, shared?
     taskQueue: config.temporal.taskQueue,
     deps: createActivityDeps(config, pool, log.child({ component: 'activities' })),
     messagesPerSecond: config.whatsapp.ratePerSecond,
-    dataConverter: createDataConverter(config.payloadKeys, { requireEncryption: config.payloadRequireEncryption }),
+    dataConverter,
     tuning: { maxCachedWorkflows: config.workerMaxCachedWorkflows },
+    purge: { stores: createErasureStores(pool), retentionDays: config.retentionDays, log: log.child({ component: 'purge' }) },
     ...(workflowBundle ? { workflowBundle } : {}),
   });
   const breakers = createChannelBreakerRepository(pool, config.temporal.taskQueue);

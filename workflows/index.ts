@@ -1,2 +1,3 @@
 /** Workflow entry point for the worker's bundle: export every workflow type here. */
 export { atrWorkflow } from './atr/index';
+export { purgeWorkflow } from './purge/index';

@@ -60,6 +60,24 @@ export function createClosureIntakeRepository(pool: Pool) {
     async markStarted(grievanceId: string, cycle: number): Promise<void> {
       await pool.query('UPDATE closure_intake SET started_at = COALESCE(started_at, now()) WHERE grievance_id = $1 AND cycle = $2', [grievanceId, cycle]);
     },
+
+    /** The workflow ids of every closure posted for this grievance, started or not. */
+    async postedClosuresOf(grievanceId: string): Promise<string[]> {
+      const { rows } = await pool.query<{ workflow_id: string }>('SELECT workflow_id FROM closure_intake WHERE grievance_id = $1 ORDER BY cycle', [grievanceId]);
+      return rows.map((r) => r.workflow_id);
+    },
+
+    /**
+     * Drops the digests of these fields (a phone number's SHA-256 is found by trying every number). The whole
+     * closure's digest stays, so an identical repeat is still recognised; a changed one names these fields as differing.
+     */
+    async eraseFieldDigests(workflowIds: readonly string[], fields: readonly string[]): Promise<number> {
+      const { rowCount } = await pool.query(
+        'UPDATE closure_intake SET field_digests = field_digests - $2::text[] WHERE workflow_id = ANY($1) AND field_digests ?| $2::text[]',
+        [workflowIds, fields],
+      );
+      return rowCount ?? 0;
+    },
   };
 }
 

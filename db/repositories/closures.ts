@@ -6,6 +6,7 @@
  */
 import type { Pool } from 'pg';
 import type { Closure, FeedbackPolicyOverride } from '../../contracts/closure';
+import { PERSONAL_CLOSURE_FIELDS } from '../../contracts/purge';
 import type { FeedbackDetailsSignal, FeedbackSignal, Outcome } from '../../contracts/workflow';
 
 /** A rendered ATR as stored. */
@@ -41,6 +42,18 @@ export class AtrIdConflictError extends Error {
     this.name = 'AtrIdConflictError';
   }
 }
+
+/** What erasing closures changed in this aggregate's tables. */
+export interface ClosureErasure {
+  closures: number;
+  documents: number;
+  links: number;
+  feedback: number;
+  feedbackDetails: number;
+}
+
+/** The closure JSON without its personal fields: each dotted path removed with jsonb's #- operator. */
+const ERASED_CLOSURE = `closure ${PERSONAL_CLOSURE_FIELDS.map((p) => `#- '{${p.split('.').join(',')}}'`).join(' ')}`;
 
 /** Creates the closure repository on a pool. */
 export function createClosureRepository(pool: Pool) {
@@ -112,8 +125,9 @@ export function createClosureRepository(pool: Pool) {
       if (holder !== undefined && holder !== workflowId) throw new AtrIdConflictError(atrId, holder);
     },
 
+    /** The stored PDF; null also once it was erased. */
     async getAtr(atrId: string): Promise<{ bytes: Uint8Array; sha256: string } | null> {
-      const { rows } = await pool.query<{ pdf: Buffer; sha256: string }>('SELECT pdf, sha256 FROM atr_documents WHERE atr_id = $1', [atrId]);
+      const { rows } = await pool.query<{ pdf: Buffer; sha256: string }>('SELECT pdf, sha256 FROM atr_documents WHERE atr_id = $1 AND pdf IS NOT NULL', [atrId]);
       const row = rows[0];
       return row ? { bytes: new Uint8Array(row.pdf), sha256: row.sha256 } : null;
     },
@@ -180,6 +194,61 @@ export function createClosureRepository(pool: Pool) {
         [workflowId, details.messageId, escalationId ?? null, details.reason ?? null, details.comment ?? null, details.voiceMediaId ?? null, details.receivedAt],
       );
       return { inserted: rowCount === 1 };
+    },
+
+    /** Closures whose outcome is more than `retentionDays` old and whose personal data is still held, oldest first. */
+    async closuresDueForErasure(retentionDays: number, limit: number): Promise<string[]> {
+      const { rows } = await pool.query<{ workflow_id: string }>(
+        `SELECT workflow_id FROM closures
+          WHERE erased_at IS NULL AND outcome IS NOT NULL AND completed_at < now() - make_interval(days => $1)
+          ORDER BY completed_at LIMIT $2`,
+        [retentionDays, limit],
+      );
+      return rows.map((r) => r.workflow_id);
+    },
+
+    /** Every recorded closure of a grievance, erased or not. */
+    async closuresOfGrievance(grievanceId: string): Promise<string[]> {
+      const { rows } = await pool.query<{ workflow_id: string }>('SELECT workflow_id FROM closures WHERE grievance_id = $1 ORDER BY cycle', [grievanceId]);
+      return rows.map((r) => r.workflow_id);
+    },
+
+    /** The SHA-256s of these closures' ATR documents (their WhatsApp media is cached by it). */
+    async atrDigestsOf(workflowIds: readonly string[]): Promise<string[]> {
+      const { rows } = await pool.query<{ sha256: string }>('SELECT sha256 FROM atr_documents WHERE workflow_id = ANY($1)', [workflowIds]);
+      return rows.map((r) => r.sha256);
+    },
+
+    /**
+     * Erases these closures' personal data in one statement: the closure JSON's personal fields, the ATR PDF,
+     * feedback comments and voice notes; SMS links expire now. The rows stay (the report counts them), and so do
+     * the seal digest and metadata. Marks each closure erased, by `erasedBy`; counts only what still held data.
+     */
+    async eraseClosures(workflowIds: readonly string[], erasedBy: string): Promise<ClosureErasure> {
+      const { rows } = await pool.query<ClosureErasure>(
+        `WITH documents AS (
+           UPDATE atr_documents SET pdf = NULL WHERE workflow_id = ANY($1) AND pdf IS NOT NULL RETURNING 1
+         ), links AS (
+           UPDATE atr_links SET expires_at = now() WHERE workflow_id = ANY($1) AND expires_at > now() RETURNING 1
+         ), fb AS (
+           UPDATE feedback SET comment = NULL, voice_media_id = NULL
+            WHERE workflow_id = ANY($1) AND (comment IS NOT NULL OR voice_media_id IS NOT NULL) RETURNING 1
+         ), details AS (
+           UPDATE feedback_details SET comment = NULL, voice_media_id = NULL
+            WHERE workflow_id = ANY($1) AND (comment IS NOT NULL OR voice_media_id IS NOT NULL) RETURNING 1
+         ), erased AS (
+           UPDATE closures SET closure = ${ERASED_CLOSURE}, erased_at = COALESCE(erased_at, now()), erased_by = COALESCE(erased_by, $2)
+            WHERE workflow_id = ANY($1) AND closure <> ${ERASED_CLOSURE} RETURNING 1
+         ), marked AS (
+           UPDATE closures SET erased_at = now(), erased_by = $2 WHERE workflow_id = ANY($1) AND erased_at IS NULL AND closure = ${ERASED_CLOSURE} RETURNING 1
+         )
+         SELECT (SELECT count(*) FROM erased)::int AS closures, (SELECT count(*) FROM documents)::int AS documents,
+                (SELECT count(*) FROM links)::int AS links, (SELECT count(*) FROM fb)::int AS feedback,
+                (SELECT count(*) FROM details)::int AS "feedbackDetails", (SELECT count(*) FROM marked)::int AS marked`,
+        [workflowIds, erasedBy],
+      );
+      const { closures, documents, links, feedback, feedbackDetails } = rows[0]!;
+      return { closures, documents, links, feedback, feedbackDetails };
     },
   };
 }

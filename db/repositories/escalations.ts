@@ -53,6 +53,19 @@ export function createEscalationRepository(pool: Pool) {
         [escalationId, status, error ?? null],
       );
     },
+
+    /**
+     * Erases the citizen's words from these closures' escalations: the comment, the voice note, and the portal's
+     * error text (a third party's, which may quote them). The row, its level and reason code stay for the report.
+     */
+    async eraseEscalations(workflowIds: readonly string[]): Promise<number> {
+      const { rowCount } = await pool.query(
+        `UPDATE escalations SET comment = NULL, voice_media_id = NULL, portal_callback_error = NULL
+          WHERE workflow_id = ANY($1) AND (comment IS NOT NULL OR voice_media_id IS NOT NULL OR portal_callback_error IS NOT NULL)`,
+        [workflowIds],
+      );
+      return rowCount ?? 0;
+    },
   };
 }
 

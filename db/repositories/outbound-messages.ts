@@ -170,6 +170,62 @@ export function createOutboundMessageRepository(pool: Pool) {
       );
       return rows.map((r) => r.workflow_id);
     },
+
+    /**
+     * Erases what these closures' messages say and to whom: recipient, body and the channel's error text (the
+     * rows, purposes, channels and states stay for the report). Their replies awaited and the pacing slots of
+     * their numbers go too. Returns the counts and the messages' channel ids (the citizen's replies quote them).
+     */
+    async eraseMessages(workflowIds: readonly string[]): Promise<{ messages: number; awaitedReplies: number; pacingSlots: number; messageIds: string[] }> {
+      const { rows } = await pool.query<{ messages: number; awaited: number; pacing: number; message_ids: string[] | null }>(
+        `WITH sent AS (
+           SELECT idempotency_key, recipient, message_id FROM outbound_messages WHERE workflow_id = ANY($1)
+         ), erased AS (
+           UPDATE outbound_messages o SET recipient = NULL, body = '{}', error = NULL
+             FROM sent WHERE o.idempotency_key = sent.idempotency_key AND (o.recipient IS NOT NULL OR o.body <> '{}' OR o.error IS NOT NULL)
+           RETURNING 1
+         ), awaited AS (
+           DELETE FROM awaited_replies WHERE workflow_id = ANY($1) RETURNING 1
+         ), pacing AS (
+           DELETE FROM recipient_pacing WHERE recipient IN (SELECT recipient FROM sent WHERE recipient IS NOT NULL) RETURNING 1
+         )
+         SELECT (SELECT count(*) FROM erased)::int AS messages, (SELECT count(*) FROM awaited)::int AS awaited,
+                (SELECT count(*) FROM pacing)::int AS pacing,
+                (SELECT array_agg(message_id) FROM sent WHERE message_id IS NOT NULL) AS message_ids`,
+        [workflowIds],
+      );
+      const r = rows[0]!;
+      return { messages: r.messages, awaitedReplies: r.awaited, pacingSlots: r.pacing, messageIds: r.message_ids ?? [] };
+    },
+
+    /** Forgets the media ids uploaded from these PDFs (the upload holds the citizen's name). */
+    async deleteMedia(pdfSha256s: readonly string[]): Promise<number> {
+      const { rowCount } = await pool.query('DELETE FROM whatsapp_media WHERE pdf_sha256 = ANY($1)', [pdfSha256s]);
+      return rowCount ?? 0;
+    },
+
+    /**
+     * Deletes up to `limit` rows of each kind that no longer serve: media ids older than `mediaDays` (Meta has
+     * dropped the upload), pacing slots over an hour past, replies awaited past their expiry.
+     */
+    async purgeStaleSends(mediaDays: number, limit: number): Promise<{ media: number; pacingSlots: number; awaitedReplies: number }> {
+      const { rows } = await pool.query<{ media: number; pacing: number; awaited: number }>(
+        `WITH media AS (
+           DELETE FROM whatsapp_media WHERE pdf_sha256 IN (
+             SELECT pdf_sha256 FROM whatsapp_media WHERE uploaded_at < now() - make_interval(days => $1) LIMIT $2) RETURNING 1
+         ), pacing AS (
+           DELETE FROM recipient_pacing WHERE recipient IN (
+             SELECT recipient FROM recipient_pacing WHERE next_at < now() - interval '1 hour' LIMIT $2) RETURNING 1
+         ), awaited AS (
+           DELETE FROM awaited_replies WHERE (recipient, workflow_id) IN (
+             SELECT recipient, workflow_id FROM awaited_replies WHERE expires_at < now() LIMIT $2) RETURNING 1
+         )
+         SELECT (SELECT count(*) FROM media)::int AS media, (SELECT count(*) FROM pacing)::int AS pacing, (SELECT count(*) FROM awaited)::int AS awaited`,
+        [mediaDays, limit],
+      );
+      const r = rows[0]!;
+      return { media: r.media, pacingSlots: r.pacing, awaitedReplies: r.awaited };
+    },
   };
 }
 

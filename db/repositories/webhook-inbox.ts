@@ -150,6 +150,61 @@ export function createWebhookInboxRepository(pool: Pool) {
         [wamid, status, state, note ?? null, workflowId ?? null],
       );
     },
+
+    /**
+     * Erases the citizen's messages routed to these closures or replying to these messages of ours: sender and
+     * content go, the row (its wamid keeps a redelivery from counting twice) stays. The raw webhook bodies that
+     * carried them are deleted. Returns how many of each.
+     */
+    async eraseInbound(workflowIds: readonly string[], ourMessageIds: readonly string[]): Promise<{ messages: number; events: number }> {
+      const { rows } = await pool.query<{ messages: number; events: number }>(
+        `WITH targets AS (
+           SELECT wamid, event_id FROM inbound_messages WHERE workflow_id = ANY($1) OR context_wamid = ANY($2)
+         ), erased AS (
+           UPDATE inbound_messages i SET from_wa_id = NULL, message = NULL, event_id = NULL
+             FROM targets t WHERE i.wamid = t.wamid AND (i.from_wa_id IS NOT NULL OR i.message IS NOT NULL OR i.event_id IS NOT NULL)
+           RETURNING 1
+         ), events AS (
+           DELETE FROM webhook_events WHERE id IN (SELECT event_id FROM targets WHERE event_id IS NOT NULL) RETURNING 1
+         )
+         SELECT (SELECT count(*) FROM erased)::int AS messages, (SELECT count(*) FROM events)::int AS events`,
+        [workflowIds, ourMessageIds],
+      );
+      return rows[0]!;
+    },
+
+    /**
+     * Deletes up to `limit` raw webhook bodies received more than `graceDays` ago whose messages and statuses
+     * have all been relayed. The parsed rows stay (their event_id becomes NULL).
+     */
+    async purgeRelayedEvents(graceDays: number, limit: number): Promise<number> {
+      const { rowCount } = await pool.query(
+        `DELETE FROM webhook_events WHERE id IN (
+           SELECT e.id FROM webhook_events e
+            WHERE e.received_at < now() - make_interval(days => $1)
+              AND NOT EXISTS (SELECT 1 FROM inbound_messages m WHERE m.event_id = e.id AND m.relay_state = 'pending')
+              AND NOT EXISTS (SELECT 1 FROM message_statuses s WHERE s.event_id = e.id AND s.relay_state = 'pending')
+            ORDER BY e.id LIMIT $2)`,
+        [graceDays, limit],
+      );
+      return rowCount ?? 0;
+    },
+
+    /**
+     * Erases up to `limit` inbound messages never routed to a closure (no workflow), relayed more than
+     * `retentionDays` ago: no closure's outcome can start their clock, so their relay does.
+     */
+    async eraseUnroutedMessages(retentionDays: number, limit: number): Promise<number> {
+      const { rowCount } = await pool.query(
+        `UPDATE inbound_messages SET from_wa_id = NULL, message = NULL WHERE wamid IN (
+           SELECT wamid FROM inbound_messages
+            WHERE workflow_id IS NULL AND relay_state <> 'pending' AND relayed_at < now() - make_interval(days => $1)
+              AND (from_wa_id IS NOT NULL OR message IS NOT NULL)
+            LIMIT $2)`,
+        [retentionDays, limit],
+      );
+      return rowCount ?? 0;
+    },
   };
 }
 
