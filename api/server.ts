@@ -91,7 +91,7 @@ export async function buildApi({ atr, apiKey, logger, health, verification, what
   if (verification) {
     const { sealer, store } = verification;
     // Public, no API key: whoever holds the ATR scans its QR code. The signed URL fetches the PDF: a capability.
-    const verify = { schema: { querystring: SealQuery }, onRequest: [limited(app, 'verify'), noStore] };
+    const verify = { schema: { querystring: SealQuery }, onRequest: [noStore, limited(app, 'verify')] };
     api.get('/v1/atr/verify', verify, async (req, reply) => {
       const result = await verifySeal(sealer, store, req.query);
       if (!req.headers.accept?.includes('text/html')) return result;
