@@ -262,8 +262,8 @@ export function createActivities({ store, messenger, renderer, portal, log, metr
     },
 
     /** Records how the closure ended, for reports. */
-    async recordOutcome({ workflowId, outcome, reason }: RecordOutcomeInput): Promise<RecordOutcomeResult> {
-      await store.recordOutcome(workflowId, outcome, reason);
+    async recordOutcome({ workflowId, outcome, reason, linksCloseAt }: RecordOutcomeInput): Promise<RecordOutcomeResult> {
+      await store.recordOutcome(workflowId, outcome, reason, linksCloseAt);
       metrics.increment('outcomes', { outcome });
       log.info({ workflowId, outcome }, 'outcome recorded');
       return { recorded: true };

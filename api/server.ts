@@ -9,14 +9,14 @@ import { hasZodFastifySchemaValidationErrors, serializerCompiler, validatorCompi
 import { z } from 'zod';
 import { AtrClient, ClosureConflictError, FeedbackClosedError, GrievanceNotFoundError, ValidationError } from '../client';
 import { ClosureSchema, FeedbackRequestSchema, GrievanceIdSchema, toFieldErrors } from '../contracts/closure';
-import { randomBytes } from 'node:crypto';
-import formbody from '@fastify/formbody';
+import helmet from '@fastify/helmet';
+import rateLimit from '@fastify/rate-limit';
 import type { Pool } from 'pg';
-import { atrLinkHash } from '../activities';
 import type { Store } from '../activities/ports';
 import { whatsappWebhook } from '../messaging/whatsapp/webhook';
 import type { ApiMetrics } from './metrics';
-import { atrPage, resultPage } from './atr-page';
+import { atrLinkRoutes, type AtrLinkOptions } from './atr-links';
+import { limited, noStore, securityHeaders } from './public-guards';
 import type { Logger } from '../lib/log';
 import type { AtrSealer } from '../pdf/seal';
 import { SealQuery, verificationPage, verifySeal } from './verify';
@@ -34,33 +34,36 @@ export interface ApiOptions {
   verification?: { sealer: AtrSealer; store: Pick<Store, 'getAtrSeal' | 'getAtr'> };
   /** The WhatsApp webhook (signed inbox); without it the route answers 404. */
   whatsapp?: { appSecret: string; verifyToken: string; pool: Pool; onStored?: () => void };
-  /** The ATR pages the SMS fallback links to. */
-  atrLinks?: Pick<Store, 'getAtrLink' | 'getAtr'>;
-  /** Prometheus metrics, served at GET /metrics. */
+  /** The ATR pages the SMS fallback links to, and their single-use form nonces. */
+  atrLinks?: Omit<AtrLinkOptions, 'atr'>;
+  /** Prometheus metrics: this API counts into them; api/metrics.ts serves them on the internal listener, not here. */
   metrics?: ApiMetrics;
+  /** The public URL is https: browsers are told to keep to TLS (HSTS). */
+  hsts?: boolean;
 }
 
 const HEALTH_TIMEOUT_MS = 2_000;
 
 /** Builds the API (not listening yet). */
-export async function buildApi({ atr, apiKey, logger, health, verification, whatsapp, atrLinks, metrics }: ApiOptions) {
+export async function buildApi({ atr, apiKey, logger, health, verification, whatsapp, atrLinks, metrics, hsts = false }: ApiOptions) {
   const app = Fastify({ loggerInstance: logger, bodyLimit: 1024 * 1024, requestTimeout: 30_000 });
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   app.setErrorHandler(errorHandler);
   const api = app.withTypeProvider<ZodTypeProvider>();
   const requireKey = apiKeyGuard(apiKey);
+  // Rate limits are per route (public-guards.ts), nothing global: the API-key routes have none.
+  await app.register(rateLimit, { global: false });
+  await app.register(helmet, securityHeaders({ hsts }));
 
   if (metrics) {
     app.addHook('onResponse', async (req, reply) => {
       const route = req.routeOptions.url ?? 'unmatched';
       metrics.httpDuration.observe({ method: req.method, route, status: String(reply.statusCode) }, reply.elapsedTime / 1000);
     });
-    // Codes and counts only, no personal data; keep it on the internal network like /healthz.
-    api.get('/metrics', { logLevel: 'warn' }, async (_req, reply) => reply.type(metrics.registry.contentType).send(await metrics.registry.metrics()));
   }
 
-  api.get('/healthz', { schema: { response: { 200: HealthSchema, 503: HealthSchema } } }, async (_req, reply) => {
+  api.get('/healthz', { schema: { response: { 200: HealthSchema, 503: HealthSchema } }, onRequest: limited(app, 'health') }, async (_req, reply) => {
     const checks = await runHealthChecks(health);
     const ok = Object.values(checks).every((c) => c === 'ok');
     return reply.code(ok ? 200 : 503).send({ status: ok ? 'ok' : 'degraded', checks });
@@ -87,14 +90,15 @@ export async function buildApi({ atr, apiKey, logger, health, verification, what
 
   if (verification) {
     const { sealer, store } = verification;
-    // Public, no API key: whoever holds the ATR scans its QR code.
-    api.get('/v1/atr/verify', { schema: { querystring: SealQuery } }, async (req, reply) => {
+    // Public, no API key: whoever holds the ATR scans its QR code. The signed URL fetches the PDF: a capability.
+    const verify = { schema: { querystring: SealQuery }, onRequest: [noStore, limited(app, 'verify')] };
+    api.get('/v1/atr/verify', verify, async (req, reply) => {
       const result = await verifySeal(sealer, store, req.query);
       if (!req.headers.accept?.includes('text/html')) return result;
       return reply.type('text/html; charset=utf-8').send(verificationPage(result, req.url.replace('/v1/atr/verify', '/v1/atr/document')));
     });
 
-    api.get('/v1/atr/document', { schema: { querystring: SealQuery } }, async (req, reply) => {
+    api.get('/v1/atr/document', verify, async (req, reply) => {
       const result = await verifySeal(sealer, store, req.query);
       const doc = result.genuine && result.matches ? await store.getAtr(req.query.atr) : null;
       if (!doc) return reply.code(404).send({ error: 'not_found', message: result.message });
@@ -103,49 +107,9 @@ export async function buildApi({ atr, apiKey, logger, health, verification, what
   }
 
   if (whatsapp) await app.register(whatsappWebhook, { ...whatsapp, ...(metrics ? { metrics } : {}) });
-  if (atrLinks) await app.register(atrLinkRoutes, { atr, store: atrLinks });
+  if (atrLinks) await app.register(atrLinkRoutes, { atr, ...atrLinks });
 
   return app;
-}
-
-const TokenParams = z.object({ token: z.string().regex(/^[A-Za-z0-9_-]{22}$/, 'is not an ATR link') });
-const LinkFeedback = z.object({
-  rating: z.enum(['SATISFIED', 'NOT_SATISFIED']),
-  reason: z.string().optional(),
-  comment: z.string().max(2000).optional(),
-  nonce: z.string().regex(/^[A-Za-z0-9_-]{16,64}$/),
-});
-
-/** The SMS fallback's ATR pages. The token is a capability: its routes do not log URLs. */
-async function atrLinkRoutes(app: import('fastify').FastifyInstance, { atr, store }: { atr: AtrClient; store: Pick<Store, 'getAtrLink' | 'getAtr'> }) {
-  await app.register(formbody);
-  const api = app.withTypeProvider<ZodTypeProvider>();
-  const quiet = { logLevel: 'warn' as const };
-  const link = (token: string) => store.getAtrLink(atrLinkHash(token));
-
-  api.get('/atr/:token', { ...quiet, schema: { params: TokenParams } }, async (req, reply) => {
-    const found = await link(req.params.token);
-    if (!found) return reply.code(404).type('text/html; charset=utf-8').send(resultPage('hi', 'expired'));
-    return reply.type('text/html; charset=utf-8').send(atrPage(found.closure, req.params.token, randomBytes(16).toString('base64url')));
-  });
-
-  api.get('/atr/:token/pdf', { ...quiet, schema: { params: TokenParams } }, async (req, reply) => {
-    const found = await link(req.params.token);
-    const doc = found?.atrId ? await store.getAtr(found.atrId) : null;
-    if (!found || !doc) return reply.code(404).type('text/html; charset=utf-8').send(resultPage('hi', 'expired'));
-    return reply.type('application/pdf').header('content-disposition', `inline; filename="ATR-${found.closure.grievanceId}.pdf"`).send(Buffer.from(doc.bytes));
-  });
-
-  api.post('/atr/:token/feedback', { ...quiet, schema: { params: TokenParams, body: LinkFeedback } }, async (req, reply) => {
-    const found = await link(req.params.token);
-    if (!found) return reply.code(404).type('text/html; charset=utf-8').send(resultPage('hi', 'expired'));
-    const { grievanceId, cycle, citizen } = found.closure;
-    const { rating, reason, comment, nonce } = req.body;
-    const outcome = await atr
-      .submitFeedback(grievanceId, { rating, channel: 'sms-link', messageId: `sms-link-${nonce}`, ...(reason ? { reason } : {}), ...(comment?.trim() ? { comment } : {}) }, cycle)
-      .then(() => 'recorded' as const, (err) => (err instanceof FeedbackClosedError ? ('closed' as const) : Promise.reject(err)));
-    return reply.code(outcome === 'recorded' ? 200 : 409).type('text/html; charset=utf-8').send(resultPage(citizen.language, outcome));
-  });
 }
 
 const GrievanceParams = z.object({ grievanceId: GrievanceIdSchema });

@@ -87,6 +87,8 @@ const EnvSchema = z.object({
   CODEC_SERVER_PORT: intIn(1, 65535).default(8888),
   EMBEDDED_POSTGRES_PORT: intIn(1, 65535).default(54329),
   WORKER_METRICS_ADDRESS: z.string().regex(/^[\w.-]+:\d+$/, 'must be host:port').default('127.0.0.1:9464'),
+  // The API's /metrics listener: internal only, never the public port.
+  API_METRICS_ADDRESS: z.string().regex(/^[\w.-]+:\d+$/, 'must be host:port').default('127.0.0.1:9465'),
   // Workflows kept in memory between events (about 0.25 MB each); an evicted one replays its history on its next event.
   WORKER_MAX_CACHED_WORKFLOWS: intIn(0, 100_000).default(500),
   CODEC_UI_ORIGINS: z
@@ -162,6 +164,8 @@ export interface Config {
   embeddedPostgresPort: number;
   /** Where the worker serves Prometheus metrics (the Temporal SDK's and ours). */
   workerMetricsAddress: string;
+  /** Where the API serves its Prometheus metrics (a listener of its own, off the public port). */
+  apiMetricsAddress: string;
   /** Workflows the worker keeps cached; bounds its memory however many are open. */
   workerMaxCachedWorkflows: number;
   /** The codec server (for the Web UI and CLI). */
@@ -257,6 +261,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     payloadKeys: e.PAYLOAD_CODEC_KEYS ?? [],
     payloadRequireEncryption: e.PAYLOAD_CODEC_REQUIRE_ENCRYPTION ?? set.SAMPARK_ENV === 'production',
     workerMetricsAddress: e.WORKER_METRICS_ADDRESS,
+    apiMetricsAddress: e.API_METRICS_ADDRESS,
     workerMaxCachedWorkflows: e.WORKER_MAX_CACHED_WORKFLOWS,
     embeddedPostgresPort: e.EMBEDDED_POSTGRES_PORT,
     codecServer: { port: e.CODEC_SERVER_PORT, ...(e.CODEC_AUTH_TOKEN ? { token: e.CODEC_AUTH_TOKEN } : {}), allowedOrigins: e.CODEC_UI_ORIGINS },

@@ -131,6 +131,8 @@ export interface RecordOutcomeInput {
   workflowId: string;
   outcome: Outcome;
   reason?: string;
+  /** ISO time the run stops taking feedback (its late-feedback period's end): the closure's SMS links expire then. */
+  linksCloseAt?: string;
 }
 export interface RecordOutcomeResult {
   recorded: true;

@@ -28,11 +28,13 @@ export interface SealOnRecord {
   districtCode: string;
 }
 
-/** The closure behind an unexpired ATR link. */
+/** The closure behind an ATR link. */
 export interface AtrLinkTarget {
   workflowId: string;
   closure: Closure;
   atrId: string | null;
+  /** Past its own expiry, or its closure's run has stopped taking feedback. */
+  expired: boolean;
 }
 
 /** An ATR id already holds another closure's document: storing this one under it would let one id mean two PDFs. */
@@ -74,12 +76,16 @@ export function createClosureRepository(pool: Pool) {
       return rows[0]?.closure ?? null;
     },
 
-    async recordOutcome(workflowId: string, outcome: Outcome, reason?: string): Promise<void> {
-      await pool.query('UPDATE closures SET outcome = $2, outcome_reason = $3, completed_at = now() WHERE workflow_id = $1', [
-        workflowId,
-        outcome,
-        reason ?? null,
-      ]);
+    /**
+     * Records how the closure ended. `linksCloseAt`: when its run stops taking feedback (the late-feedback period's
+     * end); its SMS links expire then, in the same statement, however long their own expiry was.
+     */
+    async recordOutcome(workflowId: string, outcome: Outcome, reason?: string, linksCloseAt?: string): Promise<void> {
+      await pool.query(
+        `WITH links AS (UPDATE atr_links SET expires_at = LEAST(expires_at, $4::timestamptz) WHERE workflow_id = $1 AND $4::timestamptz IS NOT NULL)
+         UPDATE closures SET outcome = $2, outcome_reason = $3, completed_at = now() WHERE workflow_id = $1`,
+        [workflowId, outcome, reason ?? null, linksCloseAt ?? null],
+      );
     },
 
     /** The grievance's cycles before `cycle` that are recorded and have no outcome yet (still live), oldest first. */
@@ -152,15 +158,16 @@ export function createClosureRepository(pool: Pool) {
       ]);
     },
 
+    /** The link's closure, expired or not (an expired link gets its own answer); null for a token we never issued. */
     async getAtrLink(tokenHash: string): Promise<AtrLinkTarget | null> {
-      const { rows } = await pool.query<{ workflow_id: string; closure: Closure; atr_id: string | null }>(
-        `SELECT l.workflow_id, c.closure, a.atr_id
+      const { rows } = await pool.query<{ workflow_id: string; closure: Closure; atr_id: string | null; expired: boolean }>(
+        `SELECT l.workflow_id, c.closure, a.atr_id, l.expires_at <= now() AS expired
            FROM atr_links l JOIN closures c USING (workflow_id) LEFT JOIN atr_documents a USING (workflow_id)
-          WHERE l.token_hash = $1 AND l.expires_at > now()`,
+          WHERE l.token_hash = $1`,
         [tokenHash],
       );
       const row = rows[0];
-      return row ? { workflowId: row.workflow_id, closure: row.closure, atrId: row.atr_id } : null;
+      return row ? { workflowId: row.workflow_id, closure: row.closure, atrId: row.atr_id, expired: row.expired } : null;
     },
 
     async recordFeedback({ workflowId, feedback, decisive, late }: { workflowId: string; feedback: FeedbackSignal; decisive: boolean; late: boolean }): Promise<{ inserted: boolean }> {

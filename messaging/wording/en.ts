@@ -73,6 +73,7 @@ export const en: Wording = {
       recorded: 'Thank you. Your feedback has been recorded.',
       closed: 'The feedback period for this grievance has ended. Call 181 for help.',
       expired: 'This link is not valid or has expired. Call 181 for help.',
+      used: 'This form was already sent, or is out of date. Open the link from your SMS again to answer.',
     },
   },
   verification: {

@@ -73,8 +73,8 @@ export interface Wording {
   };
 }
 
-/** How the link page's feedback form ended. */
-export type LinkPageResult = 'recorded' | 'closed' | 'expired';
+/** How the link page's feedback form ended; `used`: its one-time nonce was spent already, expired, or never issued. */
+export type LinkPageResult = 'recorded' | 'closed' | 'expired' | 'used';
 /** What checking an ATR's seal can find. */
 export type VerificationFinding = 'notIssued' | 'notOnRecord' | 'matches' | 'differs';
 

@@ -47,7 +47,7 @@ const between = ([lo, hi]: readonly [number, number]) => lo + Math.random() * (h
 jest.setTimeout(30 * 60_000);
 
 test(`survives crashes, restarts, faults and abuse with nothing lost (${N} closures)`, async () => {
-  const ports = { pg: await freePort(), temporal: await freePort(), api: await freePort(), metrics: await freePort() };
+  const ports = { pg: await freePort(), temporal: await freePort(), api: await freePort(), metrics: await freePort(), apiMetrics: await freePort() };
   const pg = await ChaosPostgres.start(ports.pg);
   const temporal = new ChaosTemporal(ports.temporal, path.join(mkdtempSync(path.join(os.tmpdir(), 'sampark-chaos-t-')), 'temporal.sqlite'));
   let sim: Simulator | undefined;
@@ -100,7 +100,7 @@ test(`survives crashes, restarts, faults and abuse with nothing lost (${N} closu
       PUBLIC_BASE_URL: apiUrl,
       LOG_LEVEL: 'error',
     };
-    api = new AppProcess('api/main.js', { ...env, PORT: String(ports.api) });
+    api = new AppProcess('api/main.js', { ...env, PORT: String(ports.api), API_METRICS_ADDRESS: `127.0.0.1:${ports.apiMetrics}` });
     worker = new AppProcess('worker/main.js', { ...env, WORKER_METRICS_ADDRESS: `127.0.0.1:${ports.metrics}` });
     api.start();
     worker.start();

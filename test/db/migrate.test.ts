@@ -22,7 +22,7 @@ describe('migrations', () => {
     await ensureDatabase(url.toString()); // already there: harmless
     const pool = createPool(url.toString());
     try {
-      expect(await migrate(pool)).toEqual(['0001_initial', '0002_atr_seal', '0003_whatsapp', '0004_ambiguous_sends', '0005_channel_breakers', '0006_closure_intake', '0007_retention']);
+      expect(await migrate(pool)).toEqual(['0001_initial', '0002_atr_seal', '0003_whatsapp', '0004_ambiguous_sends', '0005_channel_breakers', '0006_closure_intake', '0007_retention', '0008_atr_link_nonces']);
       expect(await migrate(pool)).toEqual([]);
       const { rows } = await pool.query("SELECT to_regclass('public.escalations') IS NOT NULL AS ok");
       expect(rows[0].ok).toBe(true);

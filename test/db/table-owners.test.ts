@@ -15,6 +15,7 @@ const OWNERS: Record<string, string> = {
   department_policies: 'db/repositories/closures.ts',
   atr_documents: 'db/repositories/closures.ts',
   atr_links: 'db/repositories/closures.ts',
+  atr_link_nonces: 'db/repositories/atr-link-nonces.ts',
   feedback: 'db/repositories/closures.ts',
   feedback_details: 'db/repositories/closures.ts',
   escalations: 'db/repositories/escalations.ts',

@@ -137,9 +137,12 @@ describe('docker-compose.yml', () => {
     };
     expect(config.rule_files).toEqual(['/etc/prometheus/alerts.yml']);
     const jobs = Object.fromEntries(config.scrape_configs.map((j) => [j.job_name, j]));
-    // The worker's metrics port is the one compose gives WORKER_METRICS_ADDRESS; the API serves /metrics on its own port.
+    // The metrics ports are the ones compose gives WORKER_METRICS_ADDRESS and API_METRICS_ADDRESS, never the API's public port.
     expect(jobs.worker!.dns_sd_configs).toEqual([expect.objectContaining({ names: ['worker'], port: Number(String(services.worker!.environment!.WORKER_METRICS_ADDRESS).split(':')[1]) })]);
-    expect(jobs.api!.static_configs).toEqual([{ targets: [`api:${services.api!.environment!.PORT}`] }]);
+    const apiMetricsPort = String(services.api!.environment!.API_METRICS_ADDRESS).split(':')[1];
+    expect(apiMetricsPort).not.toBe(String(services.api!.environment!.PORT));
+    expect(jobs.api!.static_configs).toEqual([{ targets: [`api:${apiMetricsPort}`] }]);
+    expect(services.api!.ports).not.toContainEqual(expect.stringContaining(apiMetricsPort!));
 
     const rules = parse(readFileSync(path.join(PROJECT_ROOT, 'deploy/prometheus/alerts.yml'), 'utf8')) as {
       groups: { name: string; rules: { alert: string; expr: string; for: string; labels: Record<string, string>; annotations: Record<string, string> }[] }[];

@@ -6,6 +6,7 @@
 import type { Client } from '@temporalio/client';
 import type { NativeConnection } from '@temporalio/worker';
 import { buildApi } from '../../api/server';
+import { createAtrLinkNonceRepository } from '../../db/repositories/atr-link-nonces';
 import { createClosureRepository } from '../../db/repositories/closures';
 import { createLogger, type Logger } from '../../lib/log';
 import { activityLog } from '../../worker';
@@ -73,7 +74,7 @@ export async function withWhatsApp<T>(
           health: {},
           verification: { sealer: new AtrSealer(TEST_SEAL_KEYS), store: createClosureRepository(pool) },
           whatsapp: { appSecret: CREDENTIALS.appSecret, verifyToken: CREDENTIALS.verifyToken, pool, onStored: () => relay.wake() },
-          atrLinks: createClosureRepository(pool),
+          atrLinks: { store: createClosureRepository(pool), nonces: createAtrLinkNonceRepository(pool) },
         });
         const apiUrl = await app.listen({ host: '127.0.0.1', port: apiPort });
         relay.start();

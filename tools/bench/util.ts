@@ -157,7 +157,7 @@ export async function startBenchStack(opts: { simulator?: Partial<SimulatorOptio
     // Worker tuning under test, e.g. WORKER_MAX_CACHED_WORKFLOWS=500 npm run bench:open.
     ...Object.fromEntries(Object.entries(process.env).filter((kv): kv is [string, string] => (kv[0].startsWith('WORKER_MAX_') || kv[0] === 'MALLOC_ARENA_MAX') && kv[1] !== undefined)),
   };
-  const api = new AppProcess('api/main.js', { ...env, PORT: String(port) });
+  const api = new AppProcess('api/main.js', { ...env, PORT: String(port), API_METRICS_ADDRESS: `127.0.0.1:${await freePort()}` });
   const workerMetrics = `127.0.0.1:${await freePort()}`;
   const worker = simUrl ? new AppProcess('worker/main.js', { ...env, WORKER_METRICS_ADDRESS: workerMetrics }) : undefined;
   api.start();

@@ -79,7 +79,7 @@ async function main(): Promise<void> {
     'Sampark ATR is running.',
     `  API            ${api.url}  (Authorization: Bearer ${config.http.apiKey === LOCAL_DEFAULTS.PORTAL_API_KEY ? LOCAL_DEFAULTS.PORTAL_API_KEY : '<PORTAL_API_KEY>'})`,
     `  Health         ${api.url}/healthz`,
-    `  Metrics        ${api.url}/metrics (API, relay), http://${config.workerMetricsAddress}/metrics (worker, Temporal SDK)`,
+    `  Metrics        ${api.metricsUrl} (API, relay), http://${config.workerMetricsAddress}/metrics (worker, Temporal SDK); internal listeners, not on the API's port`,
     ...(devServer?.uiUrl ? [`  Temporal UI    ${devServer.uiUrl}`] : []),
     `  Temporal gRPC  ${config.temporal.address} (namespace ${config.temporal.namespace})`,
     ...(simulator ? [`  WhatsApp sim   ${simulator.url}  (a citizen's phone: ${simulator.url}/phone/+919876543210)`] : [`  WhatsApp       ${config.whatsapp.mode} (${config.whatsapp.apiUrl})`]),

@@ -73,7 +73,9 @@ async function prepare(run: AtrRun, closure: Closure): Promise<void> {
  */
 async function finish(run: AtrRun, outcome: Outcome, decisiveMessageId?: string): Promise<AtrResult> {
   const reason = run.end(outcome);
-  await store.recordOutcome({ workflowId: run.workflowId, outcome, reason });
+  // The SMS link lives as long as the run takes feedback: a superseded run stops now, any other after its grace period.
+  const linksCloseAt = new Date(run.supersededBy || !run.window ? Date.now() : run.window.closesAt).toISOString();
+  await store.recordOutcome({ workflowId: run.workflowId, outcome, reason, linksCloseAt });
   const ack: Acknowledgement | undefined = outcome === 'SATISFIED' || outcome === 'ESCALATED' ? outcome : undefined;
   if (ack && decisiveMessageId && !run.supersededBy) await acknowledge(run, decisiveMessageId, ack);
   if (run.supersededBy) await recordQueued(run, false);
