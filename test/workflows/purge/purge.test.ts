@@ -11,11 +11,13 @@ import { createReports } from '../../../db/reports';
 import { purgeWorkflow } from '../../../workflows/purge';
 import { createErasureStores } from '../../../worker/purge';
 import { uniqueCode } from '../../cli/support';
-import { testPool } from '../../helpers/db';
+import { testPool, useOwnDatabase } from '../../helpers/db';
 import { findPersonalValues, personalValuesOf, seedPersonalClosure, type SeededPersonalClosure } from '../../helpers/personal-data';
 import { TEST_DATA_CONVERTER, useDevServer } from '../../helpers/temporal';
 
 const dev = useDevServer();
+// Other files' webhook relays, running alongside, would settle this file's pending inbox rows.
+useOwnDatabase();
 const RETENTION_DAYS = 180;
 const silent = { info: () => undefined, warn: () => undefined, error: () => undefined };
 
