@@ -6,6 +6,10 @@
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import { defineSearchAttributeKey, type SearchAttributePair } from '@temporalio/common';
 import type { Closure, FeedbackChannel, FeedbackReason, Language, Rating } from './closure';
+import type { Channel, DeliveryBlock, FaultClass } from './faults';
+
+// Faults and failures are named in faults.ts; the workflow's contract carries them on.
+export * from './faults';
 
 /** Task queue of the ATR workflow and its activities. */
 export const TASK_QUEUE = 'sampark-atr';
@@ -84,30 +88,6 @@ export const PORTAL_CALLBACK_STATUSES = ['PENDING', 'DONE', 'NOT_CONFIGURED', 'R
 export type PortalCallbackStatus = (typeof PORTAL_CALLBACK_STATUSES)[number];
 /** How a finished callback ended. */
 export type PortalCallbackResult = Exclude<PortalCallbackStatus, 'PENDING'>;
-
-/**
- * Whose fault a channel error is. Only CITIZEN_UNREACHABLE may change a citizen's outcome; TRANSIENT is retried;
- * OUR_SIDE (credentials, permissions, account limits, a template that is missing, paused or disabled, payment,
- * a message that needed a template) holds the closure, visibly, until it is fixed.
- */
-export const FAULT_CLASSES = ['CITIZEN_UNREACHABLE', 'TRANSIENT', 'OUR_SIDE'] as const;
-/** A fault class. */
-export type FaultClass = (typeof FAULT_CLASSES)[number];
-
-/** The channels that carry messages to citizens. */
-export const CHANNELS = ['whatsapp', 'sms'] as const;
-/** A channel. */
-export type Channel = (typeof CHANNELS)[number];
-
-/** Why a closure's messages are held: a fault on our side, by channel and error code. No personal data. */
-export interface DeliveryBlock {
-  channel: Channel;
-  /** `whatsapp:190`, `whatsapp:132015`, `sms:401`: also the DeliveryBlocked search attribute's value. */
-  code: string;
-  /** The channel's own words, for ops. */
-  reason: string;
-  since: string;
-}
 
 /** The citizen's feedback as ops search for it. */
 export const FEEDBACK_OUTCOMES = ['AWAITING', 'SATISFIED', 'NOT_SATISFIED', 'NONE'] as const;
@@ -302,22 +282,3 @@ export function initialSearchAttributes(closure: Pick<Closure, 'grievanceId' | '
     { key: SA.feedbackOutcome, value: 'AWAITING' },
   ];
 }
-
-/** Failure types the activities raise as non-retryable; the workflow turns them into outcomes. */
-export const FAILURES = {
-  /** The closure stored for this workflow is missing or no longer valid. */
-  invalidClosure: 'InvalidClosure',
-  /** The channel says this number can never receive the message (WhatsApp 131026). */
-  undeliverable: 'Undeliverable',
-  /**
-   * A fault on our side (FaultClass OUR_SIDE): the workflow holds the closure, shows it blocked and tries again
-   * when the channel's circuit breaker lets it. Details: a DeliveryBlock.
-   */
-  deliveryBlocked: 'DeliveryBlocked',
-  /** The channel is not configured here (no SMS gateway): no fallback, and never the citizen's outcome. */
-  channelNotConfigured: 'ChannelNotConfigured',
-  /** Quiet hours: no message to a citizen now; retried when they end (the failure carries nextRetryDelay). */
-  quietHours: 'QuietHours',
-  /** The portal refused the reopen callback with a 4xx. */
-  portalRejected: 'PortalRejected',
-} as const;
