@@ -54,6 +54,9 @@ test(`survives crashes, restarts, faults and abuse with nothing lost (${N} closu
   let worker: AppProcess | undefined;
   let api: AppProcess | undefined;
   const pool = new Pool({ connectionString: pg.url, max: 4 });
+  // Stopped in `finally` too, so a failed run does not leave its crash and abuse loops keeping Jest alive.
+  let chaosOn = false;
+  let abuseOn = false;
   pool.on('error', () => undefined);
   try {
     await ensureDatabase(pg.url);
@@ -125,7 +128,7 @@ test(`survives crashes, restarts, faults and abuse with nothing lost (${N} closu
     // The crashes: SIGKILL the worker at random moments while closures flow, restart Temporal and PostgreSQL once.
     const started = Date.now();
     const crashes = { workerKills: 0, temporalRestarts: 0, postgresRestarts: 0, ourSideSpells: 0 };
-    let chaosOn = true;
+    chaosOn = true;
     const chaos = (async () => {
       let temporalDone = false;
       let pgDone = false;
@@ -160,7 +163,7 @@ test(`survives crashes, restarts, faults and abuse with nothing lost (${N} closu
 
     // The abuse, all along: forged signatures, malformed and oversized bodies, and a flood of valid duplicates.
     const abuse = { sent: 0, byStatus: {} as Record<string, number> };
-    let abuseOn = true;
+    abuseOn = true;
     const abuser = (async () => {
       const valid = JSON.stringify({ object: 'whatsapp_business_account', entry: [{ id: '1', changes: [{ field: 'messages', value: { messaging_product: 'whatsapp', metadata: { display_phone_number: '1', phone_number_id: '1' }, statuses: [{ id: 'wamid.FLOOD', status: 'sent', timestamp: '1', recipient_id: '91' }] } }] }] });
       const sign = (b: string | Buffer) => `sha256=${createHmac('sha256', SECRET).update(b).digest('hex')}`;
@@ -275,6 +278,8 @@ test(`survives crashes, restarts, faults and abuse with nothing lost (${N} closu
     expect(abuse.byStatus['401'] ?? 0).toBeGreaterThan(0);
     expect(abuse.byStatus['413'] ?? 0).toBeGreaterThan(0);
   } finally {
+    chaosOn = false;
+    abuseOn = false;
     await api?.stop();
     await worker?.stop();
     await sim?.close();
