@@ -5,18 +5,10 @@
  */
 import { ApplicationFailure } from '@temporalio/common';
 import { MockActivityEnvironment } from '@temporalio/testing';
-import { closeTestPool, testPool } from '../helpers/db';
-import { failureOf, recordedClosure, sendActivities, startSendsSim, type SendsSim } from '../helpers/sends';
+import { testPool } from '../helpers/db';
+import { failureOf, recordedClosure, sendActivities, useSendsSim } from '../helpers/sends';
 
-let s: SendsSim;
-beforeAll(async () => {
-  s = await startSendsSim();
-});
-afterAll(async () => {
-  await s?.sim.close();
-  await closeTestPool();
-});
-afterEach(() => s.faults([]));
+const sim = useSendsSim();
 
 const HOUR = 3_600_000;
 /** The next instant, at least a day ahead, that the IST clock shows hh:mm (ahead of this machine's clock, as a time-skipping server's would be). */
@@ -30,13 +22,13 @@ const attemptAt = (at: number) => new MockActivityEnvironment({ currentAttemptSc
 
 describe('quiet hours on every send', () => {
   test('refuses at night with a retryable QuietHours failure whose next retry falls when they end', async () => {
-    const { acts } = sendActivities(s);
+    const { acts } = sendActivities(sim.current);
     const { workflowId, phone } = await recordedClosure(acts, { feedbackPolicy: {} });
     const at = istAhead('23:00');
     const err = await failureOf(attemptAt(at).run(acts.sendReminder, { workflowId, number: 1 }));
     expect(err).toBeInstanceOf(ApplicationFailure);
     expect(err).toMatchObject({ type: 'QuietHours', nonRetryable: false, nextRetryDelay: 10 * HOUR });
-    expect(await s.requests(phone)).toEqual([]);
+    expect(await sim.current.requests(phone)).toEqual([]);
   });
 
   test.each([
@@ -47,14 +39,14 @@ describe('quiet hours on every send', () => {
     ['the ATR', async (a: Acts, workflowId: string) => a.deliverAtr({ workflowId, atrId: (await a.renderAtr({ workflowId })).atrId })],
     ['a resend', async (a: Acts, workflowId: string) => a.resendAtr({ workflowId, atrId: (await a.renderAtr({ workflowId })).atrId, number: 1 })],
   ])('refuses %s at night too', async (_what, send) => {
-    const { acts } = sendActivities(s);
+    const { acts } = sendActivities(sim.current);
     const { workflowId } = await recordedClosure(acts, { feedbackPolicy: {} });
     const err = await failureOf(attemptAt(istAhead('06:30')).run(() => send(acts, workflowId)));
     expect(err).toMatchObject({ type: 'QuietHours', nextRetryDelay: 2.5 * HOUR });
   });
 
   test("takes the department's quiet hours over the defaults, and the closure's over both", async () => {
-    const { acts } = sendActivities(s);
+    const { acts } = sendActivities(sim.current);
     await testPool().query(
       `INSERT INTO department_policies (department_code, policy) VALUES ('QHT', $1) ON CONFLICT (department_code) DO UPDATE SET policy = EXCLUDED.policy`,
       [{ quietHours: { start: '13:00', end: '14:00' } }],
@@ -76,16 +68,16 @@ type Acts = ReturnType<typeof sendActivities>['acts'];
 
 describe('a refusal becomes the failure its fault class calls for', () => {
   test('the citizen unreachable (131026): non-retryable Undeliverable', async () => {
-    const { acts } = sendActivities(s);
+    const { acts } = sendActivities(sim.current);
     const { workflowId, phone } = await recordedClosure(acts);
-    await s.faults([{ endpoint: 'messages', to: phone, code: 131026 }]);
+    await sim.current.faults([{ endpoint: 'messages', to: phone, code: 131026 }]);
     expect(await failureOf(acts.sendReminder({ workflowId, number: 1 }))).toMatchObject({ type: 'Undeliverable', nonRetryable: true });
   });
 
   test('a transient fault (130429, 503): an error Temporal retries', async () => {
-    const { acts, breakers } = sendActivities(s);
+    const { acts, breakers } = sendActivities(sim.current);
     const { workflowId, phone } = await recordedClosure(acts);
-    await s.faults([{ endpoint: 'messages', to: phone, code: 130429, count: 1 }, { endpoint: 'messages', to: phone, http: 503, count: 1 }]);
+    await sim.current.faults([{ endpoint: 'messages', to: phone, code: 130429, count: 1 }, { endpoint: 'messages', to: phone, http: 503, count: 1 }]);
     for (let i = 0; i < 2; i++) {
       const err = await failureOf(acts.sendReminder({ workflowId, number: 1 }));
       expect(err).toMatchObject({ name: 'ChannelFault', faultClass: 'TRANSIENT' });
@@ -96,14 +88,14 @@ describe('a refusal becomes the failure its fault class calls for', () => {
   });
 
   test('the SMS gateway says the number is invalid: Undeliverable', async () => {
-    const { acts } = sendActivities(s);
+    const { acts } = sendActivities(sim.current);
     const { workflowId, phone } = await recordedClosure(acts);
-    await s.faults([{ endpoint: 'sms', to: phone, code: 'invalid_number' }]);
+    await sim.current.faults([{ endpoint: 'sms', to: phone, code: 'invalid_number' }]);
     expect(await failureOf(acts.sendSmsFallback({ workflowId }))).toMatchObject({ type: 'Undeliverable', nonRetryable: true });
   });
 
   test('no SMS gateway configured: ChannelNotConfigured, never Undeliverable', async () => {
-    const { acts } = sendActivities(s, { sms: undefined });
+    const { acts } = sendActivities(sim.current, { sms: undefined });
     const { workflowId } = await recordedClosure(acts);
     expect(await failureOf(acts.sendSmsFallback({ workflowId }))).toMatchObject({ type: 'ChannelNotConfigured', nonRetryable: true });
   });

@@ -2,29 +2,18 @@
  * The SMS link page in headless Chromium under its Content-Security-Policy: it still renders with its styles,
  * the browser reports no violation, and its form posts feedback (the form action is allowed).
  */
-import type { Browser } from 'playwright-core';
 import { SA } from '../../contracts/workflow';
 import type { SmsRecord } from '../../tools/simulator/server';
-import { launchChromium } from '../../tools/scripts/chromium';
-import { closeTestPool } from '../helpers/db';
 import { makeClosure } from '../helpers/fixtures';
-import { connectDevServer, type DevServer } from '../helpers/temporal';
+import { useChromium } from '../helpers/browser';
+import { useDevServer } from '../helpers/temporal';
 import { eventually, uniqueMobile, withWhatsApp } from '../helpers/whatsapp';
 
 /** The one browser API used here (the tests compile without the DOM library). */
 type BrowserWindow = { getComputedStyle(element: unknown): { backgroundColor: string } };
 
-let dev: DevServer;
-let browser: Browser;
-beforeAll(async () => {
-  dev = await connectDevServer();
-  browser = await launchChromium();
-});
-afterAll(async () => {
-  await browser?.close();
-  await dev?.close();
-  await closeTestPool();
-});
+const dev = useDevServer();
+const chromium = useChromium();
 
 test('the link page renders styled under its CSP, with no violation, and its form records feedback', async () => {
   await withWhatsApp(dev, async ({ atr, client, simCall, apiUrl }) => {
@@ -36,7 +25,7 @@ test('the link page renders styled under its CSP, with no violation, and its for
     const handle = client.workflow.getHandle(workflowId);
     await eventually(async () => ((await handle.describe()).typedSearchAttributes.get(SA.deliveryStatus) === 'SMS_FALLBACK' ? true : undefined));
 
-    const page = await browser.newPage();
+    const page = await chromium.browser.newPage();
     const violations: string[] = [];
     page.on('console', (m) => {
       if (/Content Security Policy/i.test(m.text())) violations.push(m.text());

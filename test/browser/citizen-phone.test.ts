@@ -6,30 +6,19 @@
  */
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import type { Browser } from 'playwright-core';
 import { FEEDBACK_REASONS, type FeedbackReason } from '../../contracts/closure';
 import type { AtrState } from '../../contracts/workflow';
 import { messageText } from '../../messaging/wording';
-import { launchChromium } from '../../tools/scripts/chromium';
-import { closeTestPool } from '../helpers/db';
 import { makeClosure } from '../helpers/fixtures';
-import { connectDevServer, type DevServer } from '../helpers/temporal';
+import { useChromium } from '../helpers/browser';
+import { useDevServer } from '../helpers/temporal';
 import { eventually, uniqueMobile, withWhatsApp, type WhatsAppLoop } from '../helpers/whatsapp';
 import { CitizenPhone } from './citizen-phone';
 
 const API_KEY = 'e2e-portal-key-0123456789';
 
-let dev: DevServer;
-let browser: Browser;
-beforeAll(async () => {
-  dev = await connectDevServer();
-  browser = await launchChromium();
-});
-afterAll(async () => {
-  await browser?.close();
-  await dev?.close();
-  await closeTestPool();
-});
+const dev = useDevServer();
+const chromium = useChromium();
 
 interface GrievanceView {
   workflowId: string;
@@ -51,7 +40,7 @@ async function grievanceWhen(apiUrl: string, grievanceId: string, ready: (g: Gri
 async function closureWithPhoneOpen({ atr, simUrl }: WhatsAppLoop, name: string) {
   const phone = uniqueMobile();
   // The page is open before the ATR exists: it has to appear by the page's own polling.
-  const citizen = await CitizenPhone.open(browser, simUrl, phone);
+  const citizen = await CitizenPhone.open(chromium.browser, simUrl, phone);
   const closure = makeClosure({ feedbackPolicy: { quietHours: null }, citizen: { name, phone, language: 'hi' } });
   const { workflowId } = await atr.closeGrievance(closure);
   return { citizen, closure, workflowId };

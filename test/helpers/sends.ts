@@ -5,21 +5,18 @@
  */
 import { randomUUID } from 'node:crypto';
 import { createActivities, type ActivityDeps } from '../../activities';
-import { NO_METRICS, type MetricName } from '../../activities/ports';
+import type { MetricName } from '../../activities/ports';
 import { ClosureSchema, type ClosureRequest } from '../../contracts/closure';
 import { atrWorkflowId } from '../../contracts/workflow';
 import { createChannelBreakerRepository } from '../../db/repositories/channel-breakers';
 import { createSmsGateway } from '../../messaging/sms/gateway';
 import { createCloudApi } from '../../messaging/whatsapp/client';
 import { createWhatsAppMessenger } from '../../messaging/whatsapp/messenger';
-import { createAtrRenderer } from '../../pdf/atr/render';
-import { AtrSealer } from '../../pdf/seal';
 import { createPortalNotifier } from '../../portal/callback';
 import { buildSimulator, type Simulator } from '../../tools/simulator/server';
-import { createStore } from '../../worker';
-import { testPool } from './db';
+import { closeTestPool, testPool } from './db';
 import { makeClosure } from './fixtures';
-import { DEFAULT_POLICY, TEST_SEAL_KEYS } from './temporal';
+import { testActivityDeps } from './temporal';
 import { uniqueMobile } from './whatsapp';
 
 const CRED = { appSecret: 's', accessToken: 'sends-test-token', phoneNumberId: '100000000000001' };
@@ -48,6 +45,20 @@ export async function startSendsSim(): Promise<SendsSim> {
   };
 }
 
+/** The simulator for this file's send tests: started before them, its faults cleared after each, closed after all. */
+export function useSendsSim(): { readonly current: SendsSim } {
+  const holder = {} as { current: SendsSim };
+  beforeAll(async () => {
+    holder.current = await startSendsSim();
+  });
+  afterAll(async () => {
+    await holder.current?.sim.close();
+    await closeTestPool();
+  });
+  afterEach(() => holder.current.faults([]));
+  return holder;
+}
+
 /** Counts what the activities count. */
 export function countingMetrics() {
   const counted: { name: MetricName; labels: Record<string, string> }[] = [];
@@ -60,21 +71,13 @@ export function sendActivities(s: SendsSim, overrides: Partial<ActivityDeps> = {
   const taskQueue = `sends-${randomUUID()}`;
   const api = createCloudApi({ baseUrl: s.url, version: 'v25.0', phoneNumberId: CRED.phoneNumberId, accessToken: CRED.accessToken, timeoutMs: 2_000 });
   const breakers = createChannelBreakerRepository(pool, taskQueue);
-  const deps: ActivityDeps = {
-    store: createStore(pool),
+  const deps = testActivityDeps(pool, taskQueue, {
+    breakers,
     messenger: createWhatsAppMessenger({ pool, api, pacing: { minIntervalMs: 0, maxWaitMs: 1_000 } }),
     sms: createSmsGateway({ url: `${s.url}/sms`, token: CRED.accessToken, sender: 'RJSMPK', timeoutMs: 2_000 }),
-    renderer: createAtrRenderer(),
     portal: createPortalNotifier({ timeoutMs: 2_000 }),
-    log: { info: () => undefined, warn: () => undefined, error: () => undefined },
-    metrics: NO_METRICS,
-    defaultPolicy: DEFAULT_POLICY,
-    sealer: new AtrSealer(TEST_SEAL_KEYS),
-    publicBaseUrl: 'https://sampark.example.in',
-    atrLinkTtlHours: 720,
-    breakers,
     ...overrides,
-  };
+  });
   return { acts: createActivities(deps), breakers, taskQueue, deps };
 }
 

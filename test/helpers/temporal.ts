@@ -10,6 +10,7 @@ import { historyToJSON } from '@temporalio/common/lib/proto-utils';
 import { Client, Connection } from '@temporalio/client';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { NativeConnection } from '@temporalio/worker';
+import type { Pool } from 'pg';
 import type { ActivityDeps } from '../../activities';
 import { NO_METRICS } from '../../activities/ports';
 import { AtrClient } from '../../client';
@@ -92,26 +93,33 @@ export interface WorkerOverrides extends Partial<ActivityDeps> {
   portalUrl?: string;
 }
 
-/** Runs `body` while a real ATR worker serves a fresh task queue; the worker stops when the body ends. */
-export async function runWithWorker<T>(overrides: WorkerOverrides, body: (ctx: WorkerContext) => Promise<T>): Promise<T> {
-  const { connection, portalUrl, ...depOverrides } = overrides;
-  const pool = testPool();
-  const taskQueue = `test-${randomUUID()}`;
-  const deps: ActivityDeps = {
+/**
+ * The activities' dependencies as tests wire them: the real repositories, outbox and renderer, a silent log, and
+ * the breakers of the given task queue (another test's open breaker never holds this one's sends).
+ */
+export function testActivityDeps(pool: Pool, taskQueue: string, overrides: Partial<ActivityDeps> = {}): ActivityDeps {
+  return {
     store: createStore(pool),
     messenger: createOutboxMessenger(pool),
     renderer: createAtrRenderer(),
-    portal: createPortalNotifier({ url: portalUrl, timeoutMs: 5_000 }),
+    portal: createPortalNotifier({ timeoutMs: 5_000 }),
     log: { info: () => undefined, warn: () => undefined, error: () => undefined },
     metrics: NO_METRICS,
     defaultPolicy: DEFAULT_POLICY,
     sealer: new AtrSealer(TEST_SEAL_KEYS),
     publicBaseUrl: 'https://sampark.example.in',
     atrLinkTtlHours: 720,
-    // The breakers of this worker's task queue: another test's open breaker never holds this one's sends.
     breakers: createChannelBreakerRepository(pool, taskQueue),
-    ...depOverrides,
+    ...overrides,
   };
+}
+
+/** Runs `body` while a real ATR worker serves a fresh task queue; the worker stops when the body ends. */
+export async function runWithWorker<T>(overrides: WorkerOverrides, body: (ctx: WorkerContext) => Promise<T>): Promise<T> {
+  const { connection, portalUrl, ...depOverrides } = overrides;
+  const pool = testPool();
+  const taskQueue = `test-${randomUUID()}`;
+  const deps = testActivityDeps(pool, taskQueue, { portal: createPortalNotifier({ url: portalUrl, timeoutMs: 5_000 }), ...depOverrides });
   const bundlePath = process.env.TEST_WORKFLOW_BUNDLE;
   if (!bundlePath) throw new Error('TEST_WORKFLOW_BUNDLE is not set (global-setup bundles the workflows)');
   const worker = await createAtrWorkers({
