@@ -10,8 +10,22 @@ export const LANGUAGES = ['hi', 'en'] as const;
 /** A citizen's preferred language. */
 export type Language = (typeof LANGUAGES)[number];
 
-/** Reasons a citizen can give for "not satisfied" (the WhatsApp list offers these; their words are in messaging/wording). */
-export const FEEDBACK_REASONS = ['NOT_RESOLVED', 'PARTIALLY_RESOLVED', 'NO_CONTACT', 'WRONG_REPORT', 'DELAY', 'OTHER'] as const;
+/**
+ * Reasons a citizen can give for "not satisfied" (the WhatsApp list offers these, at most 10; their words are in
+ * messaging/wording). NO_ACTION: disposed of without any action; WRONG_JURISDICTION: sent to the wrong department or
+ * area; MISCONDUCT: an officer asked for money or behaved badly (goes straight to the state level, for vigilance).
+ */
+export const FEEDBACK_REASONS = [
+  'NOT_RESOLVED',
+  'PARTIALLY_RESOLVED',
+  'NO_ACTION',
+  'NO_CONTACT',
+  'WRONG_REPORT',
+  'WRONG_JURISDICTION',
+  'DELAY',
+  'MISCONDUCT',
+  'OTHER',
+] as const;
 /** A reason code for "not satisfied". */
 export type FeedbackReason = (typeof FEEDBACK_REASONS)[number];
 

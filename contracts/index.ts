@@ -4,3 +4,5 @@ export * from './closure';
 export * from './quiet-hours';
 export * from './workflow';
 export * from './purge';
+export * from './escalation';
+export * from './events';

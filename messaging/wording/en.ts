@@ -13,6 +13,9 @@ export const en: Wording = {
     NO_CONTACT: { title: 'No one contacted me', description: 'Officer never contacted me' },
     WRONG_REPORT: { title: 'Report wrong/incomplete', description: 'Report is wrong or incomplete' },
     DELAY: { title: 'Action delayed', description: 'Action was delayed' },
+    NO_ACTION: { title: 'No action taken', description: 'Disposed of without any action' },
+    WRONG_JURISDICTION: { title: 'Wrong department/area', description: 'Sent to the wrong department or area' },
+    MISCONDUCT: { title: 'Bribe or misbehaviour', description: 'An officer asked for money or behaved badly' },
     OTHER: { title: 'Other reason', description: 'Other reason' },
   },
   messages: {

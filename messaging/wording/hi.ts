@@ -13,6 +13,9 @@ export const hi: Wording = {
     NO_CONTACT: { title: 'संपर्क नहीं किया गया', description: 'अधिकारी ने संपर्क नहीं किया' },
     WRONG_REPORT: { title: 'रिपोर्ट गलत/अधूरी', description: 'रिपोर्ट गलत या अधूरी है' },
     DELAY: { title: 'कार्यवाही में देरी', description: 'कार्यवाही में देरी' },
+    NO_ACTION: { title: 'कोई कार्यवाही नहीं', description: 'बिना कार्यवाही के निस्तारण किया गया' },
+    WRONG_JURISDICTION: { title: 'गलत विभाग/क्षेत्र', description: 'शिकायत गलत विभाग या क्षेत्र को भेजी गई' },
+    MISCONDUCT: { title: 'रिश्वत/दुर्व्यवहार', description: 'अधिकारी ने पैसे माँगे या दुर्व्यवहार किया' },
     OTHER: { title: 'अन्य कारण', description: 'अन्य कारण' },
   },
   messages: {
