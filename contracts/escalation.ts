@@ -8,7 +8,7 @@
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import { defineSearchAttributeKey } from '@temporalio/common';
 import type { FeedbackReason } from './closure';
-import { ESCALATION_LEVELS, type EscalationLevel } from './workflow';
+import { ESCALATION_LEVELS, escalationLevelFor, type EscalationLevel } from './workflow';
 
 /** Workflow type name, fixed so that renaming the function never orphans histories in flight. */
 export const ESCALATION_WORKFLOW_TYPE = 'escalationWorkflow';
@@ -40,8 +40,7 @@ export const SLA_REMINDER_FRACTION = 0.75;
  * vigilance; otherwise one level per cycle (cycle 1 the department, 2 the district, 3 and above the state).
  */
 export function escalationStartLevel(cycle: number, reason?: FeedbackReason): EscalationLevel {
-  if (reason === 'MISCONDUCT') return 3;
-  return cycle >= 3 ? 3 : cycle <= 1 ? 1 : 2;
+  return reason === 'MISCONDUCT' ? 3 : escalationLevelFor(cycle);
 }
 
 /** Whether a reason marks the escalation for the vigilance cell. */
