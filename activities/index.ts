@@ -16,8 +16,6 @@ import type {
   DeliverAtrResult,
   EscalateInput,
   EscalateResult,
-  NotifyPortalInput,
-  NotifyPortalResult,
   RecordClosureInput,
   RecordClosureResult,
   RecordDetailsInput,
@@ -25,6 +23,8 @@ import type {
   RecordFeedbackInput,
   RecordFeedbackResult,
   RecordOutcomeInput,
+  RecordPortalEventInput,
+  RecordPortalEventResult,
   RecordOutcomeResult,
   RenderAtrInput,
   RenderAtrResult,
@@ -36,11 +36,13 @@ import type {
   SendSmsFallbackResult,
 } from '../contracts/activities';
 import type { Closure } from '../contracts/closure';
+import { portalEventId, type PortalEventDataMap, type PortalEventType } from '../contracts/events';
 import { FAILURES, atrMessageKey, atrResendKey, type FeedbackPolicy } from '../contracts/workflow';
-import { PermanentError } from '../lib/errors';
-import { smsText } from '../messaging/wording';
+import { reasonsOffered } from '../config/policy';
+import { SMS_ATR_LINK } from '../db/repositories/outbound-messages';
+import { smsAcknowledgementText, smsText } from '../messaging/wording';
 import { verificationUrl, type AtrSealer } from '../pdf/seal';
-import type { AtrRenderer, ChannelBreakers, CitizenMessage, Log, Messenger, Metrics, PortalNotifier, SmsSender, Store } from './ports';
+import type { AtrRenderer, ChannelBreakers, CitizenMessage, Log, Messenger, Metrics, SmsSender, Store } from './ports';
 import { createSendGuard } from './send-guard';
 
 export type * from './ports';
@@ -50,7 +52,6 @@ export interface ActivityDeps {
   store: Store;
   messenger: Messenger;
   renderer: AtrRenderer;
-  portal: PortalNotifier;
   log: Log;
   metrics: Metrics;
   /** The state-wide default feedback policy (from configuration). */
@@ -67,13 +68,22 @@ export interface ActivityDeps {
   atrLinkTtlHours: number;
 }
 
+/**
+ * WhatsApp's customer service window is 24 hours from the citizen's last message; free-form text goes only well
+ * inside it, leaving room for the activity's own retries and the pair-rate wait.
+ */
+const FREE_FORM_WINDOW_MS = 23 * 3_600_000;
+
+/** How an acknowledgement reaches the citizen. */
+type AckRoute = 'whatsapp-text' | 'whatsapp-template' | 'sms';
+
 /** The hash under which an ATR link token is stored (the token itself only travels in the SMS). */
 export function atrLinkHash(token: string): string {
   return createHash('sha256').update(token).digest('hex');
 }
 
 /** Builds the activities over their ports. */
-export function createActivities({ store, messenger, renderer, portal, log, metrics, defaultPolicy, sealer, publicBaseUrl, sms, breakers, atrLinkTtlHours }: ActivityDeps): AtrActivities {
+export function createActivities({ store, messenger, renderer, log, metrics, defaultPolicy, sealer, publicBaseUrl, sms, breakers, atrLinkTtlHours }: ActivityDeps): AtrActivities {
   const { policyOf, refuseInQuietHours, guarded } = createSendGuard({ store, breakers, metrics, log, defaultPolicy });
 
   async function loadClosure(workflowId: string): Promise<Closure> {
@@ -93,10 +103,39 @@ export function createActivities({ store, messenger, renderer, portal, log, metr
     return result;
   }
 
+  /**
+   * Appends one event about this closure to the portal's outbox; its id comes from the workflow, the type and the
+   * discriminator, so a retried activity appends nothing new.
+   */
+  async function publish<T extends PortalEventType>(closure: Closure, workflowId: string, type: T, data: PortalEventDataMap[T], discriminator?: string) {
+    const event = { id: portalEventId(workflowId, type, discriminator), type, grievanceId: closure.grievanceId, cycle: closure.cycle, data };
+    await store.appendEvents([event as Parameters<Store['appendEvents']>[0][number]]);
+  }
+
+  /**
+   * The citizen's link page token for the closure, its hash recorded (idempotent) before any message carries it.
+   * The same token for every send of the closure; it expires with the run's feedback (recordOutcome).
+   */
+  async function linkTokenFor(workflowId: string): Promise<string> {
+    const token = sealer.linkToken(workflowId);
+    await store.createAtrLink({ tokenHash: atrLinkHash(token), workflowId, expiresAt: new Date(Date.now() + atrLinkTtlHours * 3_600_000) });
+    return token;
+  }
+
+  /** The acknowledgement's channel, from what is recorded (never the workflow's say). */
+  async function ackRoute(workflowId: string, feedbackMessageId: string): Promise<AckRoute> {
+    const closure = await loadClosure(workflowId);
+    const lastWrote = await store.lastInboundAt(closure.citizen.phone);
+    if (lastWrote && Date.now() - lastWrote.getTime() < FREE_FORM_WINDOW_MS) return 'whatsapp-text';
+    const onSms = (await store.feedbackChannelOf(workflowId, feedbackMessageId)) === 'sms-link' || (await store.smsLinkSentFor(workflowId));
+    return onSms && sms ? 'sms' : 'whatsapp-template';
+  }
+
   /** Sends the stored ATR document under `idempotencyKey` (the first send and each resend have their own). */
   async function sendAtr(workflowId: string, atrId: string, idempotencyKey: string) {
     const atr = await store.getAtr(atrId);
     if (!atr) throw ApplicationFailure.nonRetryable(`ATR ${atrId} is not stored`, FAILURES.invalidClosure);
+    const linkToken = await linkTokenFor(workflowId);
     return sendToCitizen(workflowId, idempotencyKey, (c) => ({
       kind: 'ATR',
       grievanceId: c.grievanceId,
@@ -104,6 +143,7 @@ export function createActivities({ store, messenger, renderer, portal, log, metr
       atrId,
       fileName: `ATR-${c.grievanceId}.pdf`,
       pdf: atr.bytes,
+      linkToken,
     }));
   }
 
@@ -150,32 +190,54 @@ export function createActivities({ store, messenger, renderer, portal, log, metr
 
     /** Reminds the citizen that their feedback is awaited. */
     async sendReminder({ workflowId, number }: SendReminderInput): Promise<SendReminderResult> {
+      const linkToken = await linkTokenFor(workflowId);
       const result = await sendToCitizen(workflowId, `${workflowId}:reminder:${number}`, (c) => ({
         kind: 'REMINDER',
         grievanceId: c.grievanceId,
         number,
+        linkToken,
       }));
       log.info({ workflowId, number, messageId: result.messageId }, 'reminder sent');
       return result;
     },
 
-    /** Thanks the citizen, or tells them what happens next. */
-    async acknowledgeFeedback({ workflowId, feedbackMessageId, ack }: AcknowledgeFeedbackInput): Promise<AcknowledgeFeedbackResult> {
-      return sendToCitizen(workflowId, `${workflowId}:ack:${feedbackMessageId}`, (c) => ({
+    /**
+     * Thanks the citizen, or tells them what happens next, by the channel the recorded facts call for: free-form
+     * WhatsApp inside the 24-hour window of their last message, SMS for a citizen on SMS (the ATR link went by SMS,
+     * or they answered on the link page), else WhatsApp's approved template.
+     */
+    async acknowledgeFeedback({ workflowId, feedbackMessageId, ack, level }: AcknowledgeFeedbackInput): Promise<AcknowledgeFeedbackResult> {
+      const idempotencyKey = `${workflowId}:ack:${feedbackMessageId}`;
+      const route = await ackRoute(workflowId, feedbackMessageId);
+      log.info({ workflowId, ack, route }, 'acknowledging feedback');
+      if (route === 'sms') {
+        const closure = await loadClosure(workflowId);
+        await refuseInQuietHours(closure, workflowId);
+        const { phone, language } = closure.citizen;
+        const sent = await guarded('sms', workflowId, () => sms!.send({ reference: idempotencyKey, to: phone, text: smsAcknowledgementText(closure.grievanceId, language, ack, level) }));
+        await store.recordSmsSend({ idempotencyKey, messageId: sent.messageId, workflowId, purpose: 'ACKNOWLEDGEMENT', recipient: phone, language });
+        metrics.increment('messages_sent', { purpose: 'ACKNOWLEDGEMENT', department: closure.department.code });
+        return sent;
+      }
+      return sendToCitizen(workflowId, idempotencyKey, (c) => ({
         kind: 'ACKNOWLEDGEMENT',
         grievanceId: c.grievanceId,
         ack,
+        ...(level ? { level } : {}),
+        ...(route === 'whatsapp-template' ? { outsideWindow: true } : {}),
       }));
     },
 
     /** After "not satisfied" on WhatsApp: offers the list of reasons. */
     async askForReason({ workflowId }: AskForReasonInput): Promise<AskForReasonResult> {
-      return sendToCitizen(workflowId, `${workflowId}:ask-reason`, (c) => ({ kind: 'REASON_LIST', grievanceId: c.grievanceId }));
+      const closure = await loadClosure(workflowId);
+      const reasons = reasonsOffered(await store.getDepartmentPolicy(closure.department.code), closure.feedbackPolicy);
+      return sendToCitizen(workflowId, `${workflowId}:ask-reason`, (c) => ({ kind: 'REASON_LIST', grievanceId: c.grievanceId, reasons }));
     },
 
     /** After the reason: invites a comment or a voice note. */
-    async askForComment({ workflowId }: AskForCommentInput): Promise<AskForCommentResult> {
-      return sendToCitizen(workflowId, `${workflowId}:ask-comment`, (c) => ({ kind: 'COMMENT_PROMPT', grievanceId: c.grievanceId }));
+    async askForComment({ workflowId, level, commentRequired }: AskForCommentInput): Promise<AskForCommentResult> {
+      return sendToCitizen(workflowId, `${workflowId}:ask-comment`, (c) => ({ kind: 'COMMENT_PROMPT', grievanceId: c.grievanceId, level, ...(commentRequired ? { commentRequired } : {}) }));
     },
 
     /**
@@ -192,7 +254,11 @@ export function createActivities({ store, messenger, renderer, portal, log, metr
         const token = randomBytes(16).toString('base64url');
         await store.createAtrLink({ tokenHash: atrLinkHash(token), workflowId, expiresAt: new Date(Date.now() + atrLinkTtlHours * 3_600_000) });
         const link = `${publicBaseUrl.replace(/\/$/, '')}/atr/${token}`;
-        return sms.send({ reference: resend ? `${workflowId}:sms:resend:${resend}` : `${workflowId}:sms`, to: closure.citizen.phone, text: smsText(closure.grievanceId, closure.citizen.language, link) });
+        const reference = resend ? `${workflowId}:sms:resend:${resend}` : `${workflowId}:sms`;
+        const sent = await sms.send({ reference, to: closure.citizen.phone, text: smsText(closure.grievanceId, closure.citizen.language, link) });
+        // Recorded: an acknowledgement later goes to this citizen by SMS too.
+        await store.recordSmsSend({ idempotencyKey: reference, messageId: sent.messageId, workflowId, purpose: SMS_ATR_LINK, recipient: closure.citizen.phone, language: closure.citizen.language });
+        return sent;
       });
       log.info({ workflowId, messageId }, 'SMS fallback sent');
       metrics.increment('sms_fallbacks', { department: closure.department.code });
@@ -201,13 +267,17 @@ export function createActivities({ store, messenger, renderer, portal, log, metr
 
     /** Records a feedback, decisive or not, exactly once per message id. */
     async recordFeedback(input: RecordFeedbackInput): Promise<RecordFeedbackResult> {
-      const result = await store.recordFeedback(input);
-      if (result.inserted) metrics.increment('feedback', { rating: input.feedback.rating, channel: input.feedback.channel, decisive: String(input.decisive), late: String(input.late) });
+      const closure = await loadClosure(input.workflowId);
+      const { inserted, departmentCode } = await store.recordFeedback(input);
+      const { messageId, rating, reason, channel, receivedAt } = input.feedback;
+      // After the feedback's row: a retry after a failure here finds the row and appends the event then.
+      await publish(closure, input.workflowId, 'feedback.received', { workflowId: input.workflowId, messageId, rating, ...(reason ? { reason } : {}), channel, decisive: input.decisive, late: input.late, receivedAt }, messageId);
+      if (inserted) metrics.increment('feedback', { rating, channel, decisive: String(input.decisive), late: String(input.late), department: departmentCode ?? 'unknown' });
       log.info(
         { workflowId: input.workflowId, rating: input.feedback.rating, channel: input.feedback.channel, decisive: input.decisive, late: input.late },
         'feedback recorded',
       );
-      return result;
+      return { inserted };
     },
 
     /** Records a reason, comment or voice note that came after its feedback had been handled. */
@@ -218,7 +288,7 @@ export function createActivities({ store, messenger, renderer, portal, log, metr
     },
 
     /** Puts the escalation in the department's inbox (a row), at the level the cycle calls for. */
-    async escalate({ workflowId, level, feedback }: EscalateInput): Promise<EscalateResult> {
+    async escalate({ workflowId, level, feedback, vigilance = false }: EscalateInput): Promise<EscalateResult> {
       const closure = await loadClosure(workflowId);
       const { escalationId, created } = await store.createEscalation({
         escalationId: `esc-${workflowId}`,
@@ -232,38 +302,28 @@ export function createActivities({ store, messenger, renderer, portal, log, metr
         reason: feedback.reason,
         comment: feedback.comment,
         voiceMediaId: feedback.voiceMediaId,
+        vigilance,
       });
-      log.info({ workflowId, escalationId, level, created }, 'escalated');
+      const reason = feedback.reason ? { reason: feedback.reason } : {};
+      // The escalation's own workflow tells the portal of it (escalation.raised, with its SLA); this is the reopen.
+      await publish(closure, workflowId, 'grievance.reopen', { workflowId, escalationId, level, ...reason });
+      log.info({ workflowId, escalationId, level, vigilance, created }, 'escalated');
       if (created) metrics.increment('escalations', { level: String(level), department: closure.department.code, district: closure.district.code });
       return { escalationId };
     },
 
-    /** Asks the portal to reopen the grievance; retried until the portal answers. */
-    async notifyPortal({ workflowId, escalationId, level, feedback }: NotifyPortalInput): Promise<NotifyPortalResult> {
-      const closure = await loadClosure(workflowId);
-      try {
-        const { status } = await portal.reopen({
-          escalationId,
-          grievanceId: closure.grievanceId,
-          cycle: closure.cycle,
-          level,
-          reason: feedback.reason,
-          comment: feedback.comment,
-        });
-        await store.markPortalCallback(escalationId, status);
-        return { status };
-      } catch (err) {
-        if (!(err instanceof PermanentError)) throw err;
-        // A 4xx will not heal by retrying; the escalation row stays in the inbox for the department.
-        await store.markPortalCallback(escalationId, 'REJECTED', err.message);
-        log.error({ workflowId, escalationId, error: err.message }, 'portal refused the reopen callback');
-        return { status: 'REJECTED', error: err.message };
-      }
+    /** Appends an event the workflow saw (a delivery receipt, a block, the SMS link): idempotent on its id. */
+    async recordPortalEvent({ event }: RecordPortalEventInput): Promise<RecordPortalEventResult> {
+      const appended = (await store.appendEvents([event])) === 1;
+      log.info({ eventId: event.id, type: event.type, appended }, 'portal event recorded');
+      return { appended };
     },
 
     /** Records how the closure ended, for reports. */
     async recordOutcome({ workflowId, outcome, reason, linksCloseAt }: RecordOutcomeInput): Promise<RecordOutcomeResult> {
+      const closure = await loadClosure(workflowId);
       await store.recordOutcome(workflowId, outcome, reason, linksCloseAt);
+      await publish(closure, workflowId, 'closure.outcome', { workflowId, outcome, ...(reason ? { reason } : {}) });
       metrics.increment('outcomes', { outcome });
       log.info({ workflowId, outcome }, 'outcome recorded');
       return { recorded: true };

@@ -7,15 +7,18 @@ import type { ClosureIntakeRepository } from '../db/repositories/closure-intake'
 import type { ClosureRepository, StoredAtr } from '../db/repositories/closures';
 import type { EscalationRepository, NewEscalation } from '../db/repositories/escalations';
 import type { OutboundMessageRepository } from '../db/repositories/outbound-messages';
+import type { PortalEventRepository } from '../db/repositories/portal-events';
 import type { WebhookInboxRepository } from '../db/repositories/webhook-inbox';
+import type { CitizenReplyRepository } from '../db/repositories/citizen-replies';
+import type { VoiceNoteRepository } from '../db/repositories/voice-notes';
 import type { CitizenMessage, Messenger, SmsSender } from '../messaging/model';
 import type { AtrRenderer } from '../pdf/atr/render';
-import type { PortalNotifier } from '../portal/callback';
 
-export type { AtrRenderer, CitizenMessage, Messenger, NewEscalation, PortalNotifier, SmsSender, StoredAtr };
+export type { AtrRenderer, CitizenMessage, Messenger, NewEscalation, SmsSender, StoredAtr };
 
 /**
- * The system of record: closures, ATR documents and links, feedback, escalations (the department's inbox). Its
+ * The system of record: closures, ATR documents and links, feedback, escalations (the department's inbox), and the
+ * outbox of events for the portal. Its
  * methods and their shapes are the repositories' own, named once there.
  */
 export type Store = Pick<
@@ -32,8 +35,13 @@ export type Store = Pick<
   | 'recordOutcome'
   | 'createAtrLink'
   | 'getAtrLink'
+  | 'feedbackChannelOf'
 > &
-  Pick<EscalationRepository, 'createEscalation' | 'markPortalCallback'>;
+  Pick<EscalationRepository, 'createEscalation'> &
+  Pick<PortalEventRepository, 'appendEvents'> &
+  /** The recorded facts that choose an acknowledgement's channel: SMS sends, and the citizen's last WhatsApp message. */
+  Pick<OutboundMessageRepository, 'recordSmsSend' | 'smsLinkSentFor'> &
+  Pick<WebhookInboxRepository, 'lastInboundAt'>;
 
 /** The channels' circuit breakers, shared by every worker (db/repositories/channel-breakers.ts). */
 export type ChannelBreakers = Pick<ChannelBreakerRepository, 'check' | 'get' | 'open' | 'close' | 'probeInconclusive'>;
@@ -66,4 +74,6 @@ export interface ErasureStores {
   messages: Pick<OutboundMessageRepository, 'eraseMessages' | 'deleteMedia' | 'purgeStaleSends'>;
   inbox: Pick<WebhookInboxRepository, 'eraseInbound' | 'purgeRelayedEvents' | 'eraseUnroutedMessages'>;
   intake: Pick<ClosureIntakeRepository, 'eraseFieldDigests'>;
+  voiceNotes: Pick<VoiceNoteRepository, 'eraseVoiceNotes'>;
+  replies: Pick<CitizenReplyRepository, 'eraseCitizenReplies'>;
 }

@@ -29,6 +29,8 @@ export async function eraseWorkflows(stores: ErasureStores, workflowIds: readonl
   const sent = await stores.messages.eraseMessages(workflowIds);
   const inbound = await stores.inbox.eraseInbound(workflowIds, sent.messageIds);
   const escalations = await stores.escalations.eraseEscalations(workflowIds);
+  const voiceNotes = await stores.voiceNotes.eraseVoiceNotes(workflowIds);
+  const citizenReplies = await stores.replies.eraseCitizenReplies(workflowIds);
   const media = await stores.messages.deleteMedia(digests);
   const intake = await stores.intake.eraseFieldDigests(workflowIds, PERSONAL_CLOSURE_FIELDS);
   const closures = await stores.closures.eraseClosures(workflowIds, erasedBy);
@@ -42,6 +44,8 @@ export async function eraseWorkflows(stores: ErasureStores, workflowIds: readonl
     pacingSlots: sent.pacingSlots,
     media,
     intake,
+    voiceNotes,
+    citizenReplies,
   };
 }
 

@@ -8,6 +8,7 @@ import type { FastifyHelmetOptions } from '@fastify/helmet';
 import { normalizeIP } from '@fastify/rate-limit';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { atrLinkHash } from '../activities';
+import { HttpProblem } from './problems';
 
 /** A limit: at most `max` requests per `windowMs` from one client IP, or on one ATR link. */
 export interface Limit {
@@ -35,6 +36,16 @@ export const LIMITS = {
     { max: 60, windowMs: MINUTE, by: 'ip' },
     { max: 5, windowMs: 10 * MINUTE, by: 'link' },
   ],
+  /**
+   * Officers' logins: a district office shares one address, so per IP generous for a shift change, and far too few
+   * for spraying passwords; each account also locks after five wrong ones (api/officer/index.ts LOCKOUT).
+   */
+  officerLogin: [{ max: 30, windowMs: 10 * MINUTE, by: 'ip' }],
+  /**
+   * The transparency page and its open data: a reader clicks through periods and languages, a script downloads a
+   * year month by month; answers are cached, so this only stops a flood from one address.
+   */
+  transparency: [{ max: 120, windowMs: MINUTE, by: 'ip' }],
   /** Probes poll every few seconds (start-up scripts every 100 ms); each check calls Temporal and PostgreSQL. */
   health: [{ max: 600, windowMs: MINUTE, by: 'ip' }],
   // The WhatsApp webhook has none, on purpose: Meta delivers from a few shared addresses in bursts and retries what
@@ -92,7 +103,7 @@ export function limited(app: Pick<FastifyInstance, 'createRateLimit'>, group: ke
       const result = await check(req);
       if (!result.isAllowed && result.isExceeded) {
         reply.header('retry-after', String(result.ttlInSeconds));
-        throw Object.assign(new Error(`too many requests; retry in ${result.ttlInSeconds} s`), { statusCode: 429, code: 'rate_limited' });
+        throw new HttpProblem(429, 'rate_limited', `too many requests; retry in ${result.ttlInSeconds} s`, { retryAfterSeconds: result.ttlInSeconds });
       }
     }
   };

@@ -24,12 +24,14 @@ export const SealQuery = z
   .strict();
 
 /** What verification found. */
-export interface Verification {
-  genuine: boolean;
-  matches: boolean;
-  message: string;
-  atr?: { atrId: string; grievanceId: string; disposedOn: string; departmentCode: string; districtCode: string };
-}
+export const VerificationSchema = z.object({
+  genuine: z.boolean().describe('Our signature over the facts printed on the ATR is valid'),
+  matches: z.boolean().describe('The ATR on record has the same facts'),
+  message: z.string(),
+  atr: z.object({ atrId: z.string(), grievanceId: z.string(), disposedOn: z.string(), departmentCode: z.string(), districtCode: z.string() }).optional(),
+});
+/** What verification found. */
+export type Verification = z.infer<typeof VerificationSchema>;
 
 /** Checks a seal against our keys and the ATR on record. */
 export async function verifySeal(sealer: AtrSealer, store: Pick<Store, 'getAtrSeal'>, q: z.infer<typeof SealQuery>): Promise<Verification> {

@@ -81,10 +81,12 @@ export function openContext(env: Record<string, string | undefined> = process.en
     temporal,
     atr: async () => {
       if (keys instanceof CliError) throw keys;
-      // PostgreSQL is opened only when a closure is started (backfill): status and resend never need the intake.
+      // PostgreSQL is opened only when the intake is used: to start a closure (backfill), or to find a grievance's
+      // latest closure (status, resend).
       const intake: ClosureIntake = {
         admit: async (entry) => createClosureIntakeRepository(await database()).admit(entry),
         markStarted: async (grievanceId, cycle) => createClosureIntakeRepository(await database()).markStarted(grievanceId, cycle),
+        latestStarted: async (grievanceId) => createClosureIntakeRepository(await database()).latestStarted(grievanceId),
       };
       return new AtrClient(await temporal(), intake, config.temporal.taskQueue);
     },

@@ -143,6 +143,8 @@ const PLACES: [keyof ErasureCounts, string][] = [
   ['pacingSlots', 'pacing slots of the number'],
   ['media', 'WhatsApp media ids'],
   ['intake', 'closure intake fingerprints'],
+  ['voiceNotes', 'voice notes deleted (audio)'],
+  ['citizenReplies', 'answers to the citizen recorded for ops'],
 ];
 
 /** Prints what was erased, or JSON. */

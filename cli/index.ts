@@ -6,8 +6,11 @@ import { ConfigError } from '../config';
 import { DELIVERY_STATUSES } from '../contracts/workflow';
 import { backfillExitCode, parseRate, printBackfill, runBackfill } from './backfill';
 import { CSV_COLUMNS } from './closures-csv';
+import { importOfficers, listEscalations, type EscalationListOptions } from './escalations';
 import { withContext } from './context';
 import { parseEraseGrievance, printErase, runErase } from './erase';
+import { parseEventsGrievance, parseSince, printEvents, printEventsReplay, runEvents, runEventsReplay } from './events';
+import { printOfficerAccount, runOfficerAccount } from './officer-accounts';
 import { LIST_OUTCOMES, parseListOptions, printList, runList, type RawListOptions } from './list';
 import { parseReportOptions, printReport, runReport } from './report';
 import { defaultRequester, parseRequester, printResend, resendFailed, runResend } from './resend';
@@ -137,6 +140,67 @@ program
   .action(async (opts: { from?: string; to?: string; json?: boolean }) => {
     const options = parseReportOptions(opts);
     await withContext(async (ctx) => printReport(await runReport({ pool: await ctx.pool() }, options), options, process.stdout, opts.json));
+  });
+
+const events = program
+  .command('events')
+  .description("the event feed to the portal: the backlog by status and type, the oldest pending, the latest refused (no personal data)")
+  .option('--grievance <id>', "list one grievance's events in order instead")
+  .option('--json', 'print JSON')
+  .action(async (opts: { grievance?: string; json?: boolean }) => {
+    const grievanceId = parseEventsGrievance(opts.grievance);
+    await withContext(async (ctx) => printEvents(await runEvents({ pool: await ctx.pool() }, grievanceId ? { grievanceId } : {}), process.stdout, opts.json));
+  });
+
+events
+  .command('replay')
+  .description('send delivered and refused events again from a point in time, under the same ids (the portal drops what it has)')
+  .requiredOption('--since <time>', 'ISO 8601 time the events occurred at or after, e.g. 2026-12-01T09:00:00+05:30')
+  .option('--grievance <id>', 'only this grievance')
+  .option('--json', 'print JSON')
+  // `events` takes --grievance and --json wherever they stand: read them from either command.
+  .action(async (_opts: unknown, command: Command) => {
+    const opts = command.optsWithGlobals<{ since: string; grievance?: string; json?: boolean }>();
+    const since = parseSince(opts.since);
+    const grievanceId = parseEventsGrievance(opts.grievance);
+    await withContext(async (ctx) => printEventsReplay(await runEventsReplay({ pool: await ctx.pool() }, { since, ...(grievanceId ? { grievanceId } : {}) }), process.stdout, opts.json));
+  });
+
+program
+  .command('escalations')
+  .description('escalations from the read model: ids, levels, statuses, SLA due (no personal data), most urgent first')
+  .option('--level <N>', 'level 1, 2 or 3')
+  .option('--status <S>', 'OPEN, ACKNOWLEDGED, AWAITING_CITIZEN, RESOLVED or BREACHED')
+  .option('--department <D>', 'department code')
+  .option('--district <X>', 'district code')
+  .option('--overdue', 'only those whose SLA has passed')
+  .option('--json', 'print JSON')
+  .action(async (opts: EscalationListOptions & { json?: boolean }) => {
+    await withContext(async (ctx) => listEscalations(await ctx.pool(), opts, process.stdout, opts.json));
+  });
+
+const officers = program.command('officers').description("the officers' directory and their inbox logins");
+officers
+  .command('import <file>')
+  .description('load officers from CSV (officerId,name,role,departmentCode,districtCode,whatsappPhone,active); all rows or none')
+  .action(async (file: string) => {
+    const result = await withContext(async (ctx) => importOfficers(await ctx.pool(), file));
+    if (result.bad.length) {
+      process.exitCode = 1;
+      console.error(`No officer imported: ${result.bad.length} bad row(s):`);
+      for (const b of result.bad) for (const f of b.fields) console.error(`  line ${b.line}: ${f.field}: ${f.message}`);
+      return;
+    }
+    console.log(`Imported officers: ${result.inserted} new, ${result.updated} updated.`);
+  });
+
+officers
+  .command('account')
+  .description("create or reset an officer's inbox login and print a one-time password (the officer must be in the directory)")
+  .argument('<officerId>', "the officer's id in the directory")
+  .option('--json', 'print JSON')
+  .action(async (officerId: string, opts: { json?: boolean }) => {
+    await withContext(async (ctx) => printOfficerAccount(await runOfficerAccount(await ctx.pool(), officerId), process.stdout, opts.json));
   });
 
 program.parseAsync().catch((err: unknown) => {

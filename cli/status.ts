@@ -8,6 +8,8 @@ import type { Pool } from 'pg';
 import type { AtrClient, GrievanceStatus } from '../client';
 import { GrievanceIdSchema } from '../contracts/closure';
 import { createReports, type EscalationRow, type MessageSentRow } from '../db/reports';
+import { createCitizenReplyRepository } from '../db/repositories/citizen-replies';
+import { createVoiceNoteRepository } from '../db/repositories/voice-notes';
 import { CliError, formatTable, istTime, writeJson, type Writer } from './output';
 
 /** What `status` shows: no names, phones or comments. */
@@ -40,11 +42,15 @@ export interface StatusReport {
   feedback: { rating: string; reason: string | null; channel: string; receivedAt: string } | null;
   /** Feedback after the decisive one (repeats, late replies): only counted. */
   laterFeedback: number;
-  escalation: { level: number; levelName: string | null; portalCallback: string | null; portalCallbackError: string | null } | null;
+  escalation: { level: number; levelName: string | null } | null;
   outcome: string | null;
   outcomeReason: string | null;
   messages: MessageSentRow[];
   escalationRow: EscalationRow | null;
+  /** The citizen's messages we answered ourselves (after the close, or unclear): when, what kind, how our answer went. */
+  citizenReplies: { receivedAt: string; kind: string; messageType: string; outcome: string | null; answer: string }[];
+  /** Voice notes: held (type, size) or unavailable (why); never the audio. */
+  voiceNotes: { mediaId: string; receivedAt: string; held: string }[];
 }
 
 /** What `status` needs. */
@@ -75,11 +81,28 @@ export async function runStatus(deps: StatusDeps, grievanceIdInput: string): Pro
   const ask = () => deps.atr.getStatus(grievanceId);
   const status = connection ? await connection.withDeadline(Date.now() + (deps.answerTimeoutMs ?? DEFAULT_ANSWER_TIMEOUT_MS), ask) : await ask();
   const reports = createReports(deps.pool);
-  const [messages, escalationRow] = await Promise.all([reports.sentMessages(status.workflowId), reports.escalationOf(status.workflowId)]);
-  return { ...fromWorkflow(status, messages), messages, escalationRow };
+  const [messages, escalationRow, replies, notes] = await Promise.all([
+    reports.sentMessages(status.workflowId),
+    reports.escalationOf(status.workflowId),
+    createCitizenReplyRepository(deps.pool).repliesOf([status.workflowId]),
+    createVoiceNoteRepository(deps.pool).voiceNotesOf(status.workflowId),
+  ]);
+  const citizenReplies = replies.map((r) => ({
+    receivedAt: r.receivedAt.toISOString(),
+    kind: r.kind,
+    messageType: r.messageType,
+    outcome: r.outcome ?? null,
+    answer: r.replyMessageId ? `sent ${r.replyMessageId}` : r.replyError ? `not sent (${r.replyError})` : 'pending',
+  }));
+  const voiceNotes = notes.map((n) => ({
+    mediaId: n.mediaId,
+    receivedAt: n.receivedAt.toISOString(),
+    held: n.status === 'stored' ? `stored, ${n.mimeType}, ${n.byteLength} bytes` : `unavailable (${n.reason})`,
+  }));
+  return { ...fromWorkflow(status, messages), messages, escalationRow, citizenReplies, voiceNotes };
 }
 
-function fromWorkflow(status: GrievanceStatus, messages: MessageSentRow[]): Omit<StatusReport, 'messages' | 'escalationRow'> {
+function fromWorkflow(status: GrievanceStatus, messages: MessageSentRow[]): Omit<StatusReport, 'messages' | 'escalationRow' | 'citizenReplies' | 'voiceNotes'> {
   const { state, summary, result } = status;
   const d = state?.delivery;
   const channel = d?.messageId ? (messages.find((m) => m.messageId === d.messageId)?.channel ?? null) : null;
@@ -115,11 +138,9 @@ function fromWorkflow(status: GrievanceStatus, messages: MessageSentRow[]): Omit
       ? {
           level: state.escalation.level,
           levelName: state.escalation.levelName,
-          portalCallback: state.escalation.portalCallback,
-          portalCallbackError: state.escalation.portalCallbackError ?? null,
         }
       : summary.escalationLevel
-        ? { level: summary.escalationLevel, levelName: null, portalCallback: null, portalCallbackError: null }
+        ? { level: summary.escalationLevel, levelName: null }
         : null,
     outcome: state?.outcome ?? result?.outcome ?? summary.outcome ?? null,
     outcomeReason: state?.outcomeReason ?? result?.reason ?? null,
@@ -149,8 +170,7 @@ export function printStatus(report: StatusReport, out: Writer, json = false): vo
   lines.push(['feedback', feedbackLine(r)]);
   if (r.escalation) {
     const e = r.escalation;
-    const callback = e.portalCallback ? `, portal callback ${e.portalCallback}${e.portalCallbackError ? ` (${e.portalCallbackError})` : ''}` : '';
-    lines.push(['escalation', `level ${e.level}${e.levelName ? ` (${e.levelName})` : ''}${callback}`]);
+    lines.push(['escalation', `level ${e.level}${e.levelName ? ` (${e.levelName})` : ''}; the portal's events: \`npx sampark-atr events --grievance ${r.grievanceId}\``]);
   }
   lines.push(['outcome', r.outcome ? `${r.outcome}${r.outcomeReason ? ` (${r.outcomeReason})` : ''}` : r.execution === 'RUNNING' ? 'OPEN' : '-']);
   if (r.closesAt) lines.push(['closes', istTime(r.closesAt)]);
@@ -170,9 +190,18 @@ export function printStatus(report: StatusReport, out: Writer, json = false): vo
   const e = r.escalationRow;
   out.write(
     e
-      ? `  ${e.escalationId}: level ${e.level} (${e.levelName})${e.reason ? `, reason ${e.reason}` : ''}, created ${istTime(e.createdAt)}; portal callback ${e.portalCallback}${e.portalCallbackAt ? ` at ${istTime(e.portalCallbackAt)}` : ''}\n`
+      ? `  ${e.escalationId}: level ${e.level} (${e.levelName})${e.reason ? `, reason ${e.reason}` : ''}, created ${istTime(e.createdAt)}\n`
       : '  (none)\n',
   );
+  if (r.voiceNotes.length) {
+    out.write('\nVoice notes\n');
+    for (const v of r.voiceNotes) out.write(`  ${istTime(v.receivedAt)} ${v.mediaId}: ${v.held}\n`);
+  }
+  if (r.citizenReplies.length) {
+    out.write("\nCitizen's messages we answered\n");
+    const rows = r.citizenReplies.map((c) => [istTime(c.receivedAt), c.kind, c.messageType, c.outcome ?? '-', c.answer]);
+    out.write(indent(formatTable([{ header: 'RECEIVED' }, { header: 'KIND' }, { header: 'TYPE' }, { header: 'OUTCOME' }, { header: 'ANSWER' }], rows)));
+  }
 }
 
 function deliveryLine(r: StatusReport): string {

@@ -9,7 +9,7 @@ import {
   WorkflowNotFoundError,
   WorkflowUpdateFailedError,
   type Client,
-  type WorkflowExecutionInfo,
+  type WorkflowExecutionDescription,
 } from '@temporalio/client';
 import {
   ClosureSchema,
@@ -83,6 +83,8 @@ export class ClosureConflictError extends Error {
 export interface ClosureIntake {
   admit(entry: IntakeEntry): Promise<IntakeAnswer>;
   markStarted(grievanceId: string, cycle: number): Promise<void>;
+  /** The grievance's latest closure given to Temporal: reads find it here, not in the lagging visibility index. */
+  latestStarted(grievanceId: string): Promise<{ workflowId: string; cycle: number } | undefined>;
 }
 
 /** The workflow refused an operation; `message` says why. */
@@ -105,6 +107,12 @@ export interface GrievanceStatus {
   /** From search attributes, when the state query cannot be answered (no worker running). */
   summary: { deliveryStatus?: string; feedbackOutcome?: string; outcome?: string; escalationLevel?: number };
 }
+
+/**
+ * How long a status read waits for a worker to answer the state query: long enough for a busy worker, short enough
+ * that the portal's GET answers (from search attributes) while no worker runs.
+ */
+const STATE_QUERY_TIMEOUT_MS = 3_000;
 
 const DIFFERS = 'differs from the closure first posted for this grievance and cycle';
 
@@ -195,15 +203,14 @@ export class AtrClient {
   /** Status of the latest closure of a grievance, or GrievanceNotFoundError. */
   async getStatus(grievanceIdInput: string): Promise<GrievanceStatus> {
     const grievanceId = parse(GrievanceIdSchema, grievanceIdInput);
-    const latest = await this.latestExecution(grievanceId);
-    const sa = latest.typedSearchAttributes;
-    const cycle = Number(sa.get(SA.cycle));
-    const handle = this.temporal.workflow.getHandle(latest.workflowId, latest.runId);
+    const { workflowId, cycle, execution } = await this.latestExecution(grievanceId);
+    const sa = execution.typedSearchAttributes;
+    const handle = this.temporal.workflow.getHandle(workflowId, execution.runId);
     const status: GrievanceStatus = {
       grievanceId,
       cycle,
-      workflowId: latest.workflowId,
-      execution: latest.status.name,
+      workflowId,
+      execution: execution.status.name,
       summary: {
         deliveryStatus: sa.get(SA.deliveryStatus),
         feedbackOutcome: sa.get(SA.feedbackOutcome),
@@ -212,8 +219,9 @@ export class AtrClient {
       },
     };
     const [state, result] = await Promise.all([
-      handle.query(stateQuery).catch(() => undefined),
-      latest.status.name === 'COMPLETED' ? (handle.result() as Promise<AtrResult>).catch(() => undefined) : undefined,
+      // Without a worker to answer, a query waits for one: the status answers from search attributes instead.
+      this.temporal.withDeadline(Date.now() + STATE_QUERY_TIMEOUT_MS, () => handle.query(stateQuery)).catch(() => undefined),
+      execution.status.name === 'COMPLETED' ? (handle.result() as Promise<AtrResult>).catch(() => undefined) : undefined,
     ]);
     return { ...status, ...(state ? { state } : {}), ...(result ? { result } : {}) };
   }
@@ -225,7 +233,7 @@ export class AtrClient {
   async submitFeedback(grievanceIdInput: string, input: unknown, cycle?: number): Promise<{ workflowId: string; messageId: string }> {
     const grievanceId = parse(GrievanceIdSchema, grievanceIdInput);
     const req = parse(FeedbackRequestSchema, input);
-    const workflowId = cycle ? atrWorkflowId(grievanceId, cycle) : (await this.latestExecution(grievanceId)).workflowId;
+    const workflowId = cycle ? atrWorkflowId(grievanceId, cycle) : (await this.latestClosure(grievanceId)).workflowId;
     const feedback: FeedbackSignal = {
       messageId: req.messageId ?? `${req.channel}-${randomUUID()}`,
       rating: req.rating,
@@ -257,8 +265,8 @@ export class AtrClient {
    */
   async resendAtr(grievanceIdInput: string, requestedBy: string): Promise<{ workflowId: string } & ResendOutcome> {
     const grievanceId = parse(GrievanceIdSchema, grievanceIdInput);
-    const { workflowId, status } = await this.latestExecution(grievanceId);
-    if (status.name !== 'RUNNING') throw new FeedbackClosedError(workflowId);
+    const { workflowId, execution } = await this.latestExecution(grievanceId);
+    if (execution.status.name !== 'RUNNING') throw new FeedbackClosedError(workflowId);
     try {
       const result = await this.temporal.workflow.getHandle(workflowId).executeUpdate(resendAtrUpdate, { args: [{ requestedBy }] });
       return { workflowId, ...result };
@@ -268,14 +276,21 @@ export class AtrClient {
     }
   }
 
-  private async latestExecution(grievanceId: string): Promise<WorkflowExecutionInfo> {
-    let latest: WorkflowExecutionInfo | undefined;
-    // grievanceId passed GrievanceIdSchema, so it cannot break out of the quoted literal.
-    for await (const wf of this.temporal.workflow.list({ query: `GrievanceId = "${grievanceId}"`, pageSize: 100 })) {
-      const cycle = Number(wf.typedSearchAttributes.get(SA.cycle) ?? 0);
-      if (!latest || cycle > Number(latest.typedSearchAttributes.get(SA.cycle) ?? 0)) latest = wf;
-    }
+  /** The grievance's latest closure from PostgreSQL (written before the 202), never from the visibility index. */
+  private async latestClosure(grievanceId: string): Promise<{ workflowId: string; cycle: number }> {
+    const latest = await this.intake.latestStarted(grievanceId);
     if (!latest) throw new GrievanceNotFoundError(grievanceId);
     return latest;
+  }
+
+  /** The latest closure and its execution as Temporal describes it (not found once Temporal's retention has passed). */
+  private async latestExecution(grievanceId: string): Promise<{ workflowId: string; cycle: number; execution: WorkflowExecutionDescription }> {
+    const latest = await this.latestClosure(grievanceId);
+    try {
+      return { ...latest, execution: await this.temporal.workflow.getHandle(latest.workflowId).describe() };
+    } catch (err) {
+      if (err instanceof WorkflowNotFoundError) throw new GrievanceNotFoundError(grievanceId);
+      throw err;
+    }
   }
 }

@@ -46,9 +46,11 @@ const EnvSchema = z.object({
     .refine((keys) => new Set(keys.map((k) => k.id)).size === keys.length, 'key ids must be unique')
     .optional(),
 
-  PORTAL_CALLBACK_URL: z.url({ protocol: /^https?$/, message: 'must be an http(s) URL' }).optional(),
-  PORTAL_CALLBACK_TOKEN: optionalString,
-  PORTAL_CALLBACK_TIMEOUT_MS: intIn(100, 120_000).default(10_000),
+  // The portal's event feed (portal/event-feed.ts): without a URL events wait in the outbox, nothing is lost.
+  PORTAL_EVENTS_URL: z.url({ protocol: /^https?$/, message: 'must be an http(s) URL' }).optional(),
+  PORTAL_EVENTS_SECRET: z.string().min(32, 'must be at least 32 characters (the HMAC key the portal verifies with)').optional(),
+  // A receiver that has not answered one small JSON POST in 10 s is stuck: the event is retried later (same id).
+  PORTAL_EVENTS_TIMEOUT_MS: intIn(500, 60_000).default(10_000),
 
   WHATSAPP_MODE: z.enum(['simulator', 'cloud', 'outbox'], { message: "must be 'simulator', 'cloud' or 'outbox'" }).default('simulator'),
   WHATSAPP_API_URL: z.url({ protocol: /^https?$/, message: 'must be an http(s) URL' }).optional(),
@@ -96,6 +98,12 @@ const EnvSchema = z.object({
     .default('http://127.0.0.1:8233,http://localhost:8233')
     .transform((s) => s.split(',').map((o) => o.trim()).filter(Boolean)),
 
+  // The officers' inbox: signs its session and CSRF cookies (sessions themselves live in PostgreSQL). Unset on a
+  // laptop, the API makes one per process; npm start keeps one in .data/; production requires it.
+  OFFICER_COOKIE_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
+  // An officer's session ends this many hours after login, however active (a working day), or after an idle hour.
+  OFFICER_SESSION_HOURS: intIn(1, 24).default(8),
+
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -131,7 +139,8 @@ export interface Config {
   databaseUrl: string;
   /** `apiKey` is set whenever the role is 'api' or 'all'. */
   http: { host: string; port: number; apiKey?: string };
-  portal: { callbackUrl?: string; callbackToken?: string; timeoutMs: number };
+  /** The event feed to the portal; without `url` events accumulate in the outbox. `secret` is set whenever `url` is. */
+  portalEvents: { url?: string; secret?: string; timeoutMs: number };
   /** Where citizens reach the API (the ATR's verification link). */
   publicBaseUrl: string;
   /** ATR signing keys; the first signs, all verify. Empty only for the 'cli' role. */
@@ -170,6 +179,8 @@ export interface Config {
   workerMaxCachedWorkflows: number;
   /** The codec server (for the Web UI and CLI). */
   codecServer: { port: number; token?: string; allowedOrigins: string[] };
+  /** The officers' inbox: its cookie-signing secret (unset outside production: one per process) and session length. */
+  officers: { cookieSecret?: string; sessionHours: number };
   logLevel: Env['LOG_LEVEL'];
 }
 
@@ -199,6 +210,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   if (parsed.success && parsed.data.SMS_MODE === 'http' && role !== 'cli') {
     for (const name of ['SMS_GATEWAY_URL', 'SMS_GATEWAY_TOKEN'] as const) if (!set[name]) problems.push(`${name}: is required when SMS_MODE=http`);
   }
+  // An unsigned event could be forged by anyone who can reach the portal's receiver: no URL without a secret.
+  if (set.PORTAL_EVENTS_URL && !set.PORTAL_EVENTS_SECRET && role !== 'cli') problems.push('PORTAL_EVENTS_SECRET: is required when PORTAL_EVENTS_URL is set (events are signed with it)');
   if (set.SAMPARK_ENV === 'production') {
     problems.push(...productionProblems(Object.fromEntries(Object.entries(set).filter(([name]) => CONFIG_VARIABLES.includes(name))), role));
   }
@@ -232,7 +245,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     devServer: { mode: e.TEMPORAL_DEV_SERVER, uiPort: e.TEMPORAL_UI_PORT },
     databaseUrl: e.DATABASE_URL,
     http: { host: e.HOST, port: e.PORT, apiKey: e.PORTAL_API_KEY },
-    portal: { callbackUrl: e.PORTAL_CALLBACK_URL, callbackToken: e.PORTAL_CALLBACK_TOKEN, timeoutMs: e.PORTAL_CALLBACK_TIMEOUT_MS },
+    portalEvents: { url: e.PORTAL_EVENTS_URL, secret: e.PORTAL_EVENTS_SECRET, timeoutMs: e.PORTAL_EVENTS_TIMEOUT_MS },
     defaultPolicy: policy,
     publicBaseUrl: e.PUBLIC_BASE_URL,
     sealKeys: e.ATR_SIGNING_KEYS ?? [],
@@ -265,6 +278,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     workerMaxCachedWorkflows: e.WORKER_MAX_CACHED_WORKFLOWS,
     embeddedPostgresPort: e.EMBEDDED_POSTGRES_PORT,
     codecServer: { port: e.CODEC_SERVER_PORT, ...(e.CODEC_AUTH_TOKEN ? { token: e.CODEC_AUTH_TOKEN } : {}), allowedOrigins: e.CODEC_UI_ORIGINS },
+    officers: { ...(e.OFFICER_COOKIE_SECRET ? { cookieSecret: e.OFFICER_COOKIE_SECRET } : {}), sessionHours: e.OFFICER_SESSION_HOURS },
     logLevel: e.LOG_LEVEL,
   });
 }

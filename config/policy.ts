@@ -3,7 +3,7 @@
  * wait), checked with the same schema as a department's or a closure's override.
  */
 import { z } from 'zod';
-import { FeedbackPolicyOverrideSchema, HH_MM, type FeedbackPolicyOverride } from '../contracts/closure';
+import { FeedbackPolicyOverrideSchema, HH_MM, offeredReasons, type FeedbackPolicyOverride, type FeedbackReason } from '../contracts/closure';
 import type { FeedbackPolicy } from '../contracts/workflow';
 
 /** The state-wide default feedback policy; departments and closures may override it. */
@@ -24,7 +24,7 @@ export const PolicyEnvSchema = z.object({
   DELIVERY_DEADLINE_HOURS: z.coerce.number().default(24),
 });
 
-const POLICY_VARS: Record<keyof FeedbackPolicy, string> = {
+const POLICY_VARS: Record<Exclude<keyof FeedbackPolicy, 'reasons' | 'escalationSlaHours'>, string> = {
   reminderOffsetsHours: 'REMINDER_OFFSETS_HOURS',
   feedbackWindowHours: 'FEEDBACK_WINDOW_HOURS',
   quietHours: 'QUIET_HOURS',
@@ -37,7 +37,7 @@ export function parsePolicy(env: Record<string, string>): { policy?: FeedbackPol
   const raw = PolicyEnvSchema.safeParse(env);
   if (!raw.success) return { problems: raw.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`) };
   const e = raw.data;
-  const checked = FeedbackPolicyOverrideSchema.required().safeParse({
+  const checked = FeedbackPolicyOverrideSchema.omit({ reasons: true, escalationSlaHours: true }).required().safeParse({
     reminderOffsetsHours: e.REMINDER_OFFSETS_HOURS,
     feedbackWindowHours: e.FEEDBACK_WINDOW_HOURS,
     quietHours: e.QUIET_HOURS,
@@ -46,7 +46,7 @@ export function parsePolicy(env: Record<string, string>): { policy?: FeedbackPol
     deliveryDeadlineHours: e.DELIVERY_DEADLINE_HOURS,
   });
   if (!checked.success) {
-    return { problems: checked.error.issues.map((i) => `${POLICY_VARS[i.path[0] as keyof FeedbackPolicy] ?? i.path.join('.')}: ${i.message}`) };
+    return { problems: checked.error.issues.map((i) => `${POLICY_VARS[i.path[0] as keyof typeof POLICY_VARS] ?? i.path.join('.')}: ${i.message}`) };
   }
   const policy = checked.data as FeedbackPolicy;
   if (policy.reminderOffsetsHours.some((h) => h >= policy.feedbackWindowHours)) {
@@ -65,8 +65,20 @@ export function effectivePolicy(
   closurePolicy: FeedbackPolicyOverride | undefined,
 ): { policy: FeedbackPolicy; departmentValid: boolean } {
   const department = FeedbackPolicyOverrideSchema.safeParse(departmentRow ?? {});
+  const fromDepartment = department.success ? department.data : {};
+  // Per level: a closure's drill SLA for one level keeps the department's SLA for the others.
+  const escalationSlaHours = { ...defaults.escalationSlaHours, ...fromDepartment.escalationSlaHours, ...closurePolicy?.escalationSlaHours };
   return {
-    policy: { ...defaults, ...(department.success ? department.data : {}), ...closurePolicy },
+    policy: { ...defaults, ...fromDepartment, ...closurePolicy, ...(Object.keys(escalationSlaHours).length ? { escalationSlaHours } : {}) },
     departmentValid: department.success,
   };
+}
+
+/**
+ * The reasons a closure offers: the closure's own list, else its department's (stored data, so checked here; an
+ * invalid row offers them all), MISCONDUCT always.
+ */
+export function reasonsOffered(departmentRow: unknown, closurePolicy: FeedbackPolicyOverride | undefined): FeedbackReason[] {
+  const department = FeedbackPolicyOverrideSchema.safeParse(departmentRow ?? {});
+  return offeredReasons(closurePolicy?.reasons ?? (department.success ? department.data.reasons : undefined));
 }

@@ -6,8 +6,18 @@
  */
 import type { Role } from '.';
 
+/** The event feed's secret `npm start` gives its local portal receiver (the simulator); public, so never for production. */
+export const LOCAL_PORTAL_EVENTS_SECRET = 'local-dev-portal-events-secret-0123456789';
+
 /** Values that are public: the simulator's credentials and the local defaults of `npm start` and the compose file. */
-const KNOWN_LOCAL_VALUES = new Set(['local-sim-access-token', 'local-sim-app-secret', 'local-sim-verify-token', 'local-dev-portal-key', '100000000000001']);
+const KNOWN_LOCAL_VALUES = new Set([
+  'local-sim-access-token',
+  'local-sim-app-secret',
+  'local-sim-verify-token',
+  'local-dev-portal-key',
+  '100000000000001',
+  LOCAL_PORTAL_EVENTS_SECRET,
+]);
 
 /**
  * `.env.example` marks every value to replace with `change-me` (test/config/production.test.ts parses it to
@@ -26,7 +36,8 @@ const WEBHOOK = [
   { name: 'WHATSAPP_APP_SECRET', why: 'the webhook verifies every delivery with it, whatever WHATSAPP_MODE' },
   { name: 'WHATSAPP_VERIFY_TOKEN', why: 'the webhook subscription check compares it' },
 ];
-const MUST_SET: Record<Role, readonly { name: string; why: string }[]> = { all: [...SHARED, ...WEBHOOK], api: [...SHARED, ...WEBHOOK], worker: SHARED, cli: [] };
+const INBOX = [{ name: 'OFFICER_COOKIE_SECRET', why: "signs the officers' inbox cookies; without it each replica would make its own" }];
+const MUST_SET: Record<Role, readonly { name: string; why: string }[]> = { all: [...SHARED, ...WEBHOOK, ...INBOX], api: [...SHARED, ...WEBHOOK, ...INBOX], worker: SHARED, cli: [] };
 
 /** Every reason the environment is unfit for production (empty when fit). `set` holds only non-empty variables. */
 export function productionProblems(set: Readonly<Record<string, string>>, role: Role): string[] {
@@ -42,7 +53,7 @@ export function productionProblems(set: Readonly<Record<string, string>>, role: 
   if (set.SMS_MODE === 'simulator') problems.push("SMS_MODE: must not be 'simulator' in production ('http' or 'off')");
   for (const { name, why } of MUST_SET[role]) if (!set[name]) problems.push(`${name}: is required in production (${why})`);
   // Secrets travel to these: in production they must be encrypted in transit.
-  for (const name of ['PUBLIC_BASE_URL', 'WHATSAPP_API_URL', 'SMS_GATEWAY_URL'] as const) {
+  for (const name of ['PUBLIC_BASE_URL', 'WHATSAPP_API_URL', 'SMS_GATEWAY_URL', 'PORTAL_EVENTS_URL'] as const) {
     if (set[name] && !/^https:\/\//i.test(set[name])) problems.push(`${name}: must be an https:// URL in production`);
   }
   return problems;

@@ -4,6 +4,7 @@
  * Activity names are part of histories in flight: rename one only with patched() or a new workflow type.
  */
 import type { Closure } from './closure';
+import type { NewPortalEvent } from './events';
 import type {
   Acknowledgement,
   EscalationLevel,
@@ -11,7 +12,6 @@ import type {
   FeedbackPolicy,
   FeedbackSignal,
   Outcome,
-  PortalCallbackResult,
 } from './workflow';
 
 /** An activity that needs only its workflow: it loads the recorded closure by the workflow id. */
@@ -74,13 +74,21 @@ export interface AcknowledgeFeedbackInput {
   /** One acknowledgement per feedback message, however often retried. */
   feedbackMessageId: string;
   ack: Acknowledgement;
+  /** For ESCALATED: the level the grievance went to, which the acknowledgement names. */
+  level?: EscalationLevel;
 }
 export type AcknowledgeFeedbackResult = SentMessage;
 
 export type AskForReasonInput = WorkflowRef;
 export type AskForReasonResult = SentMessage;
 
-export type AskForCommentInput = WorkflowRef;
+export interface AskForCommentInput {
+  workflowId: string;
+  /** Where the grievance is going (escalationStartLevel of its cycle and reason): the prompt names it. */
+  level: EscalationLevel;
+  /** After "Other reason" the comment is the reason: the prompt asks for it. */
+  commentRequired?: boolean;
+}
 export type AskForCommentResult = SentMessage;
 
 export interface SendSmsFallbackInput {
@@ -110,21 +118,19 @@ export interface EscalateInput {
   workflowId: string;
   level: EscalationLevel;
   feedback: FeedbackSignal;
+  /** Marked for the vigilance cell (isVigilanceReason: an officer asked for money or behaved badly). */
+  vigilance?: boolean;
 }
 export interface EscalateResult {
   escalationId: string;
 }
 
-export interface NotifyPortalInput {
-  workflowId: string;
-  escalationId: string;
-  level: EscalationLevel;
-  feedback: FeedbackSignal;
+export interface RecordPortalEventInput {
+  event: NewPortalEvent;
 }
-/** REJECTED (a 4xx) is an answer, not a failure: the escalation stays in the department's inbox. */
-export interface NotifyPortalResult {
-  status: PortalCallbackResult;
-  error?: string;
+export interface RecordPortalEventResult {
+  /** False when the event was already in the outbox (a retried activity). */
+  appended: boolean;
 }
 
 export interface RecordOutcomeInput {
@@ -164,8 +170,8 @@ export interface AtrActivities {
   recordDetails(input: RecordDetailsInput): Promise<RecordDetailsResult>;
   /** Puts the escalation in the department's inbox, at the level the cycle calls for. */
   escalate(input: EscalateInput): Promise<EscalateResult>;
-  /** Asks the portal to reopen the grievance. */
-  notifyPortal(input: NotifyPortalInput): Promise<NotifyPortalResult>;
+  /** Appends an event for the portal to the outbox (a change no other activity records: delivery receipts, blocks). */
+  recordPortalEvent(input: RecordPortalEventInput): Promise<RecordPortalEventResult>;
   /** Records how the closure ended, for reports. */
   recordOutcome(input: RecordOutcomeInput): Promise<RecordOutcomeResult>;
 }

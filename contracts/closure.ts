@@ -29,6 +29,20 @@ export const FEEDBACK_REASONS = [
 /** A reason code for "not satisfied". */
 export type FeedbackReason = (typeof FEEDBACK_REASONS)[number];
 
+/**
+ * The reasons one closure offers (WhatsApp list, link page, API), in FEEDBACK_REASONS order: its department's
+ * configured list (the `reasons` of its policy), or all of them; MISCONDUCT always, so a citizen can always
+ * report a bribe or misbehaviour.
+ */
+export function offeredReasons(configured?: readonly FeedbackReason[]): FeedbackReason[] {
+  return FEEDBACK_REASONS.filter((r) => !configured || configured.includes(r) || r === 'MISCONDUCT');
+}
+
+/** A reason that says nothing by itself: the citizen's comment is the reason. */
+export function reasonNeedsComment(reason?: FeedbackReason): boolean {
+  return reason === 'OTHER';
+}
+
 /** The citizen's verdict on the action taken. */
 export const RATINGS = ['SATISFIED', 'NOT_SATISFIED'] as const;
 /** A rating. */
@@ -97,7 +111,8 @@ export function normalizePhone(raw: string): string {
   return compact;
 }
 
-const PhoneSchema = z
+/** A mobile number, normalised to E.164 (+91 for a bare Indian number). */
+export const PhoneSchema = z
   .string()
   .transform(normalizePhone)
   .pipe(z.string().regex(/^\+[1-9]\d{7,14}$/, 'must be a mobile number: 10 digits, or E.164 such as +919876543210'));
@@ -107,6 +122,17 @@ const says = (message: string) => ({ error: (issue: { input?: unknown }) => (iss
 
 const IsoDateTime = z.iso.datetime({ offset: true, ...says('must be an ISO 8601 date-time, e.g. 2026-11-28T10:30:00+05:30') });
 
+/**
+ * How far ahead of our clock a past event's date may be: synchronised clocks differ by seconds, an unsynchronised
+ * server by a minute or two. Beyond that the date is a mistake (a wrong year, or India's local time sent as UTC,
+ * 5 h 30 min ahead), and an ATR must not say a grievance was disposed of tomorrow.
+ */
+export const MAX_CLOCK_SKEW_MS = 5 * 60_000;
+
+/** A date-time of something that has happened: not after now, give or take MAX_CLOCK_SKEW_MS. */
+const PastDateTime = IsoDateTime.refine((s) => !(Date.parse(s) > Date.now() + MAX_CLOCK_SKEW_MS), 'must not be in the future (more than 5 minutes ahead of our clock)');
+
+/** Unknown members are ignored (not personal data, see the unknown-field policy in README). */
 const NamedCode = z.object({
   code: z.string().trim().regex(CODE_PATTERN, 'must be 1-32 letters, digits, - or _'),
   nameEn: text(200),
@@ -115,6 +141,8 @@ const NamedCode = z.object({
 
 /** A wall-clock time, HH:MM on the 24-hour clock (quiet hours, in IST). */
 export const HH_MM = /^([01]\d|2[0-3]):[0-5]\d$/;
+
+const slaHours = z.number().min(1 / 60, 'must be at least 1 minute (0.0167 hours)').max(24 * 60, 'must be at most 1440 hours');
 
 /** Per-closure overrides of the feedback policy; unset fields fall back to the department, then the defaults. */
 export const FeedbackPolicyOverrideSchema = z
@@ -135,18 +163,35 @@ export const FeedbackPolicyOverrideSchema = z
     detailsWaitMinutes: z.number().min(0).max(24 * 60, 'must be at most 1440 minutes'),
     // Minutes for drills; a day by default: Meta's receipts usually come in seconds, a phone may be off overnight.
     deliveryDeadlineHours: z.number().min(1 / 60, 'must be at least 1 minute (0.0167 hours)').max(24 * 30, 'must be at most 720 hours'),
+    // A department's own list of reasons for "not satisfied" (see offeredReasons: MISCONDUCT is always offered).
+    reasons: z
+      .array(z.enum(FEEDBACK_REASONS, says(`must be one of ${FEEDBACK_REASONS.join(', ')}`)))
+      .min(1, 'must list at least one reason')
+      .refine((a) => new Set(a).size === a.length, 'must not repeat a reason'),
+    // Per escalation level (1 department, 2 district, 3 state); minutes-long SLAs are for drills and the demo.
+    escalationSlaHours: z
+      .object({ 1: slaHours, 2: slaHours, 3: slaHours })
+      .partial()
+      .strict(),
   })
   .partial()
   .strict();
 
-/** A closure (disposal) of a grievance, as posted by the portal: everything the ATR shows. */
+/**
+ * A closure (disposal) of a grievance, as posted by the portal: everything the ATR shows. Unknown-field policy (so
+ * the portal can add fields before we use them): unknown members at the top level, in department, district and
+ * attachments are stripped (ignored, reported by name: unknownFields below). Unknown members of citizen and officer
+ * are refused: they hold personal data, and a new member there (a second phone, an email) is most likely something
+ * the portal expects us to act on, which must not be dropped unseen. feedbackPolicy is refused too: a misspelt
+ * override would silently fall back to the default.
+ */
 export const ClosureSchema = z
   .object({
     grievanceId: GrievanceIdSchema,
     cycle: z.number().int('must be a whole number').min(1, 'must be 1 or more').max(99).default(1),
     atrNumber: z.string().trim().regex(/^[A-Za-z0-9/_-]{1,40}$/, 'must be 1-40 letters, digits, /, - or _').optional(),
-    registeredAt: IsoDateTime,
-    disposedAt: IsoDateTime,
+    registeredAt: PastDateTime,
+    disposedAt: PastDateTime,
     department: NamedCode,
     district: NamedCode,
     officer: z.object({ name: text(120), designation: text(120) }).strict(),
@@ -160,12 +205,11 @@ export const ClosureSchema = z
     subject: text(500),
     actionTaken: text(20_000),
     attachments: z
-      .array(z.object({ name: text(200), url: z.url({ protocol: /^https?$/ }).optional() }).strict())
+      .array(z.object({ name: text(200), url: z.url({ protocol: /^https?$/ }).optional() }))
       .max(20, 'at most 20 attachments')
       .default([]),
     feedbackPolicy: FeedbackPolicyOverrideSchema.optional(),
   })
-  .strict()
   // Only compares two valid dates; an invalid one already has its own error.
   .refine((c) => !(Date.parse(c.disposedAt) < Date.parse(c.registeredAt)), {
     path: ['disposedAt'],
@@ -179,8 +223,16 @@ export type Closure = z.output<typeof ClosureSchema>;
 /** Policy overrides on one closure. */
 export type FeedbackPolicyOverride = z.output<typeof FeedbackPolicyOverrideSchema>;
 
-/** Feedback from any channel other than a WhatsApp webhook (helpline, portal, SMS link page). */
-export const FeedbackRequestSchema = z
+/**
+ * What every feedback (helpline, portal, link page) must say consistently: a reason belongs to "not satisfied"
+ * only, and "Other reason" says nothing without the comment that gives it. The issues name their field.
+ */
+function feedbackRules(f: { rating: Rating; reason?: FeedbackReason; comment?: string }, ctx: z.RefinementCtx): void {
+  if (f.rating === 'SATISFIED' && f.reason) ctx.addIssue({ code: 'custom', path: ['reason'], message: "must be empty when rating is 'SATISFIED'" });
+  if (reasonNeedsComment(f.reason) && !f.comment) ctx.addIssue({ code: 'custom', path: ['comment'], message: "is required when reason is 'OTHER'" });
+}
+
+const FeedbackFields = z
   .object({
     rating: z.enum(RATINGS, says("must be 'SATISFIED' or 'NOT_SATISFIED'")),
     reason: z.enum(FEEDBACK_REASONS, says(`must be one of ${FEEDBACK_REASONS.join(', ')}`)).optional(),
@@ -188,9 +240,20 @@ export const FeedbackRequestSchema = z
     channel: z.enum(FEEDBACK_CHANNELS).default('helpline'),
     /** The caller's idempotency key: the same messageId twice is one feedback. */
     messageId: z.string().trim().regex(/^[A-Za-z0-9._:-]{1,200}$/, 'must be 1-200 letters, digits, ., _, : or -').optional(),
-    receivedAt: IsoDateTime.optional(),
-  })
-  .strict();
+    receivedAt: PastDateTime.optional(),
+  });
+
+/** Feedback from any channel other than a WhatsApp webhook (helpline, portal, SMS link page). Unknown members are ignored. */
+export const FeedbackRequestSchema = FeedbackFields.superRefine(feedbackRules);
+
+/**
+ * The link page's form: the same fields and rules, and "not satisfied" needs its reason there (on WhatsApp the list
+ * asks for it afterwards; on the page it is on the form).
+ */
+export const LinkFeedbackSchema = FeedbackFields.pick({ rating: true, reason: true, comment: true }).superRefine((f, ctx) => {
+  feedbackRules(f, ctx);
+  if (f.rating === 'NOT_SATISFIED' && !f.reason) ctx.addIssue({ code: 'custom', path: ['reason'], message: "is required when rating is 'NOT_SATISFIED'" });
+});
 
 /** Feedback as a caller may send it. */
 export type FeedbackRequest = z.input<typeof FeedbackRequestSchema>;
@@ -208,4 +271,24 @@ export function toFieldErrors(error: { issues: readonly { path: readonly Propert
     // zod's own wording for a missing field is "expected string, received undefined".
     message: issue.code === 'invalid_type' && /received undefined$/.test(issue.message) ? 'is required' : issue.message,
   }));
+}
+
+/** A zod schema's definition, as far as unknownFields walks it. */
+type Walked = { _zod: { def: { type: string; shape?: Record<string, Walked>; catchall?: Walked; innerType?: Walked; in?: Walked; element?: Walked } } };
+
+/**
+ * The members of `input` that `schema` ignores: unknown keys of objects that strip them (strict objects refuse them
+ * instead, with a field error), as dotted paths. For telling the caller what we did not use; never their values.
+ */
+export function unknownFields(schema: unknown, input: unknown, at: string[] = []): string[] {
+  const def = (schema as Walked)._zod.def;
+  const inner = def.innerType ?? def.in;
+  if (inner) return unknownFields(inner, input, at);
+  if (def.type === 'array' && def.element && Array.isArray(input)) return input.flatMap((item, i) => unknownFields(def.element, item, [...at, String(i)]));
+  if (def.type !== 'object' || !def.shape || input === null || typeof input !== 'object' || Array.isArray(input)) return [];
+  const { shape } = def;
+  return Object.entries(input).flatMap(([key, value]) => {
+    if (Object.hasOwn(shape, key)) return unknownFields(shape[key], value, [...at, key]);
+    return def.catchall ? [] : [[...at, key].join('.')];
+  });
 }

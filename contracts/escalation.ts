@@ -8,7 +8,7 @@
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import { defineSearchAttributeKey } from '@temporalio/common';
 import type { FeedbackReason } from './closure';
-import { ESCALATION_LEVELS, escalationLevelFor, type EscalationLevel } from './workflow';
+import { ESCALATION_LEVELS, SEARCH_ATTRIBUTES, escalationLevelFor, type EscalationLevel } from './workflow';
 
 /** Workflow type name, fixed so that renaming the function never orphans histories in flight. */
 export const ESCALATION_WORKFLOW_TYPE = 'escalationWorkflow';
@@ -142,3 +142,96 @@ export const ESCALATION_SA = {
   slaDueAt: defineSearchAttributeKey('EscalationSlaDue', 'DATETIME'),
   vigilance: defineSearchAttributeKey('EscalationVigilance', 'BOOL'),
 } as const;
+
+/** The level an officer role answers for. */
+export const ROLE_LEVEL: Record<OfficerRole, EscalationLevel> = { L1: 1, L2: 2, L3: 3 };
+
+/** Where an escalation stands in the map: the department and district it is with now (a transfer moves it). */
+export interface EscalationPlace {
+  departmentCode: string;
+  districtCode: string;
+}
+
+/** Whether an officer's scope covers an escalation: L1 their department in their district, L2 their district, L3 the state. */
+export function inEscalationScope(actor: EscalationActor, place: EscalationPlace): boolean {
+  if (actor.role === 'L3') return true;
+  if (actor.role === 'L2') return actor.districtCode === place.districtCode;
+  return actor.districtCode === place.districtCode && actor.departmentCode === place.departmentCode;
+}
+
+/**
+ * Why an officer may not act on an escalation, or undefined when they may. Officers see their scope at every
+ * level, but act only from the escalation's current level up: once it has gone to the district, the department's
+ * officer can no longer acknowledge it for the district (a higher officer may step in early). Ended ones take no action.
+ */
+export function refusalToAct(actor: EscalationActor, esc: EscalationPlace & { level: EscalationLevel; status: EscalationStatus }): string | undefined {
+  if (FINAL_ESCALATION_STATUSES.includes(esc.status)) return `escalation is ${esc.status}; it takes no more actions`;
+  if (!inEscalationScope(actor, esc)) return 'escalation is outside the officer\'s department or district';
+  if (ROLE_LEVEL[actor.role] < esc.level) return `escalation is at level ${esc.level}; role ${actor.role} may not act on it`;
+  return undefined;
+}
+
+/** The inbox's filters (all optional, combined with AND, always within the officer's scope). */
+export interface EscalationFilter {
+  level?: EscalationLevel;
+  status?: EscalationStatus;
+  /** Only those whose SLA passes before this instant (ISO); "overdue" is slaDueBefore = now. */
+  slaDueBefore?: string;
+  departmentCode?: string;
+  districtCode?: string;
+  limit?: number;
+}
+
+/** One row of an inbox or of `sampark-atr escalations`: no personal data. */
+export interface EscalationSummary {
+  escalationId: string;
+  escalationWorkflowId: string | null;
+  atrWorkflowId: string;
+  grievanceId: string;
+  cycle: number;
+  level: EscalationLevel;
+  status: EscalationStatus;
+  departmentCode: string;
+  districtCode: string;
+  vigilance: boolean;
+  reason: string | null;
+  slaDueAt: string | null;
+  raisedAt: string;
+  updatedAt: string;
+}
+
+/** One line of an escalation's history, with the officer's note or question text when there is one. */
+export interface EscalationHistoryEntry {
+  action: EscalationAction;
+  level: EscalationLevel;
+  officerId: string | null;
+  note: string | null;
+  at: string;
+  detail: Record<string, unknown> | null;
+}
+
+/** A question an officer asked the citizen, and the answer when it came. */
+export interface EscalationQuestionView {
+  questionId: string;
+  officerId: string;
+  question: string;
+  askedAt: string;
+  answer: string | null;
+  answeredAt: string | null;
+}
+
+/** The case page's data: the summary, the citizen's reason, comment and voice note id, and the history. */
+export interface EscalationCase extends EscalationSummary {
+  comment: string | null;
+  voiceMediaId: string | null;
+  raisedLevel: EscalationLevel;
+  acknowledgedAt: string | null;
+  resolvedAt: string | null;
+  breachedAt: string | null;
+  resolvedByWorkflowId: string | null;
+  history: EscalationHistoryEntry[];
+  questions: EscalationQuestionView[];
+}
+
+/** Every search attribute the workers set (the ATR's and the escalations'), for the dev server and namespace setup. */
+export const ALL_SEARCH_ATTRIBUTES = [...SEARCH_ATTRIBUTES, ...Object.values(ESCALATION_SA)];

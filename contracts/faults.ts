@@ -43,6 +43,4 @@ export const FAILURES = {
   channelNotConfigured: 'ChannelNotConfigured',
   /** Quiet hours: no message to a citizen now; retried when they end (the failure carries nextRetryDelay). */
   quietHours: 'QuietHours',
-  /** The portal refused the reopen callback with a 4xx. */
-  portalRejected: 'PortalRejected',
 } as const;

@@ -6,3 +6,7 @@ export * from './workflow';
 export * from './purge';
 export * from './escalation';
 export * from './events';
+export * from './officers';
+export * from './escalation-actions';
+export * from './escalation-activities';
+export * from './transparency';

@@ -46,6 +46,10 @@ export interface ErasureCounts {
   media: number;
   /** Closure intake rows that lost the digests of the personal fields. */
   intake: number;
+  /** Voice notes deleted, audio and all. */
+  voiceNotes: number;
+  /** Records of our answers to the citizen's messages (when they wrote), deleted. */
+  citizenReplies: number;
 }
 
 /** Raw webhook bodies deleted in one step. */
@@ -93,5 +97,5 @@ export interface PurgeResult {
 
 /** All-zero counts. */
 export function noErasures(): ErasureCounts {
-  return { closures: 0, documents: 0, links: 0, feedback: 0, feedbackDetails: 0, escalations: 0, outboundMessages: 0, inboundMessages: 0, webhookEvents: 0, awaitedReplies: 0, pacingSlots: 0, media: 0, intake: 0 };
+  return { closures: 0, documents: 0, links: 0, feedback: 0, feedbackDetails: 0, escalations: 0, outboundMessages: 0, inboundMessages: 0, webhookEvents: 0, awaitedReplies: 0, pacingSlots: 0, media: 0, intake: 0, voiceNotes: 0, citizenReplies: 0 };
 }

@@ -82,13 +82,6 @@ export const ACKNOWLEDGEMENTS = ['SATISFIED', 'ESCALATED', 'LATE', 'ALREADY_RECO
 /** An acknowledgement. */
 export type Acknowledgement = (typeof ACKNOWLEDGEMENTS)[number];
 
-/** Where the portal's reopen callback stands: NOT_CONFIGURED without a portal URL, REJECTED on a 4xx. */
-export const PORTAL_CALLBACK_STATUSES = ['PENDING', 'DONE', 'NOT_CONFIGURED', 'REJECTED'] as const;
-/** A portal callback status. */
-export type PortalCallbackStatus = (typeof PORTAL_CALLBACK_STATUSES)[number];
-/** How a finished callback ended. */
-export type PortalCallbackResult = Exclude<PortalCallbackStatus, 'PENDING'>;
-
 /** The citizen's feedback as ops search for it. */
 export const FEEDBACK_OUTCOMES = ['AWAITING', 'SATISFIED', 'NOT_SATISFIED', 'NONE'] as const;
 /** A feedback outcome. */
@@ -130,6 +123,10 @@ export interface FeedbackPolicy {
   detailsWaitMinutes: number;
   /** No delivery receipt by then: send the SMS if a gateway is configured, and keep waiting on every channel. */
   deliveryDeadlineHours: number;
+  /** The department's reasons for "not satisfied" (all when unset); see offeredReasons in contracts/closure.ts. */
+  reasons?: FeedbackReason[];
+  /** Escalation SLA overrides per level (department, then closure); unset levels keep DEFAULT_ESCALATION_SLA_HOURS. */
+  escalationSlaHours?: Partial<Record<EscalationLevel, number>>;
 }
 
 /** Feedback as it reaches the workflow, from any channel. */
@@ -208,8 +205,6 @@ export interface AtrState {
     escalationId: string;
     level: EscalationLevel;
     levelName: (typeof ESCALATION_LEVELS)[EscalationLevel];
-    portalCallback: PortalCallbackStatus;
-    portalCallbackError?: string;
   };
   outcome?: Outcome;
   outcomeReason?: string;

@@ -46,9 +46,6 @@ export interface EscalationRow {
   level: number;
   levelName: string;
   reason: string | null;
-  portalCallback: string;
-  portalCallbackError: string | null;
-  portalCallbackAt: string | null;
   createdAt: string;
 }
 
@@ -193,12 +190,9 @@ export function createReports(pool: Pool) {
         level: number;
         level_name: string;
         reason: string | null;
-        portal_callback: string;
-        portal_callback_error: string | null;
-        portal_callback_at: Date | null;
         created_at: Date;
       }>(
-        `SELECT escalation_id, level, level_name, reason, portal_callback, portal_callback_error, portal_callback_at, created_at
+        `SELECT escalation_id, level, level_name, reason, created_at
            FROM escalations WHERE workflow_id = $1`,
         [workflowId],
       );
@@ -209,9 +203,6 @@ export function createReports(pool: Pool) {
             level: r.level,
             levelName: r.level_name,
             reason: r.reason,
-            portalCallback: r.portal_callback,
-            portalCallbackError: r.portal_callback_error,
-            portalCallbackAt: r.portal_callback_at?.toISOString() ?? null,
             createdAt: r.created_at.toISOString(),
           }
         : null;

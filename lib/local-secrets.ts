@@ -1,6 +1,6 @@
 /**
  * Secrets for one developer machine, made on first use and kept under .data/ (git-ignored): the ATR
- * signing key, the payload encryption key and the codec server token. `npm start` and the CLI use them when
+ * signing key, the payload encryption key, the codec server token and the officers' inbox cookie secret. `npm start` and the CLI use them when
  * the environment sets none, so a laptop works with one command and its histories and ATRs stay readable
  * across restarts. A real deployment sets ATR_SIGNING_KEYS, PAYLOAD_CODEC_KEYS and CODEC_AUTH_TOKEN.
  */
@@ -14,6 +14,8 @@ export interface LocalSecrets {
   ATR_SIGNING_KEYS: string;
   PAYLOAD_CODEC_KEYS: string;
   CODEC_AUTH_TOKEN: string;
+  /** Signs the officers' inbox cookies, so a restart keeps officers signed in. */
+  OFFICER_COOKIE_SECRET: string;
 }
 
 const SECRETS_FILE = path.join(DATA_DIR, 'local-secrets.json');
@@ -34,6 +36,7 @@ export function localSecrets(): LocalSecrets {
     ATR_SIGNING_KEYS: stored.ATR_SIGNING_KEYS ?? `local:${existsSync(legacySigning) ? readFileSync(legacySigning, 'utf8').trim() : randomBytes(32).toString('base64url')}`,
     PAYLOAD_CODEC_KEYS: stored.PAYLOAD_CODEC_KEYS ?? `local:${randomBytes(32).toString('base64')}`,
     CODEC_AUTH_TOKEN: stored.CODEC_AUTH_TOKEN ?? randomBytes(24).toString('base64url'),
+    OFFICER_COOKIE_SECRET: stored.OFFICER_COOKIE_SECRET ?? randomBytes(32).toString('base64url'),
   };
   if (JSON.stringify(stored) !== JSON.stringify(secrets)) writeFileSync(file, `${JSON.stringify(secrets, null, 2)}\n`, { mode: 0o600 });
   return secrets;

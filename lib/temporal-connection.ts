@@ -8,7 +8,7 @@ import { NativeConnection } from '@temporalio/worker';
 import { temporal } from '@temporalio/proto';
 import type { DataConverter, SearchAttributeType } from '@temporalio/common';
 import type { Config } from '../config';
-import { SEARCH_ATTRIBUTES } from '../contracts/workflow';
+import { ALL_SEARCH_ATTRIBUTES as SEARCH_ATTRIBUTES } from '../contracts/escalation';
 
 type TemporalConfig = Config['temporal'];
 

@@ -70,6 +70,16 @@ export class AtrSealer {
     return { ...unsigned, keyId: key.id, signature: sign(key.secret, unsigned) };
   }
 
+  /**
+   * The citizen's link page token for a closure (/atr/:token, the WhatsApp template's "View ATR" button):
+   * 128 bits of HMAC under the current key, so every send of one closure (retries, resends, reminders) carries
+   * the same link and the token itself is never stored, only its hash. A rotated key gives a new token; the
+   * old one stays valid until it expires.
+   */
+  linkToken(workflowId: string): string {
+    return b64url(createHmac('sha256', this.keys[0]!.secret).update(`sampark-atr-link-v1|${workflowId}`).digest().subarray(0, 16));
+  }
+
   /** Whether a seal was made by one of our keys and is unaltered. */
   check(seal: AtrSeal): boolean {
     const key = this.keys.find((k) => k.id === seal.keyId);

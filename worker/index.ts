@@ -8,26 +8,33 @@ import type { DataConverter } from '@temporalio/common';
 import { Worker, type NativeConnection, type WorkerOptions } from '@temporalio/worker';
 import type { Pool } from 'pg';
 import { createActivities, type ActivityDeps } from '../activities';
+import { createEscalationActivities, type EscalationActivityDeps } from '../activities/escalation';
 import { createPurgeActivities, type PurgeDeps } from '../activities/purge';
+import { createTransparencyActivities, type TransparencyDeps } from '../activities/transparency';
 import type { Messenger, SmsSender, Store } from '../activities/ports';
 import type { Config } from '../config';
 import { messagingTaskQueue } from '../contracts/workflow';
 import { createChannelBreakerRepository } from '../db/repositories/channel-breakers';
 import { createClosureRepository } from '../db/repositories/closures';
 import { createEscalationRepository } from '../db/repositories/escalations';
+import { createPortalEventRepository } from '../db/repositories/portal-events';
+import { createOutboundMessageRepository } from '../db/repositories/outbound-messages';
+import { createWebhookInboxRepository } from '../db/repositories/webhook-inbox';
+import { createOfficerRepository } from '../db/repositories/officers';
 import type { Logger } from '../lib/log';
 import { createOutboxMessenger } from '../messaging/outbox';
 import { createAtrRenderer } from '../pdf/atr/render';
 import { createRuntimeMetrics } from './metrics';
 import { AtrSealer } from '../pdf/seal';
-import { createPortalNotifier } from '../portal/callback';
 import { createSmsGateway } from '../messaging/sms/gateway';
 import { createCloudApi } from '../messaging/whatsapp/client';
 import { createWhatsAppMessenger } from '../messaging/whatsapp/messenger';
 
 /** The Store port on PostgreSQL: the repositories that own its tables, side by side. */
 export function createStore(pool: Pool): Store {
-  return { ...createClosureRepository(pool), ...createEscalationRepository(pool) };
+  const { recordSmsSend, smsLinkSentFor } = createOutboundMessageRepository(pool);
+  const { lastInboundAt } = createWebhookInboxRepository(pool);
+  return { ...createClosureRepository(pool), ...createEscalationRepository(pool), ...createPortalEventRepository(pool), recordSmsSend, smsLinkSentFor, lastInboundAt };
 }
 
 /** The messenger the configuration asks for. */
@@ -60,7 +67,6 @@ export function createActivityDeps(config: Readonly<Config>, pool: Pool, log: Lo
     store: createStore(pool),
     messenger: createMessenger(config, pool),
     renderer: createAtrRenderer(),
-    portal: createPortalNotifier({ url: config.portal.callbackUrl, token: config.portal.callbackToken, timeoutMs: config.portal.timeoutMs }),
     log: activityLog(log),
     metrics: createRuntimeMetrics(),
     defaultPolicy: config.defaultPolicy,
@@ -69,6 +75,17 @@ export function createActivityDeps(config: Readonly<Config>, pool: Pool, log: Lo
     sms: createSmsSender(config),
     breakers: createChannelBreakerRepository(pool, config.temporal.taskQueue),
     atrLinkTtlHours: config.atrLinkTtlHours,
+  };
+}
+
+/** The escalation ladder's activities over the repositories and the activities' own messenger and log. */
+export function createEscalationDeps(pool: Pool, deps: Pick<ActivityDeps, 'messenger' | 'log'>): EscalationActivityDeps {
+  return {
+    ladder: createEscalationRepository(pool),
+    officers: createOfficerRepository(pool),
+    closures: createClosureRepository(pool),
+    messenger: deps.messenger,
+    log: deps.log,
   };
 }
 
@@ -87,6 +104,10 @@ export interface AtrWorkerOptions {
   tuning?: Pick<WorkerOptions, 'maxCachedWorkflows' | 'maxConcurrentActivityTaskExecutions' | 'maxConcurrentWorkflowTaskExecutions'>;
   /** The daily purge's activities, on the main queue (worker/purge.ts); without it this worker runs none. */
   purge?: PurgeDeps;
+  /** The escalation ladder's activities (worker/index.ts createEscalationDeps); without them escalations wait for a worker that has them. */
+  escalation?: EscalationActivityDeps;
+  /** The transparency rollup's refresh activity, on the main queue (worker/transparency.ts); without it this worker runs none. */
+  transparency?: TransparencyDeps;
 }
 
 /** The two workers of one process, run and stopped together. */
@@ -121,14 +142,19 @@ export class AtrWorkers {
 }
 
 /** Creates the workers for a task queue. */
-export async function createAtrWorkers({ connection, namespace, taskQueue, deps, messagesPerSecond, dataConverter, workflowBundle, tuning, purge }: AtrWorkerOptions): Promise<AtrWorkers> {
+export async function createAtrWorkers({ connection, namespace, taskQueue, deps, messagesPerSecond, dataConverter, workflowBundle, tuning, purge, escalation, transparency }: AtrWorkerOptions): Promise<AtrWorkers> {
   const activities = createActivities(deps);
   // Workflows started before the messaging queue existed still schedule their sends here: keep every activity on both.
   const main = await Worker.create({
     connection,
     namespace,
     taskQueue,
-    activities: { ...activities, ...(purge ? createPurgeActivities(purge) : {}) },
+    activities: {
+      ...activities,
+      ...(purge ? createPurgeActivities(purge) : {}),
+      ...(escalation ? createEscalationActivities(escalation) : {}),
+      ...(transparency ? createTransparencyActivities(transparency) : {}),
+    },
     dataConverter,
     ...(workflowBundle ? { workflowBundle } : { workflowsPath: require.resolve('../workflows') }),
     // Let in-flight activities (a send, an insert) finish on Ctrl-C or a deploy.

@@ -8,11 +8,13 @@ import { createDataConverter } from '../codec/data-converter';
 import { connectClient, connectWorker } from '../lib/temporal-connection';
 import { createLogger, type Logger } from '../lib/log';
 import { installTemporalRuntime } from '../lib/temporal-runtime';
-import { createActivityDeps, createAtrWorkers } from '.';
+import { createActivityDeps, createAtrWorkers, createEscalationDeps } from '.';
 import { prebuiltWorkflowBundle } from './bundle';
 import { createChannelBreakerRepository } from '../db/repositories/channel-breakers';
-import { reportChannelBreakers, reportProcessMemory } from './metrics';
+import { createEventFeedMetrics, reportChannelBreakers, reportProcessMemory } from './metrics';
+import { PortalEventFeed } from '../portal/event-feed';
 import { createErasureStores, ensurePurgeSchedule } from './purge';
+import { createTransparencyDeps, ensureTransparencySchedule } from './transparency';
 
 /**
  * Starts a worker on the configured cluster; resolves with a function that drains and stops it. `shared` is a
@@ -26,26 +28,35 @@ export async function startWorker(config: Readonly<Config>, log: Logger, shared?
   const dataConverter = createDataConverter(config.payloadKeys, { requireEncryption: config.payloadRequireEncryption });
   const client = await connectClient(config.temporal, dataConverter);
   // Citizens' closures must not wait on the purge: a Schedule that cannot be made (permissions) is logged loudly.
-  await ensurePurgeSchedule(client, config.temporal.taskQueue)
-    .catch((err: unknown) => log.error({ err }, 'could not create the daily purge Schedule: personal data will not expire until it exists'))
+  await ensurePurgeSchedule(client, config.temporal.taskQueue).catch((err: unknown) =>
+    log.error({ err }, 'could not create the daily purge Schedule: personal data will not expire until it exists'),
+  );
+  await ensureTransparencySchedule(client, config.temporal.taskQueue)
+    .catch((err: unknown) => log.error({ err }, 'could not create the transparency refresh Schedule: the public dashboard will not move until it exists'))
     .finally(() => client.connection.close());
   const workflowBundle = prebuiltWorkflowBundle();
   if (!workflowBundle) log.warn('no current prebuilt workflow bundle (npm run build writes one): bundling the workflows now');
+  const deps = createActivityDeps(config, pool, log.child({ component: 'activities' }));
   const worker = await createAtrWorkers({
     connection,
     namespace: config.temporal.namespace,
     taskQueue: config.temporal.taskQueue,
-    deps: createActivityDeps(config, pool, log.child({ component: 'activities' })),
+    deps,
     messagesPerSecond: config.whatsapp.ratePerSecond,
     dataConverter,
     tuning: { maxCachedWorkflows: config.workerMaxCachedWorkflows },
     purge: { stores: createErasureStores(pool), retentionDays: config.retentionDays, log: log.child({ component: 'purge' }) },
+    escalation: createEscalationDeps(pool, deps),
+    transparency: createTransparencyDeps(pool, log.child({ component: 'transparency' })),
     ...(workflowBundle ? { workflowBundle } : {}),
   });
   const breakers = createChannelBreakerRepository(pool, config.temporal.taskQueue);
   const stopGauge = reportChannelBreakers(breakers.listOpen, (err) => log.warn({ err }, 'could not read the channel breakers for the metric'));
+  const feed = new PortalEventFeed({ pool, log: log.child({ component: 'portal-events' }), ...config.portalEvents, metrics: createEventFeedMetrics() });
+  feed.start();
   const running = worker.run().finally(async () => {
     stopGauge();
+    await feed.stop();
     await connection.close();
     if (!shared) await pool.end();
   });

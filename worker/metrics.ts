@@ -6,10 +6,11 @@ import { Runtime } from '@temporalio/worker';
 import type { MetricCounter } from '@temporalio/common';
 import type { MetricName, Metrics } from '../activities/ports';
 import { CHANNELS, type Channel } from '../contracts/workflow';
+import type { EventFeedMetrics } from '../portal/event-feed';
 
 const DESCRIPTIONS: Record<MetricName, string> = {
   messages_sent: 'Messages accepted by the channel, by purpose (ATR, REMINDER, ...) and department',
-  feedback: 'Feedback recorded, by rating, channel, decisive and late',
+  feedback: 'Feedback recorded, by rating, channel, decisive, late and department',
   escalations: 'Escalations created, by level, department and district',
   sms_fallbacks: 'ATR links sent by SMS because WhatsApp could not reach the citizen',
   outcomes: 'Closures ended, by outcome',
@@ -43,6 +44,19 @@ export function reportProcessMemory(intervalMs = 10_000): () => void {
   sample();
   const timer = setInterval(sample, intervalMs).unref();
   return () => clearInterval(timer);
+}
+
+/** The event feed's counters and backlog gauge (portal/event-feed.ts), labelled by event type only. */
+export function createEventFeedMetrics(): EventFeedMetrics {
+  const meter = Runtime.instance().metricMeter;
+  const delivered = meter.createCounter('sampark_atr_portal_events_delivered', undefined, 'Events the portal accepted (2xx), by type');
+  const failed = meter.createCounter('sampark_atr_portal_events_failed', undefined, 'Event POSTs that failed, by type and kind (retry: sent again later; rejected: a 4xx, parked for ops)');
+  const backlog = meter.createGauge('sampark_atr_portal_events_backlog', 'int', '', 'Events waiting to reach the portal (see `npx sampark-atr events`)');
+  return {
+    delivered: (type) => delivered.add(1, { type }),
+    failed: (type, kind) => failed.add(1, { type, kind }),
+    backlog: (n) => backlog.set(n),
+  };
 }
 
 /** How often the breaker gauge reads the shared table: as often as Prometheus scrapes (deploy/prometheus). */

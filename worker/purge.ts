@@ -12,6 +12,8 @@ import { createClosureRepository } from '../db/repositories/closures';
 import { createEscalationRepository } from '../db/repositories/escalations';
 import { createOutboundMessageRepository } from '../db/repositories/outbound-messages';
 import { createWebhookInboxRepository } from '../db/repositories/webhook-inbox';
+import { createCitizenReplyRepository } from '../db/repositories/citizen-replies';
+import { createVoiceNoteRepository } from '../db/repositories/voice-notes';
 
 /** The repositories that own the tables holding personal data. */
 export function createErasureStores(pool: Pool): ErasureStores {
@@ -21,6 +23,8 @@ export function createErasureStores(pool: Pool): ErasureStores {
     messages: createOutboundMessageRepository(pool),
     inbox: createWebhookInboxRepository(pool),
     intake: createClosureIntakeRepository(pool),
+    voiceNotes: createVoiceNoteRepository(pool),
+    replies: createCitizenReplyRepository(pool),
   };
 }
 

@@ -61,6 +61,18 @@ export function createClosureIntakeRepository(pool: Pool) {
       await pool.query('UPDATE closure_intake SET started_at = COALESCE(started_at, now()) WHERE grievance_id = $1 AND cycle = $2', [grievanceId, cycle]);
     },
 
+    /**
+     * The grievance's latest closure that Temporal was given, or undefined. Recorded before the API answers 202, so
+     * a read right after finds it, where Temporal's visibility index may lag by a second.
+     */
+    async latestStarted(grievanceId: string): Promise<{ workflowId: string; cycle: number } | undefined> {
+      const { rows } = await pool.query<{ workflow_id: string; cycle: number }>(
+        'SELECT workflow_id, cycle FROM closure_intake WHERE grievance_id = $1 AND started_at IS NOT NULL ORDER BY cycle DESC LIMIT 1',
+        [grievanceId],
+      );
+      return rows[0] && { workflowId: rows[0].workflow_id, cycle: rows[0].cycle };
+    },
+
     /** The workflow ids of every closure posted for this grievance, started or not. */
     async postedClosuresOf(grievanceId: string): Promise<string[]> {
       const { rows } = await pool.query<{ workflow_id: string }>('SELECT workflow_id FROM closure_intake WHERE grievance_id = $1 ORDER BY cycle', [grievanceId]);

@@ -5,7 +5,7 @@
  * idempotent, because activities are retried.
  */
 import type { Pool } from 'pg';
-import type { Closure, FeedbackPolicyOverride } from '../../contracts/closure';
+import type { Closure, FeedbackChannel, FeedbackPolicyOverride, FeedbackReason, Language, Rating } from '../../contracts/closure';
 import { PERSONAL_CLOSURE_FIELDS } from '../../contracts/purge';
 import type { FeedbackDetailsSignal, FeedbackSignal, Outcome } from '../../contracts/workflow';
 
@@ -18,6 +18,15 @@ export interface StoredAtr {
   pageCount: number;
   contentDigest: string;
   sealKeyId: string;
+}
+
+/** One of a citizen's closures, as the relay sees it when a message comes without context. */
+export interface CitizenClosure {
+  workflowId: string;
+  grievanceId: string;
+  language: Language;
+  /** Undefined while the run is live. */
+  outcome?: Outcome;
 }
 
 /** What verification compares a sealed ATR against. */
@@ -62,17 +71,26 @@ export function createClosureRepository(pool: Pool) {
   return {
     async recordClosure(workflowId: string, closure: Closure): Promise<{ recordedAt: string }> {
       const { rows } = await pool.query<{ recorded_at: Date }>(
-        `INSERT INTO closures (workflow_id, grievance_id, cycle, department_code, district_code, language, closure)
-         VALUES ($1, $2, $3, $4, $5, $6, $7)
+        `INSERT INTO closures (workflow_id, grievance_id, cycle, department_code, district_code, language, closure, disposed_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
          ON CONFLICT (workflow_id) DO UPDATE SET workflow_id = EXCLUDED.workflow_id
          RETURNING recorded_at`,
-        [workflowId, closure.grievanceId, closure.cycle, closure.department.code, closure.district.code, closure.citizen.language, closure],
+        [workflowId, closure.grievanceId, closure.cycle, closure.department.code, closure.district.code, closure.citizen.language, closure, closure.disposedAt],
       );
       return { recordedAt: rows[0]!.recorded_at.toISOString() };
     },
 
     async getClosure(workflowId: string): Promise<Closure | null> {
       const { rows } = await pool.query<{ closure: Closure }>('SELECT closure FROM closures WHERE workflow_id = $1', [workflowId]);
+      return rows[0]?.closure ?? null;
+    },
+
+    /** The grievance's closure of `cycle`, or its latest one: whose department's reasons a feedback may give. */
+    async closureOfGrievance(grievanceId: string, cycle?: number): Promise<Closure | null> {
+      const { rows } = await pool.query<{ closure: Closure }>(
+        'SELECT closure FROM closures WHERE grievance_id = $1 AND ($2::int IS NULL OR cycle = $2) ORDER BY cycle DESC LIMIT 1',
+        [grievanceId, cycle ?? null],
+      );
       return rows[0]?.closure ?? null;
     },
 
@@ -83,7 +101,7 @@ export function createClosureRepository(pool: Pool) {
     async recordOutcome(workflowId: string, outcome: Outcome, reason?: string, linksCloseAt?: string): Promise<void> {
       await pool.query(
         `WITH links AS (UPDATE atr_links SET expires_at = LEAST(expires_at, $4::timestamptz) WHERE workflow_id = $1 AND $4::timestamptz IS NOT NULL)
-         UPDATE closures SET outcome = $2, outcome_reason = $3, completed_at = now() WHERE workflow_id = $1`,
+         UPDATE closures SET outcome = $2, outcome_reason = $3, completed_at = now(), facts_changed_at = now() WHERE workflow_id = $1`,
         [workflowId, outcome, reason ?? null, linksCloseAt ?? null],
       );
     },
@@ -108,6 +126,26 @@ export function createClosureRepository(pool: Pool) {
         [workflowId],
       );
       return rows[0]?.workflow_id;
+    },
+
+    /**
+     * A citizen's closures still holding their data, by phone (digits only, as WhatsApp's wa_id gives it), newest
+     * first: where a message without context may belong.
+     */
+    async closuresOfCitizen(digits: string, limit = 20): Promise<CitizenClosure[]> {
+      const { rows } = await pool.query<{ workflow_id: string; grievance_id: string; language: Language; outcome: Outcome | null }>(
+        `SELECT workflow_id, grievance_id, language, outcome FROM closures
+          WHERE regexp_replace(closure -> 'citizen' ->> 'phone', '\\D', '', 'g') = $1 AND erased_at IS NULL
+          ORDER BY recorded_at DESC LIMIT $2`,
+        [digits, limit],
+      );
+      return rows.map((r) => ({ workflowId: r.workflow_id, grievanceId: r.grievance_id, language: r.language, outcome: r.outcome ?? undefined }));
+    },
+
+    /** The channel a recorded feedback came by, if it is recorded. */
+    async feedbackChannelOf(workflowId: string, messageId: string): Promise<FeedbackChannel | undefined> {
+      const { rows } = await pool.query<{ channel: FeedbackChannel }>('SELECT channel FROM feedback WHERE workflow_id = $1 AND message_id = $2', [workflowId, messageId]);
+      return rows[0]?.channel;
     },
 
     async getDepartmentPolicy(departmentCode: string): Promise<FeedbackPolicyOverride | null> {
@@ -170,14 +208,29 @@ export function createClosureRepository(pool: Pool) {
       return row ? { workflowId: row.workflow_id, closure: row.closure, atrId: row.atr_id, expired: row.expired } : null;
     },
 
-    async recordFeedback({ workflowId, feedback, decisive, late }: { workflowId: string; feedback: FeedbackSignal; decisive: boolean; late: boolean }): Promise<{ inserted: boolean }> {
+    /** The decisive feedback of a closure, once recorded: what its link page remembers when the workflow cannot say. */
+    async decisiveFeedback(workflowId: string): Promise<{ rating: Rating; reason?: FeedbackReason } | null> {
+      const { rows } = await pool.query<{ rating: Rating; reason: FeedbackReason | null }>(
+        'SELECT rating, reason FROM feedback WHERE workflow_id = $1 AND decisive ORDER BY received_at LIMIT 1',
+        [workflowId],
+      );
+      const row = rows[0];
+      return row ? { rating: row.rating, ...(row.reason ? { reason: row.reason } : {}) } : null;
+    },
+
+    /** `departmentCode`: the closure's department, for the feedback counter's label (not personal data). */
+    async recordFeedback({ workflowId, feedback, decisive, late }: { workflowId: string; feedback: FeedbackSignal; decisive: boolean; late: boolean }): Promise<{ inserted: boolean; departmentCode: string | null }> {
       // A retry may carry details merged since the first attempt: keep the fullest version. xmax = 0 marks an insert.
-      const { rows } = await pool.query<{ inserted: boolean }>(
-        `INSERT INTO feedback (workflow_id, message_id, rating, reason, comment, voice_media_id, channel, decisive, late, received_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
-         ON CONFLICT (workflow_id, message_id) DO UPDATE
-           SET reason = EXCLUDED.reason, comment = EXCLUDED.comment, voice_media_id = EXCLUDED.voice_media_id
-         RETURNING (xmax = 0) AS inserted`,
+      // The closure's facts_changed_at tells the transparency rollup its day has new feedback.
+      const { rows } = await pool.query<{ inserted: boolean; department_code: string | null }>(
+        `WITH fb AS (
+           INSERT INTO feedback (workflow_id, message_id, rating, reason, comment, voice_media_id, channel, decisive, late, received_at)
+           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
+           ON CONFLICT (workflow_id, message_id) DO UPDATE
+             SET reason = EXCLUDED.reason, comment = EXCLUDED.comment, voice_media_id = EXCLUDED.voice_media_id
+           RETURNING (xmax = 0) AS inserted
+         ), changed AS (UPDATE closures SET facts_changed_at = now() WHERE workflow_id = $1 AND $8::boolean)
+         SELECT inserted, (SELECT department_code FROM closures WHERE workflow_id = $1) AS department_code FROM fb`,
         [
           workflowId,
           feedback.messageId,
@@ -191,7 +244,20 @@ export function createClosureRepository(pool: Pool) {
           feedback.receivedAt,
         ],
       );
-      return { inserted: rows[0]!.inserted };
+      return { inserted: rows[0]!.inserted, departmentCode: rows[0]!.department_code };
+    },
+
+    /**
+     * WhatsApp reported the ATR delivered or read on the citizen's phone at `at` (the channel's time): keeps the
+     * earliest such time, for the transparency dashboard's disposal-to-phone time. Statuses arrive out of order
+     * and more than once, so only an earlier time changes the row.
+     */
+    async recordAtrOnPhone(workflowId: string, at: Date): Promise<void> {
+      await pool.query(
+        `UPDATE closures SET atr_on_phone_at = $2, facts_changed_at = now()
+          WHERE workflow_id = $1 AND (atr_on_phone_at IS NULL OR atr_on_phone_at > $2)`,
+        [workflowId, at],
+      );
     },
 
     async recordDetails({ workflowId, details, escalationId }: { workflowId: string; details: FeedbackDetailsSignal; escalationId?: string }): Promise<{ inserted: boolean }> {

@@ -34,6 +34,9 @@ export interface OurMessage {
   idempotencyKey: string;
 }
 
+/** The purpose recorded for the SMS that carries the ATR link. */
+export const SMS_ATR_LINK = 'SMS_ATR_LINK';
+
 /** Creates the outbound message repository on a pool. */
 export function createOutboundMessageRepository(pool: Pool) {
   return {
@@ -50,6 +53,24 @@ export function createOutboundMessageRepository(pool: Pool) {
         [entry.idempotencyKey, entry.messageId, entry.workflowId, entry.purpose, entry.recipient, entry.language, entry.body],
       );
       return rows[0]!.message_id;
+    },
+
+    /**
+     * Records an SMS the gateway accepted (the ATR link, an acknowledgement), keyed by the gateway reference we
+     * gave it; a retried activity records it once.
+     */
+    async recordSmsSend(entry: SendAttempt & { messageId: string }): Promise<void> {
+      await pool.query(
+        `INSERT INTO outbound_messages (idempotency_key, message_id, workflow_id, channel, purpose, recipient, language, body)
+         VALUES ($1, $2, $3, 'sms', $4, $5, $6, '{}'::jsonb) ON CONFLICT DO NOTHING`,
+        [entry.idempotencyKey, entry.messageId, entry.workflowId, entry.purpose, entry.recipient, entry.language],
+      );
+    },
+
+    /** Whether this closure's ATR link went by SMS: its citizen is on SMS. */
+    async smsLinkSentFor(workflowId: string): Promise<boolean> {
+      const { rows } = await pool.query("SELECT 1 FROM outbound_messages WHERE workflow_id = $1 AND channel = 'sms' AND purpose = $2 LIMIT 1", [workflowId, SMS_ATR_LINK]);
+      return rows.length > 0;
     },
 
     async findSend(idempotencyKey: string): Promise<RecordedSend | undefined> {

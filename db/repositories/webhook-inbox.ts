@@ -86,6 +86,15 @@ export function createWebhookInboxRepository(pool: Pool) {
       return { eventId, added };
     },
 
+    /**
+     * When this number (any form: +91..., 91...) last wrote to us on WhatsApp, by Meta's timestamp: the 24-hour
+     * customer service window runs from it.
+     */
+    async lastInboundAt(phone: string): Promise<Date | undefined> {
+      const { rows } = await pool.query<{ at: Date | null }>('SELECT max(sent_at) AS at FROM inbound_messages WHERE from_wa_id = $1', [phone.replace(/\D/g, '')]);
+      return rows[0]?.at ?? undefined;
+    },
+
     /** The message id of a send whose status webhook echoed this idempotency key, if one came. */
     async messageIdForCallback(callbackData: string): Promise<string | undefined> {
       const { rows } = await pool.query<{ wamid: string }>('SELECT wamid FROM message_statuses WHERE callback_data = $1 LIMIT 1', [callbackData]);

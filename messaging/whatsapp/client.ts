@@ -4,7 +4,7 @@
  * same against graph.facebook.com and the local simulator (only the base URL and token differ).
  */
 import { whatsappFaultRule, type FaultRule } from '../faults';
-import type { GraphErrorResponse, MediaUploadResponse, SendMessageRequest, SendMessageResponse } from './protocol';
+import type { GraphErrorResponse, MediaInfoResponse, MediaUploadResponse, SendMessageRequest, SendMessageResponse } from './protocol';
 
 /** Where and how to reach the Cloud API. */
 export interface CloudApiOptions {
@@ -38,6 +38,15 @@ export class CloudApiError extends Error {
 export interface CloudApi {
   uploadMedia(bytes: Uint8Array, fileName: string, mimeType: string): Promise<string>;
   sendMessage(request: SendMessageRequest): Promise<{ wamid: string; waId: string }>;
+  /** A citizen's media (a voice note): its metadata, then its bytes from the short-lived URL, each call under the timeout. */
+  downloadMedia(mediaId: string): Promise<DownloadedMedia>;
+}
+
+/** Media downloaded from Meta. `sha256` is Meta's, when it gave one. */
+export interface DownloadedMedia {
+  bytes: Uint8Array;
+  mimeType: string;
+  sha256?: string;
 }
 
 /** Creates the client. Network failures and timeouts throw plain errors (retry); API errors throw CloudApiError. */
@@ -73,6 +82,14 @@ export function createCloudApi(opts: CloudApiOptions): CloudApi {
       const wamid = res.messages?.[0]?.id;
       if (!wamid) throw new CloudApiError(1, 'send answered 200 without a message id', 200);
       return { wamid, waId: res.contacts?.[0]?.wa_id ?? '' };
+    },
+
+    async downloadMedia(mediaId) {
+      const info = await call<MediaInfoResponse>(encodeURIComponent(mediaId), { method: 'GET' });
+      // The URL is Meta's own (lookaside.fbsbx.com) and wants the same bearer token.
+      const res = await fetch(info.url, { headers: { authorization: `Bearer ${opts.accessToken}` }, signal: AbortSignal.timeout(opts.timeoutMs) });
+      if (!res.ok) throw toCloudApiError(res.status, await res.text());
+      return { bytes: new Uint8Array(await res.arrayBuffer()), mimeType: info.mime_type, ...(info.sha256 ? { sha256: info.sha256 } : {}) };
     },
   };
 }

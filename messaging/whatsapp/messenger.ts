@@ -11,11 +11,11 @@ import type { Pool } from 'pg';
 import { createOutboundMessageRepository } from '../../db/repositories/outbound-messages';
 import { createWebhookInboxRepository } from '../../db/repositories/webhook-inbox';
 import type { CitizenMessage, Messenger } from '../model';
-import { FEEDBACK_REASONS, type Language } from '../../contracts/closure';
+import type { Language } from '../../contracts/closure';
 import { whatsappFault } from '../faults';
 import { WORDING, messageText } from '../wording';
 import { CloudApiError, type CloudApi } from './client';
-import { TEMPLATES, feedbackPayload, reasonRowId, toE164, type SendMessageRequest } from './protocol';
+import { ACK_TEMPLATES, BUTTON_INDEX, TEMPLATES, feedbackPayload, reasonRowId, toE164, type SendMessageRequest } from './protocol';
 
 /** Pair-rate pacing: Meta allows one message every 6 s to the same number. */
 export interface PacingOptions {
@@ -88,7 +88,7 @@ export function createWhatsAppMessenger({ pool, api, pacing }: WhatsAppMessenger
         await pace(to);
         await messages.markAttemptStarted(idempotencyKey);
         const { wamid } = await api.sendMessage(request);
-        await messages.markAccepted(idempotencyKey, wamid, request);
+        await messages.markAccepted(idempotencyKey, wamid, withoutLinkToken(request));
         return { messageId: wamid };
       } catch (err) {
         if (!(err instanceof CloudApiError)) throw err;
@@ -114,9 +114,11 @@ async function buildRequest(
 ): Promise<SendMessageRequest> {
   const wording = WORDING[language];
   const base = { messaging_product: 'whatsapp' as const, recipient_type: 'individual' as const, to: toE164(to) };
-  const quickReplies = [
-    { type: 'button' as const, sub_type: 'quick_reply' as const, index: '0', parameters: [{ type: 'payload' as const, payload: feedbackPayload(workflowId, 'SATISFIED') }] },
-    { type: 'button' as const, sub_type: 'quick_reply' as const, index: '1', parameters: [{ type: 'payload' as const, payload: feedbackPayload(workflowId, 'NOT_SATISFIED') }] },
+  // The template's buttons in their approved order (protocol.ts ATR_BUTTONS): the link page, then the two answers.
+  const buttons = (linkToken: string) => [
+    { type: 'button' as const, sub_type: 'url' as const, index: String(BUTTON_INDEX.link), parameters: [{ type: 'text' as const, text: linkToken }] },
+    { type: 'button' as const, sub_type: 'quick_reply' as const, index: String(BUTTON_INDEX.satisfied), parameters: [{ type: 'payload' as const, payload: feedbackPayload(workflowId, 'SATISFIED') }] },
+    { type: 'button' as const, sub_type: 'quick_reply' as const, index: String(BUTTON_INDEX.notSatisfied), parameters: [{ type: 'payload' as const, payload: feedbackPayload(workflowId, 'NOT_SATISFIED') }] },
   ];
   switch (message.kind) {
     case 'ATR': {
@@ -130,7 +132,7 @@ async function buildRequest(
           components: [
             { type: 'header', parameters: [{ type: 'document', document: { id: mediaId, filename: message.fileName } }] },
             { type: 'body', parameters: [{ type: 'text', text: message.grievanceId }, { type: 'text', text: message.departmentName }] },
-            ...quickReplies,
+            ...buttons(message.linkToken),
           ],
         },
       };
@@ -142,7 +144,7 @@ async function buildRequest(
         template: {
           name: TEMPLATES.atrReminder.name,
           language: { code: language },
-          components: [{ type: 'body', parameters: [{ type: 'text', text: message.grievanceId }] }, ...quickReplies],
+          components: [{ type: 'body', parameters: [{ type: 'text', text: message.grievanceId }] }, ...buttons(message.linkToken)],
         },
       };
     case 'REASON_LIST':
@@ -157,7 +159,7 @@ async function buildRequest(
             sections: [
               {
                 title: wording.messages.reasonList.section,
-                rows: FEEDBACK_REASONS.map((code) => ({
+                rows: message.reasons.map((code) => ({
                   id: reasonRowId(workflowId, code),
                   title: wording.reasons[code].title,
                   description: wording.reasons[code].description.slice(0, 72),
@@ -167,8 +169,48 @@ async function buildRequest(
           },
         },
       };
+    case 'ESCALATION_QUESTION':
+      return template(base, TEMPLATES.escalationQuestion.name, language, [message.grievanceId, message.question]);
+    case 'OFFICER_ALERT': {
+      const { officerAlert } = wording;
+      return template(base, TEMPLATES.officerEscalation.name, language, [
+        officerAlert.what[message.alert],
+        message.grievanceId,
+        message.place,
+        officerAlert.levels[message.level],
+        message.due,
+      ]);
+    }
     case 'ACKNOWLEDGEMENT':
+      if (message.outsideWindow) {
+        // Free-form text outside the 24-hour window fails (131047): the approved template says the same.
+        return template(base, TEMPLATES[ACK_TEMPLATES[message.ack]].name, language, ackValues(message, language));
+      }
+      return { ...base, type: 'text', text: { body: messageText(message, language), preview_url: false } };
     case 'COMMENT_PROMPT':
+    case 'HELP':
+    case 'AFTER_CLOSE':
       return { ...base, type: 'text', text: { body: messageText(message, language), preview_url: false } };
   }
+}
+
+/** The acknowledgement template's body values: the grievance number, and for ESCALATED the level it went to. */
+function ackValues(message: Extract<CitizenMessage, { kind: 'ACKNOWLEDGEMENT' }>, language: Language): string[] {
+  const level = message.ack === 'ESCALATED' && message.level ? [WORDING[language].levels[message.level]] : [];
+  return [message.grievanceId, ...level];
+}
+
+/** The request as recorded: the link token is a capability, so only its hash is ever stored (atr_links). */
+function withoutLinkToken(request: SendMessageRequest): SendMessageRequest {
+  if (request.type !== 'template' || !request.template.components) return request;
+  const components = request.template.components.map((c) =>
+    c.type === 'button' && c.sub_type === 'url' ? { ...c, parameters: c.parameters.map(() => ({ type: 'text' as const, text: '(link token)' })) } : c,
+  );
+  return { ...request, template: { ...request.template, components } };
+}
+
+/** A template with body parameters only; Meta refuses new lines, tabs and long runs of spaces in a parameter. */
+function template(base: Pick<SendMessageRequest, 'messaging_product' | 'recipient_type' | 'to'>, name: string, language: Language, values: string[]): SendMessageRequest {
+  const parameters = values.map((v) => ({ type: 'text' as const, text: v.replace(/\s+/g, ' ').trim() }));
+  return { ...base, type: 'template', template: { name, language: { code: language }, components: [{ type: 'body', parameters }] } };
 }

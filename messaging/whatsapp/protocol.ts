@@ -5,6 +5,7 @@
  * simulator and the tests.
  */
 import type { Language, Rating } from '../../contracts/closure';
+import type { Acknowledgement } from '../../contracts/workflow';
 import { WORDING, fill, type Wording } from '../wording';
 
 /** The Graph API version we pin (configurable with WHATSAPP_API_VERSION). */
@@ -23,7 +24,9 @@ export type TemplateParameter =
 export type TemplateComponent =
   | { type: 'header'; parameters: TemplateParameter[] }
   | { type: 'body'; parameters: TemplateParameter[] }
-  | { type: 'button'; sub_type: 'quick_reply'; index: string; parameters: { type: 'payload'; payload: string }[] };
+  | { type: 'button'; sub_type: 'quick_reply'; index: string; parameters: { type: 'payload'; payload: string }[] }
+  /** A URL button's dynamic suffix: the template holds the URL up to {{1}}, the send gives what follows. */
+  | { type: 'button'; sub_type: 'url'; index: string; parameters: { type: 'text'; text: string }[] };
 
 /** A reply button of an interactive message. */
 export interface ReplyButton {
@@ -70,6 +73,16 @@ export interface SendMessageResponse {
 
 /** POST /{version}/{phone-number-id}/media answer. */
 export interface MediaUploadResponse {
+  id: string;
+}
+
+/** GET /{version}/{media-id} answer: a download URL valid for 5 minutes, fetched with the same bearer token. */
+export interface MediaInfoResponse {
+  messaging_product: 'whatsapp';
+  url: string;
+  mime_type: string;
+  sha256?: string;
+  file_size?: number;
   id: string;
 }
 
@@ -150,34 +163,94 @@ export interface StatusUpdate {
 // ---------------------------------------------------------------------------------------------------
 // Our templates and payloads
 
+/**
+ * A template's buttons in their approved order (a send's `index` is the position here): first the URL button
+ * "View ATR" to the citizen's link page (`/atr/{{1}}` under the public base URL; the send gives the token), then
+ * the two quick replies.
+ */
+const ATR_BUTTONS = ['url', 'quick_reply', 'quick_reply'] as const;
+/** The acknowledgement templates have no buttons. */
+const NO_BUTTONS: readonly TemplateButtonKind[] = [];
+/** A template button's kind, as Meta names its sub_type. */
+export type TemplateButtonKind = (typeof ATR_BUTTONS)[number];
+/** Where the URL button points, after PUBLIC_BASE_URL: approved with the template, so only the token varies. */
+export const ATR_LINK_URL_PATH = '/atr/{{1}}';
+
 /** Templates we send outside the customer service window, each approved in Hindi and English (UTILITY). */
 export const TEMPLATES = {
-  /** Document header (the ATR), body {{1}} grievance number, {{2}} department; two quick replies. */
-  atrDisposed: { name: 'sampark_atr_disposed_v1', bodyParameters: 2, header: 'document', quickReplies: 2 },
-  /** Body {{1}} grievance number; two quick replies. */
-  atrReminder: { name: 'sampark_atr_reminder_v1', bodyParameters: 1, header: 'none', quickReplies: 2 },
+  /** Document header (the ATR), body {{1}} grievance number, {{2}} department; the link button and two quick replies. */
+  atrDisposed: { name: 'sampark_atr_disposed_v2', bodyParameters: 2, header: 'document', buttons: ATR_BUTTONS },
+  /** Body {{1}} grievance number; the link button and two quick replies. */
+  atrReminder: { name: 'sampark_atr_reminder_v2', bodyParameters: 1, header: 'none', buttons: ATR_BUTTONS },
+  /** Acknowledgements when the citizen last wrote more than 24 hours ago (helpline, link page, late feedback): body {{1}} grievance number. */
+  ackSatisfied: { name: 'sampark_atr_ack_satisfied_v1', bodyParameters: 1, header: 'none', buttons: NO_BUTTONS },
+  /** Body {{1}} grievance number, {{2}} the level it went to. */
+  ackEscalated: { name: 'sampark_atr_ack_escalated_v1', bodyParameters: 2, header: 'none', buttons: NO_BUTTONS },
+  ackLate: { name: 'sampark_atr_ack_late_v1', bodyParameters: 1, header: 'none', buttons: NO_BUTTONS },
+  ackAlreadyRecorded: { name: 'sampark_atr_ack_already_recorded_v1', bodyParameters: 1, header: 'none', buttons: NO_BUTTONS },
+  /** An officer's question to the citizen: body {{1}} grievance number, {{2}} the question; the citizen replies in the chat. */
+  escalationQuestion: { name: 'sampark_escalation_question_v1', bodyParameters: 2, header: 'none', buttons: NO_BUTTONS },
+  /** To an officer: body {{1}} why, {{2}} grievance number, {{3}} department and district, {{4}} level, {{5}} act by. */
+  officerEscalation: { name: 'sampark_officer_escalation_v1', bodyParameters: 5, header: 'none', buttons: NO_BUTTONS },
 } as const;
+
+/** The position of each button in our ATR templates (ATR_BUTTONS). */
+export const BUTTON_INDEX = { link: 0, satisfied: 1, notSatisfied: 2 } as const;
+
+/** The acknowledgement template of each acknowledgement. */
+export const ACK_TEMPLATES: Record<Acknowledgement, keyof typeof TEMPLATES> = {
+  SATISFIED: 'ackSatisfied',
+  ESCALATED: 'ackEscalated',
+  LATE: 'ackLate',
+  ALREADY_RECORDED: 'ackAlreadyRecorded',
+};
 
 /**
  * Which of our messages each template carries. Meta numbers a template's parameters where our wording
  * names them; the numbers follow the order of the body parameters the messenger sends.
  */
-const TEMPLATE_WORDING = {
-  atrDisposed: { message: 'atr', parameters: { id: '{{1}}', department: '{{2}}' } },
-  atrReminder: { message: 'reminder', parameters: { id: '{{1}}' } },
-} as const;
+const TEMPLATE_WORDING: Record<keyof typeof TEMPLATES, { phrase: (w: Wording) => string; parameters: Record<string, string> }> = {
+  atrDisposed: { phrase: (w) => w.messages.atr, parameters: { id: '{{1}}', department: '{{2}}' } },
+  atrReminder: { phrase: (w) => w.messages.reminder, parameters: { id: '{{1}}' } },
+  ackSatisfied: { phrase: (w) => w.messages.acknowledgements.SATISFIED, parameters: { id: '{{1}}' } },
+  ackEscalated: { phrase: (w) => w.messages.acknowledgements.ESCALATED, parameters: { id: '{{1}}', level: '{{2}}' } },
+  ackLate: { phrase: (w) => w.messages.acknowledgements.LATE, parameters: { id: '{{1}}' } },
+  ackAlreadyRecorded: { phrase: (w) => w.messages.acknowledgements.ALREADY_RECORDED, parameters: { id: '{{1}}' } },
+  escalationQuestion: { phrase: (w) => w.messages.escalationQuestion, parameters: { id: '{{1}}', question: '{{2}}' } },
+  officerEscalation: { phrase: (w) => w.officerAlert.body, parameters: { what: '{{1}}', id: '{{2}}', place: '{{3}}', level: '{{4}}', due: '{{5}}' } },
+};
+
+/** The approved wording of one template in one language. */
+export interface TemplateText {
+  body: string;
+  /** The quick replies' labels: satisfied, not satisfied (none on the acknowledgements). */
+  buttons: [string, string] | [];
+  /** The URL button's label (the ATR templates only). */
+  link?: string;
+}
 
 /**
  * The approved wording of each template, as Meta holds it (the simulator shows it; the relay knows the
- * buttons' texts): our messages' wording with Meta's numbered parameters.
+ * buttons' texts): our messages' wording with Meta's numbered parameters. Templates without quick replies
+ * have no buttons.
  */
-export const TEMPLATE_TEXT: Record<string, Record<Language, { body: string; buttons: [string, string] }>> = Object.fromEntries(
+export const TEMPLATE_TEXT: Record<string, Record<Language, TemplateText>> = Object.fromEntries(
   (Object.keys(TEMPLATES) as (keyof typeof TEMPLATES)[]).map((key) => {
-    const { message, parameters } = TEMPLATE_WORDING[key];
-    const inLanguage = ({ messages, ratings }: Wording) => ({ body: fill(messages[message], parameters), buttons: [ratings.SATISFIED, ratings.NOT_SATISFIED] as [string, string] });
+    const { phrase, parameters } = TEMPLATE_WORDING[key];
+    const withButtons = TEMPLATES[key].buttons.length > 0;
+    const inLanguage = (w: Wording): TemplateText => ({
+      body: fill(phrase(w), parameters),
+      buttons: withButtons ? [w.ratings.SATISFIED, w.ratings.NOT_SATISFIED] : [],
+      ...(withButtons ? { link: w.linkPage.viewAtr } : {}),
+    });
     return [TEMPLATES[key].name, { hi: inLanguage(WORDING.hi), en: inLanguage(WORDING.en) }];
   }),
 );
+
+/** The label a template button at `index` shows. */
+export function buttonLabel(text: TemplateText, index: number): string {
+  return index === BUTTON_INDEX.link ? text.link! : text.buttons[index - 1]!;
+}
 
 /** Quick-reply payload: routes the tap to its workflow even without context. `FB|<workflowId>|<rating>`. */
 export function feedbackPayload(workflowId: string, rating: Rating): string {

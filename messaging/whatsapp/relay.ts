@@ -9,6 +9,7 @@
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import type { Pool } from 'pg';
 import { FEEDBACK_REASONS, type FeedbackReason } from '../../contracts/closure';
+import { citizenAnswerSignal } from '../../contracts/escalation';
 import {
   deliveryStatusSignal,
   isAtrMessageKey,
@@ -19,6 +20,7 @@ import {
   type FeedbackSignal,
 } from '../../contracts/workflow';
 import { createClosureRepository, type ClosureRepository } from '../../db/repositories/closures';
+import { createEscalationRepository, type EscalationRepository } from '../../db/repositories/escalations';
 import { createOutboundMessageRepository, type OutboundMessageRepository } from '../../db/repositories/outbound-messages';
 import {
   createWebhookInboxRepository,
@@ -27,9 +29,13 @@ import {
   type RelaySettlement,
   type WebhookInboxRepository,
 } from '../../db/repositories/webhook-inbox';
+import { createCitizenReplyRepository } from '../../db/repositories/citizen-replies';
 import type { Logger } from '../../lib/log';
 import { whatsappFaultRule } from '../faults';
+import type { Messenger } from '../model';
+import { createOwnWords, type OwnWords } from './own-words';
 import { TEMPLATE_TEXT, parsePayload, sameNumber, type InboundMessage, type WebhookError } from './protocol';
+import type { VoiceNoteKeeper } from './voice-notes';
 
 type Outcome = RelaySettlement;
 
@@ -43,6 +49,10 @@ export interface RelayOptions {
   pollMs?: number;
   /** A claimed row is retried after this lease if its relay died. */
   leaseSeconds?: number;
+  /** Answers to messages that are not feedback (help, after the close); without it they are only recorded. */
+  messenger?: Messenger;
+  /** Downloads and stores voice notes before their comment is signalled; without it only the media id is kept. */
+  voiceNotes?: VoiceNoteKeeper;
   metrics?: {
     relayed: { inc(labels: { kind: string; state: string }): void };
     statuses: { inc(labels: { status: string; purpose: string }): void };
@@ -57,8 +67,9 @@ function backoffSeconds(attempts: number): number {
   return Math.min(300, 2 ** Math.min(attempts, 8));
 }
 
-const SATISFIED_TEXTS = new Set(Object.values(TEMPLATE_TEXT).flatMap((t) => [t.hi.buttons[0], t.en.buttons[0]]));
-const NOT_SATISFIED_TEXTS = new Set(Object.values(TEMPLATE_TEXT).flatMap((t) => [t.hi.buttons[1], t.en.buttons[1]]));
+const buttonTexts = (index: number) => new Set(Object.values(TEMPLATE_TEXT).flatMap((t) => [t.hi.buttons[index], t.en.buttons[index]].filter((b) => b !== undefined)));
+const SATISFIED_TEXTS = buttonTexts(0);
+const NOT_SATISFIED_TEXTS = buttonTexts(1);
 
 /** The relay loop. */
 export class WebhookRelay {
@@ -72,11 +83,21 @@ export class WebhookRelay {
   private readonly inbox: WebhookInboxRepository;
   private readonly messages: OutboundMessageRepository;
   private readonly closures: ClosureRepository;
+  private readonly ownWords: OwnWords;
+  private readonly escalations: EscalationRepository;
 
   constructor(private readonly opts: RelayOptions) {
+    this.escalations = createEscalationRepository(opts.pool);
     this.inbox = createWebhookInboxRepository(opts.pool);
     this.messages = createOutboundMessageRepository(opts.pool);
     this.closures = createClosureRepository(opts.pool);
+    this.ownWords = createOwnWords({
+      temporal: opts.temporal,
+      closures: this.closures,
+      replies: createCitizenReplyRepository(opts.pool),
+      ...(opts.messenger ? { messenger: opts.messenger } : {}),
+      log: opts.log,
+    });
     this.batchSize = opts.batchSize ?? 100;
     this.pollMs = opts.pollMs ?? 1_000;
     this.leaseSeconds = opts.leaseSeconds ?? 60;
@@ -180,6 +201,8 @@ export class WebhookRelay {
     // resend's, whose outcome the resend update reports).
     if (!isAtrMessageKey(workflowId, key)) return { state: 'ignored', note: `status of a ${purpose} message: kept here, not signalled`, workflowId };
     if (status === 'SENT') return { state: 'ignored', note: 'the workflow marks the ATR sent when Meta accepts it', workflowId };
+    // The ATR on the citizen's phone: its time, for the transparency dashboard (idempotent, keeps the earliest).
+    if (status === 'DELIVERED' || status === 'READ') await this.closures.recordAtrOnPhone(workflowId, row.statusAt);
     const error = (row.errors as WebhookError[] | null)?.[0];
     // A failed status is classified by its code, like a synchronous error; one without a code is for a human to look at.
     const faultClass = status === 'FAILED' ? whatsappFaultRule(error?.code ?? -1).faultClass : undefined;
@@ -196,6 +219,9 @@ export class WebhookRelay {
 
   private async routeMessage(row: ClaimedMessage): Promise<Outcome> {
     const m = row.message as InboundMessage;
+    // A reply quoting an officer's question answers it, whatever else is going on with the grievance.
+    const quotedAnswer = row.contextWamid ? await this.escalationAnswer(row, m, row.contextWamid) : undefined;
+    if (quotedAnswer) return quotedAnswer;
     const interactive = m.type === 'interactive' ? (m as Extract<InboundMessage, { type: 'interactive' }>).interactive : undefined;
     const payloadText =
       m.type === 'button'
@@ -210,25 +236,85 @@ export class WebhookRelay {
     // One live cycle: a reply to an older (superseded) cycle's message belongs to the grievance's newest live cycle.
     const newest = addressed ? await this.closures.newerLiveCycle(addressed) : undefined;
     const workflowId = newest ?? addressed ?? (await this.awaitedReply(row.fromWaId, m.type));
-    if (!workflowId) return { state: 'unroutable', note: 'no payload, context or awaited reply ties this message to a grievance' };
+    if (!workflowId) return this.routeOwnWords(row);
     const routed = newest ? { note: `addressed to ${addressed}, an older cycle; routed to the newest live cycle` } : {};
 
     const phone = (await this.closures.getClosure(workflowId))?.citizen.phone;
     if (!phone) return { state: 'unroutable', note: 'no closure recorded for the workflow', workflowId };
     if (!sameNumber(row.fromWaId, phone)) return { state: 'ignored', note: 'reply from a number that is not the grievance citizen', workflowId };
 
-    const handle = this.opts.temporal.workflow.getHandle(workflowId);
     const receivedAt = row.sentAt.toISOString();
     const rating = m.type === 'button' ? ratingOf(payload, (m as Extract<InboundMessage, { type: 'button' }>).button.text) : payload?.kind === 'FB' ? ratingOf(payload) : undefined;
-    if (rating) {
-      const feedback: FeedbackSignal = { messageId: m.id, rating, channel: 'whatsapp', receivedAt };
-      await handle.signal(feedbackSignal, feedback);
+    try {
+      if (rating) {
+        await this.signalFeedback(workflowId, { messageId: m.id, rating, channel: 'whatsapp', receivedAt });
+        return { state: 'delivered', workflowId, ...routed };
+      }
+      const details = detailsOf(m, payload, receivedAt);
+      if (!details) return { state: 'ignored', note: `a ${m.type} message carries no feedback`, workflowId };
+      await this.signalDetails(workflowId, row, details);
       return { state: 'delivered', workflowId, ...routed };
+    } catch (err) {
+      if (!(err instanceof WorkflowNotFoundError)) throw err;
+      return { state: 'closed', workflowId, note: `the workflow has ended; ${(await this.ownWords.answerAfterClose(row, workflowId)).note}` };
     }
-    const details = detailsOf(m, payload, receivedAt);
-    if (!details) return { state: 'ignored', note: `a ${m.type} message carries no feedback`, workflowId };
-    await handle.signal(feedbackDetailsSignal, details);
-    return { state: 'delivered', workflowId, ...routed };
+  }
+
+  /** A message that names no grievance: a typed rating, a comment or voice note awaited, or an answer from us. */
+  private async routeOwnWords(row: ClaimedMessage): Promise<Outcome> {
+    const m = row.message as InboundMessage;
+    const verdict = await this.ownWords.read(row);
+    const receivedAt = row.sentAt.toISOString();
+    if (verdict.kind === 'stranger' || verdict.kind === 'answer') {
+      // Not a rating or awaited details: the answer to the one officer's question pending for this phone, if any.
+      const pendingAnswer = row.contextWamid ? undefined : await this.escalationAnswer(row, m);
+      if (pendingAnswer) return pendingAnswer;
+    }
+    switch (verdict.kind) {
+      case 'stranger':
+        return { state: 'unroutable', note: 'no payload, context or awaited reply ties this message to a grievance' };
+      case 'rating':
+        await this.signalFeedback(verdict.workflowId, { messageId: m.id, rating: verdict.rating, channel: 'whatsapp', receivedAt });
+        return { state: 'delivered', workflowId: verdict.workflowId, note: 'typed rating: the one closure awaiting a rating' };
+      case 'details': {
+        const details = detailsOf(m, undefined, receivedAt)!;
+        await this.signalDetails(verdict.workflowId, row, details);
+        return { state: 'delivered', workflowId: verdict.workflowId, note: 'the one closure awaiting details' };
+      }
+      case 'answer': {
+        const { note } = await this.ownWords.answer(row, verdict.closure, verdict.reply);
+        return { state: verdict.reply === 'AFTER_CLOSE' ? 'closed' : 'ignored', workflowId: verdict.closure.workflowId, note };
+      }
+    }
+  }
+
+  private async signalFeedback(workflowId: string, feedback: FeedbackSignal): Promise<void> {
+    await this.opts.temporal.workflow.getHandle(workflowId).signal(feedbackSignal, feedback);
+  }
+
+  /** Keeps a voice note's audio first (while its media id is valid), then signals the details. */
+  private async signalDetails(workflowId: string, row: ClaimedMessage, details: FeedbackDetailsSignal): Promise<void> {
+    if (details.voiceMediaId && this.opts.voiceNotes) {
+      await this.opts.voiceNotes.keep({ mediaId: details.voiceMediaId, workflowId, messageId: row.wamid, receivedAt: row.sentAt, attempts: row.attempts });
+    }
+    await this.opts.temporal.workflow.getHandle(workflowId).signal(feedbackDetailsSignal, details);
+  }
+
+  /**
+   * A citizen's text answer to an officer's question (matched by the quoted message, else as the only question pending
+   * for the number): stored with the question, then signalled to the escalation. Undefined when it answers none.
+   */
+  private async escalationAnswer(row: ClaimedMessage, m: InboundMessage, quoted?: string): Promise<Outcome | undefined> {
+    if (m.type !== 'text') return undefined;
+    const from = `+${row.fromWaId.replace(/\D/g, '')}`;
+    const question = await this.escalations.findQuestionForReply(from, quoted);
+    if (!question) return undefined;
+    const text = (m as Extract<InboundMessage, { type: 'text' }>).text.body.slice(0, 2000);
+    await this.escalations.recordAnswer(question.questionId, m.id, text);
+    await this.opts.temporal.workflow
+      .getHandle(question.escalationWorkflowId)
+      .signal(citizenAnswerSignal, { questionId: question.questionId, messageId: m.id, receivedAt: row.sentAt.toISOString() });
+    return { state: 'delivered', workflowId: question.escalationWorkflowId, note: 'answer to an officer\'s question' };
   }
 
   /** The one workflow that asked this number for a comment, if exactly one is waiting (text and voice only). */

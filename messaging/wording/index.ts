@@ -8,7 +8,8 @@
  * templates number theirs ({{1}}), and messaging/whatsapp/protocol.ts maps the names to those numbers.
  */
 import type { FeedbackReason, Language, Rating } from '../../contracts/closure';
-import type { Acknowledgement } from '../../contracts/workflow';
+import type { Acknowledgement, EscalationLevel, Outcome } from '../../contracts/workflow';
+import type { OfficerAlertKind } from '../../contracts/escalation-activities';
 import type { CitizenMessage } from '../model';
 import { en } from './en';
 import { hi } from './hi';
@@ -19,22 +20,49 @@ export interface Wording {
   names: { government: string; sampark: string };
   /** The two answers, on WhatsApp's quick replies and the link page's buttons. */
   ratings: Record<Rating, string>;
+  /**
+   * Where a "not satisfied" goes, as the {level} of a phrase (escalationStartLevel in contracts/escalation.ts):
+   * 1 the department's officer in the district, 2 the collector's office, 3 the state's department.
+   */
+  levels: Record<EscalationLevel, string>;
   /** Reasons for "not satisfied": a list title (WhatsApp allows 24 characters) and a description (72). */
   reasons: Record<FeedbackReason, { title: string; description: string }>;
   /** Messages to the citizen, whatever the channel. */
   messages: {
-    /** The ATR's covering message; also the approved template sampark_atr_disposed_v1 ({id}, {department}). */
+    /** The ATR's covering message; also the approved template sampark_atr_disposed_v2 ({id}, {department}). */
     atr: string;
-    /** The reminder; also the approved template sampark_atr_reminder_v1 ({id}). */
+    /** The reminder; also the approved template sampark_atr_reminder_v2 ({id}). */
     reminder: string;
+    /** ESCALATED names the {level} the grievance went to. */
     acknowledgements: Record<Acknowledgement, string>;
     /** The list of reasons after "not satisfied": its text, its button and its one section's title. */
     reasonList: { body: string; button: string; section: string };
-    /** After the reason: invites a comment or a voice note. */
+    /** After the reason: invites a comment or a voice note ({id}, {level}). */
     commentPrompt: string;
+    /** After "Other reason": the comment (or voice note) is the reason, so it is asked for ({id}, {level}). */
+    commentPromptOther: string;
+    /** An officer's question on an escalation; also the template sampark_escalation_question_v1 ({id}, {question}). */
+    escalationQuestion: string;
   };
+  /**
+   * What an officer is told on their own WhatsApp number when an escalation reaches them; the template
+   * sampark_officer_escalation_v1 ({what}, {id}, {place}, {level}, {due}). `what` names why they are told.
+   */
+  officerAlert: { body: string; what: Record<OfficerAlertKind, string>; levels: Record<1 | 2 | 3, string> };
   /** The SMS sent when WhatsApp cannot reach the citizen ({id}, {link}). */
   sms: { atrLink: string };
+  /**
+   * Answers to what a citizen wrote or said on their own, not by tapping (issue 14; the words we understand as a
+   * rating are in understood-replies.ts).
+   */
+  ownWords: {
+    /** A message we could not take as a rating: how to answer with the two buttons, and the helpline. */
+    help: string;
+    /** A reply after the grievance's feedback period closed: its outcome ({outcome}) and how to raise a new one ({id}). */
+    afterClose: string;
+    /** Each outcome, as afterClose names it. */
+    outcomes: Record<Outcome, string>;
+  };
   /** The ATR document (PDF). */
   document: {
     heading: { portal: string; title: string; scanToVerify: string; continued: string };
@@ -52,16 +80,38 @@ export interface Wording {
       attachments: string;
       disposalCycle: string;
     };
+    /** The body names the {level} a "not satisfied" of this cycle goes to. */
     feedback: { heading: string; body: string };
     /** The page number has {n} and {total}. */
     footer: { disclaimer: string; page: string };
   };
-  /** The page the SMS links to: the report with a feedback form, and what the form answers. */
+  /**
+   * The citizen's link page (/atr/:token, from the template's "View ATR" button, the SMS and the PDF): the report
+   * with the feedback form, its errors, the thank-you and already-answered pages, and the pages of a link that
+   * cannot be used.
+   */
   linkPage: {
+    /** The WhatsApp template's URL button (Meta allows 25 characters). */
+    viewAtr: string;
     openPdf: string;
-    reasonLabel: string;
+    /** Switches the page to the other language (written in that language). */
+    otherLanguage: string;
+    question: string;
+    notSatisfiedHint: string;
+    reasonLegend: string;
     commentLabel: string;
-    results: Record<LinkPageResult, string>;
+    commentHint: string;
+    details: string;
+    errorsHeading: string;
+    errors: Record<LinkFormError, string>;
+    /** {id} */
+    grievance: string;
+    /** NOT_SATISFIED has {level} and {days} (the level's SLA). */
+    thanks: { heading: string } & Record<Rating, string>;
+    /** NOT_SATISFIED has {level}. */
+    answered: { heading: string } & Record<Rating, string>;
+    helpline: string;
+    gone: Record<LinkGone, { title: string; body: string }>;
   };
   /** The page a scanned QR code opens. */
   verification: {
@@ -73,8 +123,14 @@ export interface Wording {
   };
 }
 
-/** How the link page's feedback form ended; `used`: its one-time nonce was spent already, expired, or never issued. */
-export type LinkPageResult = 'recorded' | 'closed' | 'expired' | 'used';
+/**
+ * Why a link page cannot take feedback: `badLink` malformed or truncated (400), `unknown` never issued (404),
+ * `expired` (410), `closed` its run no longer takes feedback (409), `used` the form's one-time nonce was spent
+ * already, expired, or never issued (409), `busy` too many requests on it (429).
+ */
+export type LinkGone = 'badLink' | 'unknown' | 'expired' | 'closed' | 'used' | 'busy';
+/** What the link page's form can get wrong, each told to the citizen by the field it names. */
+export type LinkFormError = 'ratingRequired' | 'reasonRequired' | 'reasonWithSatisfied' | 'reasonNotOffered' | 'commentRequired' | 'commentInvalid';
 /** What checking an ATR's seal can find. */
 export type VerificationFinding = 'notIssued' | 'notOnRecord' | 'matches' | 'differs';
 
@@ -104,7 +160,7 @@ export function citizenDate(day: string): string {
 
 /** The plain-text rendering of a citizen message in their language. */
 export function messageText(message: CitizenMessage, language: Language): string {
-  const { messages } = WORDING[language];
+  const { messages, levels } = WORDING[language];
   const id = { id: message.grievanceId };
   switch (message.kind) {
     case 'ATR':
@@ -112,12 +168,30 @@ export function messageText(message: CitizenMessage, language: Language): string
     case 'REMINDER':
       return fill(messages.reminder, id);
     case 'ACKNOWLEDGEMENT':
-      return fill(messages.acknowledgements[message.ack], id);
+      return fill(messages.acknowledgements[message.ack], { ...id, ...(message.level ? { level: levels[message.level] } : {}) });
     case 'REASON_LIST':
       return fill(messages.reasonList.body, id);
     case 'COMMENT_PROMPT':
-      return fill(messages.commentPrompt, id);
+      return fill(message.commentRequired ? messages.commentPromptOther : messages.commentPrompt, { ...id, level: levels[message.level] });
+    case 'HELP':
+      return WORDING[language].ownWords.help;
+    case 'AFTER_CLOSE': {
+      const { ownWords } = WORDING[language];
+      return fill(ownWords.afterClose, { ...id, outcome: ownWords.outcomes[message.outcome] });
+    }
+    case 'ESCALATION_QUESTION':
+      return fill(messages.escalationQuestion, { ...id, question: message.question });
+    case 'OFFICER_ALERT': {
+      const { officerAlert } = WORDING[language];
+      return fill(officerAlert.body, { ...id, what: officerAlert.what[message.alert], place: message.place, level: officerAlert.levels[message.level], due: message.due });
+    }
   }
+}
+
+/** An acknowledgement as an SMS, for a citizen who is on SMS. */
+export function smsAcknowledgementText(grievanceId: string, language: Language, ack: Acknowledgement, level?: EscalationLevel): string {
+  const { messages, levels } = WORDING[language];
+  return fill(messages.acknowledgements[ack], { id: grievanceId, ...(level ? { level: levels[level] } : {}) });
 }
 
 /** The SMS sent when WhatsApp cannot reach the citizen: a link to the ATR page. */

@@ -7,6 +7,8 @@ import os from 'node:os';
 import pLimit from 'p-limit';
 import QRCode from 'qrcode';
 import type { Closure, Language } from '../../contracts/closure';
+import { escalationStartLevel } from '../../contracts/escalation';
+import type { EscalationLevel } from '../../contracts/workflow';
 import { loadFonts, type Face, type FontSet } from '../engine/fonts';
 import { measure, wrap, wrapFixed, type TextStyle } from '../engine/layout';
 import { A4, PdfWriter, type Page } from '../engine/writer';
@@ -57,7 +59,8 @@ export async function renderAtrPdf(closure: Closure, atrId: string, verification
     doc.section(LABELS.attachments);
     doc.paragraphs(closure.attachments.map((a, i) => `${i + 1}. ${a.name}${a.url ? ` — ${a.url}` : ''}`).join('\n'));
   }
-  doc.feedbackBox();
+  // The feedback box names the level a "not satisfied" of this cycle goes to (before any reason is known).
+  doc.feedbackBox(escalationStartLevel(closure.cycle));
   doc.footers();
   return { pdf: await writer.save(), pageCount: writer.pageCount };
 }
@@ -198,12 +201,13 @@ class AtrLayout {
     this.y -= 8;
   }
 
-  feedbackBox(): void {
+  feedbackBox(level: EscalationLevel): void {
     const heading = this.style(this.fonts.bold, 10.5);
     const leadStyle = this.style(this.fonts.regular, 9.5);
     const otherStyle = this.style(this.fonts.regular, 8.5);
     const inner = WIDTH - 24;
-    const [leadBody, otherBody] = this.order(FEEDBACK.body);
+    const body = { hi: fill(FEEDBACK.body.hi, { level: WORDING.hi.levels[level] }), en: fill(FEEDBACK.body.en, { level: WORDING.en.levels[level] }) };
+    const [leadBody, otherBody] = this.order(body);
     const leadLines = wrapFixed(leadBody, leadStyle, inner);
     const otherLines = wrapFixed(otherBody, otherStyle, inner);
     const height = 30 + leadLines.length * 13 + 6 + otherLines.length * 11.5 + 8;

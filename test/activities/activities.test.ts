@@ -1,5 +1,4 @@
-/** The activities against the real test PostgreSQL and a real HTTP portal: idempotent under retries. */
-import { ApplicationFailure } from '@temporalio/common';
+/** The activities against the real test PostgreSQL: idempotent under retries, and the events they write for the portal. */
 import { PDFDocument } from 'pdf-lib';
 import { createActivities, type ActivityDeps } from '../../activities';
 import { NO_METRICS } from '../../activities/ports';
@@ -10,10 +9,8 @@ import { createStore } from '../../worker';
 import { createOutboxMessenger } from '../../messaging/outbox';
 import { createAtrRenderer } from '../../pdf/atr/render';
 import { AtrSealer } from '../../pdf/seal';
-import { createPortalNotifier } from '../../portal/callback';
 import { closeTestPool, testPool } from '../helpers/db';
 import { makeClosure } from '../helpers/fixtures';
-import { startFakePortal } from '../helpers/portal';
 import { DEFAULT_POLICY, TEST_SEAL_KEYS } from '../helpers/temporal';
 
 const silent = { info: () => undefined, warn: () => undefined, error: () => undefined };
@@ -24,7 +21,6 @@ function activities(overrides: Partial<ActivityDeps> = {}) {
     store: createStore(pool),
     messenger: createOutboxMessenger(pool),
     renderer: createAtrRenderer(),
-    portal: createPortalNotifier({ timeoutMs: 2_000 }),
     log: silent,
     metrics: NO_METRICS,
     defaultPolicy: DEFAULT_POLICY,
@@ -164,6 +160,17 @@ describe('feedback and escalation', () => {
     expect(await acts.recordFeedback({ workflowId, feedback: notSatisfied, decisive: true, late: false })).toEqual({ inserted: false });
   });
 
+  test('counts a recorded feedback once, labelled with its department', async () => {
+    const { closure, workflowId } = await recorded();
+    const counted: { name: string; labels?: Record<string, string> }[] = [];
+    const acts = activities({ metrics: { increment: (name, labels) => counted.push({ name, ...(labels ? { labels } : {}) }) } });
+    await acts.recordFeedback({ workflowId, feedback: notSatisfied, decisive: true, late: false });
+    await acts.recordFeedback({ workflowId, feedback: notSatisfied, decisive: true, late: false });
+    expect(counted.filter((c) => c.name === 'feedback')).toEqual([
+      { name: 'feedback', labels: { rating: 'NOT_SATISFIED', channel: notSatisfied.channel, decisive: 'true', late: 'false', department: closure.department.code } },
+    ]);
+  });
+
   test('puts one escalation row in the department inbox however often it is retried', async () => {
     const { closure, workflowId } = await recorded({ cycle: 2, district: { code: 'UDR', nameEn: 'Udaipur' } });
     const acts = activities();
@@ -180,65 +187,71 @@ describe('feedback and escalation', () => {
       district_code: 'UDR',
       reason: 'NOT_RESOLVED',
       comment: 'पानी अब भी भरा है',
-      portal_callback: 'PENDING',
     });
   });
 });
 
-describe('notifyPortal', () => {
-  test('reports NOT_CONFIGURED when no portal callback URL is set', async () => {
-    const { workflowId } = await recorded();
-    const { escalationId } = await activities().escalate({ workflowId, level: 1, feedback: notSatisfied });
-    expect(await activities().notifyPortal({ workflowId, escalationId, level: 1, feedback: notSatisfied })).toEqual({ status: 'NOT_CONFIGURED' });
+describe('events for the portal', () => {
+  /** The outbox rows of a grievance, in sequence order. */
+  async function events(grievanceId: string) {
+    const { rows } = await testPool().query<{ id: string; type: string; sequence: string; data: Record<string, unknown> }>(
+      'SELECT id, type, sequence, data FROM portal_events WHERE grievance_id = $1 ORDER BY sequence',
+      [grievanceId],
+    );
+    return rows.map((r) => ({ ...r, sequence: Number(r.sequence) }));
+  }
+
+  test('recordFeedback appends feedback.received once per message id, without the comment', async () => {
+    const { closure, workflowId } = await recorded();
+    const acts = activities();
+    await acts.recordFeedback({ workflowId, feedback: notSatisfied, decisive: true, late: false });
+    await acts.recordFeedback({ workflowId, feedback: notSatisfied, decisive: true, late: false });
+    const rows = await events(closure.grievanceId);
+    expect(rows).toEqual([
+      {
+        id: `${workflowId}:feedback.received:${notSatisfied.messageId}`,
+        type: 'feedback.received',
+        sequence: 1,
+        data: { workflowId, messageId: notSatisfied.messageId, rating: 'NOT_SATISFIED', reason: 'NOT_RESOLVED', channel: notSatisfied.channel, decisive: true, late: false, receivedAt: notSatisfied.receivedAt },
+      },
+    ]);
+    expect(JSON.stringify(rows)).not.toContain(notSatisfied.comment!);
   });
 
-  test('throws a retryable error while the portal answers 5xx', async () => {
-    const portal = await startFakePortal([503]);
-    try {
-      const acts = activities({ portal: createPortalNotifier({ url: portal.url, timeoutMs: 2_000 }) });
-      const { workflowId } = await recorded();
-      const { escalationId } = await acts.escalate({ workflowId, level: 1, feedback: notSatisfied });
-      const err = await acts.notifyPortal({ workflowId, escalationId, level: 1, feedback: notSatisfied }).catch((e) => e);
-      expect(err).toBeInstanceOf(Error);
-      expect(err).not.toBeInstanceOf(ApplicationFailure);
-      expect(err.message).toMatch(/503; will retry/);
-    } finally {
-      await portal.close();
-    }
+  test('escalate appends escalation.raised then grievance.reopen, once however often it is retried', async () => {
+    const { closure, workflowId } = await recorded({ cycle: 2 });
+    const acts = activities();
+    const { escalationId } = await acts.escalate({ workflowId, level: 2, feedback: notSatisfied });
+    await acts.escalate({ workflowId, level: 2, feedback: notSatisfied });
+    const rows = await events(closure.grievanceId);
+    expect(rows.map((r) => [r.type, r.sequence])).toEqual([
+      ['escalation.raised', 1],
+      ['grievance.reopen', 2],
+    ]);
+    expect(rows[0]!.data).toEqual({ escalationId, workflowId, level: 2, levelName: 'DISTRICT', departmentCode: 'LSG', districtCode: closure.district.code, reason: 'NOT_RESOLVED' });
+    expect(rows[1]!.data).toEqual({ workflowId, escalationId, level: 2, reason: 'NOT_RESOLVED' });
   });
 
-  test('records REJECTED on a 4xx and sends the bearer token and idempotency key', async () => {
-    const portal = await startFakePortal([404]);
-    try {
-      const acts = activities({ portal: createPortalNotifier({ url: portal.url, token: 'portal-secret', timeoutMs: 2_000 }) });
-      const { workflowId } = await recorded();
-      const { escalationId } = await acts.escalate({ workflowId, level: 1, feedback: notSatisfied });
-      expect(await acts.notifyPortal({ workflowId, escalationId, level: 1, feedback: notSatisfied })).toEqual({
-        status: 'REJECTED',
-        error: 'portal callback refused with HTTP 404',
-      });
-      expect(portal.calls[0]!.headers).toMatchObject({ authorization: 'Bearer portal-secret', 'idempotency-key': escalationId });
-      const { rows } = await testPool().query('SELECT portal_callback, portal_callback_error FROM escalations WHERE escalation_id = $1', [escalationId]);
-      expect(rows[0]).toEqual({ portal_callback: 'REJECTED', portal_callback_error: 'portal callback refused with HTTP 404' });
-    } finally {
-      await portal.close();
-    }
+  test('recordOutcome appends closure.outcome with its reason', async () => {
+    const { closure, workflowId } = await recorded();
+    await activities().recordOutcome({ workflowId, outcome: 'UNDELIVERABLE', reason: 'WhatsApp 131026' });
+    expect(await events(closure.grievanceId)).toEqual([
+      { id: `${workflowId}:closure.outcome`, type: 'closure.outcome', sequence: 1, data: { workflowId, outcome: 'UNDELIVERABLE', reason: 'WhatsApp 131026' } },
+    ]);
   });
 
-  test('times out a portal that never answers, so the retry can happen', async () => {
-    const http = await import('node:http');
-    const server = http.createServer(() => undefined); // accepts, never answers
-    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-    try {
-      const { port } = server.address() as import('node:net').AddressInfo;
-      const acts = activities({ portal: createPortalNotifier({ url: `http://127.0.0.1:${port}/`, timeoutMs: 300 }) });
-      const { workflowId } = await recorded();
-      const { escalationId } = await acts.escalate({ workflowId, level: 1, feedback: notSatisfied });
-      const err = await acts.notifyPortal({ workflowId, escalationId, level: 1, feedback: notSatisfied }).catch((e) => e);
-      expect(err.name).toBe('TimeoutError');
-    } finally {
-      server.closeAllConnections();
-      server.close();
-    }
+  test('recordPortalEvent appends an event once and reports a retry as not appended', async () => {
+    const { closure, workflowId } = await recorded();
+    const event = {
+      id: `${workflowId}:atr.delivered:wamid.X`,
+      type: 'atr.delivered' as const,
+      grievanceId: closure.grievanceId,
+      cycle: closure.cycle,
+      occurredAt: '2026-12-01T05:00:00.000Z',
+      data: { workflowId, channel: 'whatsapp' as const, messageId: 'wamid.X', deliveredAt: '2026-12-01T05:00:00.000Z' },
+    };
+    expect(await activities().recordPortalEvent({ event })).toEqual({ appended: true });
+    expect(await activities().recordPortalEvent({ event })).toEqual({ appended: false });
+    expect(await events(closure.grievanceId)).toHaveLength(1);
   });
 });

@@ -34,7 +34,7 @@ describe('quiet hours on every send', () => {
   test.each([
     ['an acknowledgement', (a: Acts, workflowId: string) => a.acknowledgeFeedback({ workflowId, feedbackMessageId: 'm1', ack: 'SATISFIED' })],
     ['the reason list', (a: Acts, workflowId: string) => a.askForReason({ workflowId })],
-    ['the comment prompt', (a: Acts, workflowId: string) => a.askForComment({ workflowId })],
+    ['the comment prompt', (a: Acts, workflowId: string) => a.askForComment({ workflowId, level: 1 })],
     ['the SMS fallback', (a: Acts, workflowId: string) => a.sendSmsFallback({ workflowId })],
     ['the ATR', async (a: Acts, workflowId: string) => a.deliverAtr({ workflowId, atrId: (await a.renderAtr({ workflowId })).atrId })],
     ['a resend', async (a: Acts, workflowId: string) => a.resendAtr({ workflowId, atrId: (await a.renderAtr({ workflowId })).atrId, number: 1 })],

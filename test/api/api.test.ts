@@ -7,7 +7,7 @@ import { WorkflowNotFoundError } from '@temporalio/client';
 import { buildApi } from '../../api/server';
 import { AtrClient } from '../../client';
 import { createLogger } from '../../lib/log';
-import { takenLongAgo, testIntake, testPool } from '../helpers/db';
+import { takenLongAgo, testIdempotency, testIntake, testPool } from '../helpers/db';
 import { makeClosure } from '../helpers/fixtures';
 import { createClosureRepository } from '../../db/repositories/closures';
 import { AtrSealer } from '../../pdf/seal';
@@ -27,6 +27,7 @@ async function withApi(body: (call: Call, base: string) => Promise<void>) {
     const app = await buildApi({
       atr: new AtrClient(dev.client, testIntake(), taskQueue),
       apiKey: API_KEY,
+      idempotency: testIdempotency(),
       logger: createLogger('silent'),
       health: { temporal: () => dev.client.workflowService.getSystemInfo({}), database: () => testPool().query('SELECT 1') },
       verification: { sealer: new AtrSealer(TEST_SEAL_KEYS), store: createClosureRepository(testPool()) },
@@ -96,7 +97,7 @@ describe('HTTP API', () => {
       const first = await call('POST', '/v1/closures', closure);
       expect(first).toEqual({
         status: 202,
-        json: { workflowId: `atr-${closure.grievanceId}-c1`, duplicate: false, status: `/v1/grievances/${closure.grievanceId}` },
+        json: { workflowId: `atr-${closure.grievanceId}-c1`, duplicate: false, status: `/v1/grievances/${closure.grievanceId}`, ignoredFields: [] },
       });
       expect(await call('POST', '/v1/closures', closure)).toMatchObject({ status: 200, json: { workflowId: first.json.workflowId, duplicate: true } });
 
@@ -121,7 +122,7 @@ describe('HTTP API', () => {
       const workflowId = await takenLongAgo(AtrClient.validateClosure(closure));
 
       const again = await call('POST', '/v1/closures', { ...closure, citizen: { ...closure.citizen, phone: '+919876543210' } });
-      expect(again).toEqual({ status: 200, json: { workflowId, duplicate: true, status: `/v1/grievances/${closure.grievanceId}` } });
+      expect(again).toEqual({ status: 200, json: { workflowId, duplicate: true, status: `/v1/grievances/${closure.grievanceId}`, ignoredFields: [] } });
       await expect(dev.client.workflow.getHandle(workflowId).describe()).rejects.toThrow(WorkflowNotFoundError);
     });
   });
@@ -134,8 +135,13 @@ describe('HTTP API', () => {
       const res = await call('POST', '/v1/closures', changed);
       expect(res.status).toBe(409);
       expect(res.json).toEqual({
+        type: 'tag:sampark-atr,2026:problem:closure_conflict',
+        title: expect.any(String),
+        status: 409,
+        instance: '/v1/closures',
+        requestId: expect.any(String),
         error: 'closure_conflict',
-        message: expect.stringContaining('(citizen.phone, subject)'),
+        detail: expect.stringContaining('(citizen.phone, subject)'),
         workflowId: first.json.workflowId,
         fields: [
           { field: 'citizen.phone', message: 'differs from the closure first posted for this grievance and cycle' },
@@ -155,7 +161,7 @@ describe('HTTP API', () => {
       const other = makeClosure({ ...daytime, atrNumber });
       const res = await call('POST', '/v1/closures', other);
       expect(res).toMatchObject({ status: 409, json: { error: 'closure_conflict', fields: [{ field: 'atrNumber' }] } });
-      expect(res.json.message).toMatch(/^atrNumber is already another closure's ATR number/);
+      expect(res.json.detail).toMatch(/^atrNumber is already another closure's ATR number/);
       await expect(dev.client.workflow.getHandle(`atr-${other.grievanceId}-c1`).describe()).rejects.toThrow(WorkflowNotFoundError);
       await dev.client.workflow.getHandle(first.json.workflowId).terminate('test finished');
     });
@@ -169,13 +175,13 @@ describe('HTTP API', () => {
 
       const fb = { rating: 'NOT_SATISFIED', reason: 'NO_CONTACT', comment: 'कोई अधिकारी नहीं आया', messageId: 'helpline-call-7781' };
       const accepted = await call('POST', `/v1/grievances/${closure.grievanceId}/feedback`, fb);
-      expect(accepted).toEqual({ status: 202, json: { workflowId: `atr-${closure.grievanceId}-c1`, messageId: 'helpline-call-7781' } });
+      expect(accepted).toEqual({ status: 202, json: { workflowId: `atr-${closure.grievanceId}-c1`, messageId: 'helpline-call-7781', ignoredFields: [] } });
 
       const escalated = await eventually(async () => {
         const res = await call('GET', `/v1/grievances/${closure.grievanceId}`);
         return res.json?.state?.outcome === 'ESCALATED' && res.json.summary.outcome === 'ESCALATED' ? res.json : undefined;
       });
-      expect(escalated.state.escalation).toMatchObject({ level: 1, levelName: 'DEPARTMENT', portalCallback: 'NOT_CONFIGURED' });
+      expect(escalated.state.escalation).toMatchObject({ level: 1, levelName: 'DEPARTMENT' });
       expect(escalated.summary).toMatchObject({ feedbackOutcome: 'NOT_SATISFIED', escalationLevel: 1 });
       const { rows } = await testPool().query('SELECT level, reason, comment FROM escalations WHERE grievance_id = $1', [closure.grievanceId]);
       expect(rows).toEqual([{ level: 1, reason: 'NO_CONTACT', comment: 'कोई अधिकारी नहीं आया' }]);
@@ -236,7 +242,7 @@ describe('HTTP API', () => {
     const { Client, Connection } = await import('@temporalio/client');
     const connection = await Connection.connect({ address: process.env.TEST_TEMPORAL_ADDRESS! });
     await connection.close(); // Temporal unreachable for the first posting
-    const down = await buildApi({ atr: new AtrClient(new Client({ connection }), testIntake()), apiKey: API_KEY, logger: createLogger('silent'), health: {} });
+    const down = await buildApi({ atr: new AtrClient(new Client({ connection }), testIntake()), apiKey: API_KEY, idempotency: testIdempotency(), logger: createLogger('silent'), health: {} });
     const closure = makeClosure(daytime);
     try {
       const res = await down.inject({ method: 'POST', url: '/v1/closures', headers: { authorization: `Bearer ${API_KEY}` }, payload: closure });
@@ -255,7 +261,7 @@ describe('HTTP API', () => {
     const { Client, Connection } = await import('@temporalio/client');
     const connection = await Connection.connect({ address: process.env.TEST_TEMPORAL_ADDRESS! });
     await connection.close(); // every call through it now fails inside the server
-    const app = await buildApi({ atr: new AtrClient(new Client({ connection }), testIntake()), apiKey: API_KEY, logger: createLogger('silent'), health: {} });
+    const app = await buildApi({ atr: new AtrClient(new Client({ connection }), testIntake()), apiKey: API_KEY, idempotency: testIdempotency(), logger: createLogger('silent'), health: {} });
     const base = await app.listen({ host: '127.0.0.1', port: 0 });
     try {
       const res = await fetch(`${base}/v1/closures`, {
@@ -265,7 +271,16 @@ describe('HTTP API', () => {
       });
       expect(res.status).toBe(500);
       const body = await res.json();
-      expect(body).toEqual({ error: 'internal_error', message: expect.any(String), requestId: expect.any(String) });
+      expect(res.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+      expect(body).toEqual({
+        type: 'tag:sampark-atr,2026:problem:internal_error',
+        title: 'Internal error',
+        status: 500,
+        detail: expect.any(String),
+        instance: '/v1/closures',
+        error: 'internal_error',
+        requestId: expect.any(String),
+      });
       expect(JSON.stringify(body)).not.toMatch(/channel|grpc|shut down/i);
     } finally {
       await app.close();

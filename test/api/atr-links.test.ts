@@ -49,7 +49,11 @@ describe('ATR link pages', () => {
       });
       const limited = answers.find((a) => a.status === 429)!;
       expect(Number(limited.headers.get('retry-after'))).toBeGreaterThan(0);
-      expect(await limited.json()).toMatchObject({ error: 'rate_limited', message: expect.stringMatching(/retry in \d+ s/) });
+      // A phone's browser gets a page, not JSON; a caller asking for JSON gets the API's error.
+      expect(limited.headers.get('content-type')).toMatch(/^text\/html/);
+      expect(await limited.text()).toContain('बहुत अधिक प्रयास');
+      const asJson = await fetch(`${page}/feedback`, { method: 'POST', body: new URLSearchParams({ rating: 'SATISFIED', nonce }), headers: { accept: 'application/json' } });
+      expect(await asJson.json()).toMatchObject({ error: 'rate_limited', detail: expect.stringMatching(/retry in \d+ s/) });
 
       await eventually(async () => ((await handle.describe()).typedSearchAttributes.get(SA.outcome) === 'SATISFIED' ? true : undefined));
       expect(await feedbackRows(workflowId)).toEqual([{ decisive: true, channel: 'sms-link' }]);
@@ -57,30 +61,33 @@ describe('ATR link pages', () => {
     });
   });
 
-  test('a form nonce is the server’s and single-use: a reused or invented one gets a friendly page and records nothing', async () => {
+  test('a form nonce is the server’s and single-use, and a second answer is not pretended: each gets a page and records nothing', async () => {
     await withWhatsApp(dev, async (loop) => {
       const { workflowId, handle, page } = await smsLink(loop);
       const first = nonceIn(await (await fetch(page)).text());
       const second = nonceIn(await (await fetch(page)).text());
       expect(second).not.toBe(first);
 
-      const invented = await post(page, { rating: 'NOT_SATISFIED', nonce: 'chosen-by-the-client-1234' });
+      const invented = await post(page, { rating: 'SATISFIED', nonce: 'chosen-by-the-client-1234' });
       expect(invented.status).toBe(409);
       expect(invented.headers.get('content-type')).toMatch(/^text\/html/);
       expect(await invented.text()).toContain('यह फ़ॉर्म पहले ही भेजा जा चुका है');
       expect(await feedbackRows(workflowId)).toEqual([]);
 
       expect((await post(page, { rating: 'SATISFIED', nonce: first })).status).toBe(200);
-      const reused = await post(page, { rating: 'NOT_SATISFIED', nonce: first });
-      expect(reused.status).toBe(409);
-      expect(await reused.text()).toContain('यह फ़ॉर्म पहले ही भेजा जा चुका है');
       await eventually(async () => ((await feedbackRows(workflowId)).length === 1 ? true : undefined));
       expect((await handle.query(stateQuery)).feedback).toMatchObject({ rating: 'SATISFIED', channel: 'sms-link' });
 
-      // The other render's nonce is still good once: a second answer is recorded, not decisive.
-      expect((await post(page, { rating: 'NOT_SATISFIED', nonce: second })).status).toBe(200);
-      await eventually(async () => ((await feedbackRows(workflowId)).length === 2 ? true : undefined));
-      expect((await feedbackRows(workflowId)).filter((r) => r.decisive)).toHaveLength(1);
+      // Once answered, the reused nonce and the other render's unspent one both get the answer on record, not "recorded".
+      for (const nonce of [first, second]) {
+        const again = await post(page, { rating: 'NOT_SATISFIED', reason: 'DELAY', nonce });
+        expect(again.status).toBe(409);
+        const html = await again.text();
+        expect(html).toContain('आप पहले ही उत्तर दे चुके हैं');
+        expect(html).toContain('आपका उत्तर: संतुष्ट।');
+        expect(html).not.toContain('दर्ज कर ली गई है');
+      }
+      expect(await feedbackRows(workflowId)).toEqual([{ decisive: true, channel: 'sms-link' }]);
       await handle.terminate('test done');
     });
   });
@@ -132,7 +139,8 @@ describe('ATR link pages', () => {
       await eventually(async () => ((await handle.describe()).typedSearchAttributes.get(SA.outcome) === 'SATISFIED' ? true : undefined));
       const { closesAt } = await handle.query(stateQuery);
       const { rows } = await testPool().query<{ expires_at: Date }>('SELECT expires_at FROM atr_links WHERE workflow_id = $1', [workflowId]);
-      expect(rows.map((r) => r.expires_at.toISOString())).toEqual([new Date(closesAt!).toISOString()]);
+      // Its links (the WhatsApp template's, tried first, and the SMS's) all expire then.
+      expect([...new Set(rows.map((r) => r.expires_at.toISOString()))]).toEqual([new Date(closesAt!).toISOString()]);
       expect((await fetch(page)).status).toBe(200);
       const expiry = rows[0]!.expires_at;
 
@@ -141,7 +149,7 @@ describe('ATR link pages', () => {
       for (const res of [await fetch(page), await fetch(`${page}/pdf`), await post(page, { rating: 'NOT_SATISFIED', nonce: spare })]) {
         expect(res.status).toBe(410);
         expect(res.headers.get('content-type')).toMatch(/^text\/html/);
-        expect(await res.text()).toContain('इसकी अवधि समाप्त हो चुकी है');
+        expect(await res.text()).toContain('इस लिंक की अवधि समाप्त हो चुकी है');
       }
       expect(await feedbackRows(workflowId)).toHaveLength(1);
     });

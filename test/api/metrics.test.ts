@@ -5,7 +5,7 @@ import { createApiMetrics, serveMetrics } from '../../api/metrics';
 import { buildApi } from '../../api/server';
 import { AtrClient } from '../../client';
 import { createLogger } from '../../lib/log';
-import { closeTestPool, testIntake, testPool } from '../helpers/db';
+import { closeTestPool, testIdempotency, testIntake, testPool } from '../helpers/db';
 
 afterAll(closeTestPool);
 
@@ -15,6 +15,7 @@ test('serves /metrics on the internal listener only, counting webhooks by result
   const app = await buildApi({
     atr: new AtrClient(new Client({ connection }), testIntake()),
     apiKey: 'x'.repeat(20),
+    idempotency: testIdempotency(),
     logger: createLogger('silent'),
     health: {},
     whatsapp: { appSecret: 'metrics-secret', verifyToken: 'v', pool: testPool() },

@@ -9,7 +9,7 @@ import { AtrClient } from '../../client';
 import { createClosureRepository } from '../../db/repositories/closures';
 import { createLogger } from '../../lib/log';
 import { AtrSealer } from '../../pdf/seal';
-import { closeTestPool, testIntake, testPool } from '../helpers/db';
+import { closeTestPool, testIdempotency, testIntake, testPool } from '../helpers/db';
 import { TEST_SEAL_KEYS } from '../helpers/temporal';
 
 const API_KEY = 'guards-portal-key-0123456789';
@@ -26,6 +26,7 @@ async function withApi(hsts: boolean, body: (base: string) => Promise<void>) {
   const app = await buildApi({
     atr: new AtrClient(new Client({ connection }), testIntake()),
     apiKey: API_KEY,
+    idempotency: testIdempotency(),
     logger: createLogger('silent'),
     health: {},
     verification: { sealer: new AtrSealer(TEST_SEAL_KEYS), store: createClosureRepository(testPool()) },
@@ -49,7 +50,8 @@ test('ATR verification is limited per IP, answering 429 with the error shape and
     expect(limited.status).toBe(429);
     expect(Number(limited.headers.get('retry-after'))).toBeGreaterThan(0);
     expect(limited.headers.get('cache-control')).toBe('no-store');
-    expect(await limited.json()).toEqual({ error: 'rate_limited', message: expect.stringMatching(/^too many requests; retry in \d+ s$/) });
+    expect(limited.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+    expect(await limited.json()).toMatchObject({ status: 429, error: 'rate_limited', detail: expect.stringMatching(/^too many requests; retry in \d+ s$/), requestId: expect.any(String) });
   });
 });
 

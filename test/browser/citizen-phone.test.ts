@@ -78,7 +78,7 @@ describe('citizen phone page in Chromium', () => {
         });
         // The citizen sees the reason and the comment they sent, and our acknowledgement.
         await expect(citizen.theirs().filter({ hasText: row.title }).count()).resolves.toBe(1);
-        await citizen.waitForMessage('text', messageText({ kind: 'ACKNOWLEDGEMENT', ack: 'ESCALATED', grievanceId: closure.grievanceId }, 'hi'));
+        await citizen.waitForMessage('text', messageText({ kind: 'ACKNOWLEDGEMENT', ack: 'ESCALATED', level: 1, grievanceId: closure.grievanceId }, 'hi'));
         await citizen.screenshot('phone-not-satisfied');
       } finally {
         await citizen.close();

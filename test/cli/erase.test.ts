@@ -12,6 +12,7 @@ import { makeClosure, uniqueGrievanceId } from '../helpers/fixtures';
 import { findPersonalValues, personalValuesOf, seedPersonalClosure } from '../helpers/personal-data';
 import { runWithWorker, useDevServer } from '../helpers/temporal';
 import { capture, daytime, eventually, uniqueCode, waitForStage } from './support';
+import { escalationWorkflowId } from '../../contracts/escalation';
 
 const dev = useDevServer();
 
@@ -52,11 +53,13 @@ test("terminates and deletes the grievance's workflows and erases its personal d
 
     const result = await runErase({ client, pool: testPool() }, grievanceId, 'ops:dpo');
 
-    expect(result).toMatchObject({ grievanceId, requestedBy: 'ops:dpo', found: true, workflowIds: [older.workflowId, workflowId].sort() });
-    expect(result.temporal.terminated).toBe(1);
-    expect(result.temporal.deletedExecutions).toBe(1);
+    // The live cycle's escalation (its own workflow, still on the ladder) goes with it.
+    const escalation = escalationWorkflowId(grievanceId, 2);
+    expect(result).toMatchObject({ grievanceId, requestedBy: 'ops:dpo', found: true, workflowIds: [older.workflowId, workflowId, escalation].sort() });
+    expect(result.temporal.terminated).toBe(2);
+    expect(result.temporal.deletedExecutions).toBe(2);
     expect(result.temporal.pendingDeletion).toEqual([]);
-    expect(result.database).toMatchObject({ closures: 2, documents: 2, feedback: 2, escalations: 2, links: 1, media: 1, intake: 2, webhookEvents: 1, inboundMessages: 1 });
+    expect(result.database).toMatchObject({ closures: 2, documents: 2, feedback: 2, escalations: 2, links: 2, media: 1, intake: 2, webhookEvents: 1, inboundMessages: 1 });
     expect(result.database.outboundMessages).toBeGreaterThanOrEqual(4);
     await eventually(async () => (await client.workflow.getHandle(workflowId).describe().then(() => undefined, (err: unknown) => (err instanceof WorkflowNotFoundError ? true : undefined))));
     expect(await findPersonalValues(testPool(), values)).toEqual({});
@@ -68,7 +71,7 @@ test("terminates and deletes the grievance's workflows and erases its personal d
     printErase(result, out);
     for (const v of values) expect(out.text()).not.toContain(v);
     expect(out.text()).toContain(`Erased the personal data of grievance ${grievanceId} (requested by ops:dpo)`);
-    expect(out.text()).toMatch(/Temporal\s+workflow executions deleted \(histories\)\s+1/);
+    expect(out.text()).toMatch(/Temporal\s+workflow executions deleted \(histories\)\s+2/);
 
     // Asked again: found, nothing more to erase.
     const again = await runErase({ client, pool: testPool() }, grievanceId, 'ops:dpo');

@@ -34,9 +34,9 @@ describe('status', () => {
         stage: 'LATE_FEEDBACK_OPEN',
         delivery: { status: 'SENT', channel: 'outbox', messageId: expect.stringMatching(/^outbox-/), fallback: null },
         feedback: { rating: 'NOT_SATISFIED', reason: 'NO_CONTACT', channel: 'helpline' },
-        escalation: { level: 1, levelName: 'DEPARTMENT', portalCallback: 'NOT_CONFIGURED' },
+        escalation: { level: 1, levelName: 'DEPARTMENT' },
         outcome: 'ESCALATED',
-        escalationRow: { escalationId: `esc-${workflowId}`, level: 1, levelName: 'DEPARTMENT', reason: 'NO_CONTACT', portalCallback: 'NOT_CONFIGURED' },
+        escalationRow: { escalationId: `esc-${workflowId}`, level: 1, levelName: 'DEPARTMENT', reason: 'NO_CONTACT' },
       });
       expect(report.reminders.map((r) => r.number)).toEqual([1, 2]);
       expect(report.messages.map((m) => [m.purpose, m.channel, m.state])).toEqual([
@@ -48,7 +48,7 @@ describe('status', () => {
       printStatus(report, human);
       expect(human.text()).toMatch(/stage\s+LATE_FEEDBACK_OPEN/);
       expect(human.text()).toMatch(/feedback\s+NOT_SATISFIED, reason NO_CONTACT, via helpline/);
-      expect(human.text()).toMatch(/escalation\s+level 1 \(DEPARTMENT\), portal callback NOT_CONFIGURED/);
+      expect(human.text()).toMatch(/escalation\s+level 1 \(DEPARTMENT\); the portal's events: `npx sampark-atr events --grievance /);
       expect(human.text()).toMatch(/outcome\s+ESCALATED/);
       expect(human.text()).toMatch(/ATR\s+outbox\s+accepted/);
 
@@ -146,6 +146,8 @@ describe('status', () => {
       outcomeReason: null,
       messages: [],
       escalationRow: null,
+      citizenReplies: [],
+      voiceNotes: [],
     };
     const out = capture();
     printStatus(report, out);

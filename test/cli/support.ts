@@ -194,7 +194,7 @@ async function sendAtr(pool: Pool, workflowId: string, key: string, channel: 'wh
       workflowId,
       to: '+919876543210',
       language: 'hi',
-      message: { kind: 'ATR', grievanceId: 'G', departmentName: 'D', atrId: 'A', fileName: 'ATR.pdf', pdf: new Uint8Array(8) },
+      message: { kind: 'ATR', grievanceId: 'G', departmentName: 'D', atrId: 'A', fileName: 'ATR.pdf', pdf: new Uint8Array(8), linkToken: 'AAAAAAAAAAAAAAAAAAAAAA' },
     });
     return messageId;
   }

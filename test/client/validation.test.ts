@@ -1,6 +1,6 @@
 /** Closure and feedback validation: every bad field is named, nothing reaches Temporal. */
 import { AtrClient, ValidationError } from '../../client';
-import { FeedbackRequestSchema, normalizePhone, toFieldErrors } from '../../contracts/closure';
+import { ClosureSchema, FeedbackRequestSchema, MAX_CLOCK_SKEW_MS, normalizePhone, toFieldErrors, unknownFields } from '../../contracts/closure';
 import { makeClosure } from '../helpers/fixtures';
 
 function fieldsOf(input: unknown): Record<string, string> {
@@ -67,8 +67,25 @@ describe('closure validation', () => {
     expect(fieldsOf({ ...makeClosure(), subject: '' }).subject).toBe('must not be empty');
   });
 
-  test('refuses unknown fields, which would otherwise be dropped silently', () => {
-    expect(fieldsOf({ ...makeClosure(), citizenEmail: 'a@b.in' })['(body)']).toMatch(/citizenEmail/);
+  test('ignores unknown fields outside personal data, and names them', () => {
+    const closure = { ...makeClosure(), portalRef: 'P-1', department: { ...makeClosure().department, headName: 'x' }, attachments: [{ name: 'a.pdf', size: 10 }] };
+    expect(AtrClient.validateClosure(closure)).not.toHaveProperty('portalRef');
+    expect(unknownFields(ClosureSchema, closure)).toEqual(['department.headName', 'portalRef', 'attachments.0.size']);
+  });
+
+  test('refuses unknown fields inside citizen and officer, which hold personal data, and inside feedbackPolicy', () => {
+    const closure = makeClosure();
+    const fields = fieldsOf({ ...closure, citizen: { ...closure.citizen, email: 'a@b.in' }, officer: { ...closure.officer, mobile: '9' }, feedbackPolicy: { feedbackWindowHour: 1 } });
+    expect(Object.keys(fields).sort()).toEqual(['citizen', 'feedbackPolicy', 'officer']);
+    expect(fields.citizen).toMatch(/email/);
+    expect(unknownFields(ClosureSchema, { ...closure, citizen: { ...closure.citizen, email: 'a@b.in' } })).toEqual([]);
+  });
+
+  test('refuses registeredAt and disposedAt more than the clock-skew allowance in the future, and takes them within it', () => {
+    const later = (ms: number) => new Date(Date.now() + ms).toISOString();
+    const fields = fieldsOf(makeClosure({ registeredAt: later(MAX_CLOCK_SKEW_MS + 60_000), disposedAt: later(365 * 86_400_000) }));
+    expect(fields).toEqual({ registeredAt: 'must not be in the future (more than 5 minutes ahead of our clock)', disposedAt: 'must not be in the future (more than 5 minutes ahead of our clock)' });
+    expect(AtrClient.validateClosure(makeClosure({ disposedAt: later(MAX_CLOCK_SKEW_MS - 60_000) })).disposedAt).toBeDefined();
   });
 
   test('refuses a disposal dated before registration', () => {
@@ -91,5 +108,11 @@ describe('feedback validation', () => {
     expect(result.success).toBe(false);
     const fields = toFieldErrors(result.error!).map((f) => f.field);
     expect(fields.sort()).toEqual(['rating', 'reason']);
+  });
+
+  test('refuses a receivedAt in the future, and ignores unknown fields', () => {
+    const result = FeedbackRequestSchema.safeParse({ rating: 'SATISFIED', receivedAt: new Date(Date.now() + 3_600_000).toISOString(), callCentre: 'JPR' });
+    expect(toFieldErrors(result.error!)).toEqual([{ field: 'receivedAt', message: 'must not be in the future (more than 5 minutes ahead of our clock)' }]);
+    expect(unknownFields(FeedbackRequestSchema, { rating: 'SATISFIED', callCentre: 'JPR' })).toEqual(['callCentre']);
   });
 });

@@ -10,7 +10,7 @@ describe('loadConfig', () => {
       temporal: { address: '127.0.0.1:7233', namespace: 'default', taskQueue: 'sampark-atr' },
       databaseUrl: 'postgres://postgres@127.0.0.1:5432/sampark_atr',
       http: { host: '127.0.0.1', port: 3000 },
-      portal: { timeoutMs: 10_000 },
+      portalEvents: { timeoutMs: 10_000 },
       defaultPolicy: {
         reminderOffsetsHours: [24, 72],
         feedbackWindowHours: 168,

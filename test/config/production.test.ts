@@ -33,6 +33,7 @@ const REAL = {
   WHATSAPP_APP_SECRET: 'f3a9c1e07b2d4e5f8a6b9c0d1e2f3a4b',
   WHATSAPP_VERIFY_TOKEN: 'Hj8kL2mN5pQ9rS3t',
   SMS_MODE: 'off',
+  OFFICER_COOKIE_SECRET: 'p4Lr8sVt2wXy6zAb0cDe3fGh7iJk1lMn',
 };
 
 function problems(env: Record<string, string>, role: Role = 'api'): string[] {
@@ -91,9 +92,9 @@ test('refuses WHATSAPP_MODE unset or simulator, and SMS_MODE=simulator', () => {
   ]);
 });
 
-test('requires what has a laptop default: the database, Temporal, the public URL over https, and the webhook secrets', () => {
+test("requires what has a laptop default: the database, Temporal, the public URL over https, the webhook secrets and the inbox's cookie secret", () => {
   const found = problems({ SAMPARK_ENV: 'production', WHATSAPP_MODE: 'outbox', PORTAL_API_KEY: REAL.PORTAL_API_KEY, ATR_SIGNING_KEYS: REAL.ATR_SIGNING_KEYS, PAYLOAD_CODEC_KEYS: REAL.PAYLOAD_CODEC_KEYS });
-  for (const name of ['DATABASE_URL', 'TEMPORAL_ADDRESS', 'PUBLIC_BASE_URL', 'WHATSAPP_APP_SECRET', 'WHATSAPP_VERIFY_TOKEN']) expect(found.join('\n')).toContain(`${name}: is required in production`);
+  for (const name of ['DATABASE_URL', 'TEMPORAL_ADDRESS', 'PUBLIC_BASE_URL', 'WHATSAPP_APP_SECRET', 'WHATSAPP_VERIFY_TOKEN', 'OFFICER_COOKIE_SECRET']) expect(found.join('\n')).toContain(`${name}: is required in production`);
   expect(problems({ ...REAL, PUBLIC_BASE_URL: 'http://atr.example.gov.in' })).toEqual(['PUBLIC_BASE_URL: must be an https:// URL in production']);
   // The worker has no webhook: it needs no webhook secrets.
   const { WHATSAPP_APP_SECRET: _s, WHATSAPP_VERIFY_TOKEN: _t, ...worker } = REAL;

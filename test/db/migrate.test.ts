@@ -22,7 +22,7 @@ describe('migrations', () => {
     await ensureDatabase(url.toString()); // already there: harmless
     const pool = createPool(url.toString());
     try {
-      expect(await migrate(pool)).toEqual(['0001_initial', '0002_atr_seal', '0003_whatsapp', '0004_ambiguous_sends', '0005_channel_breakers', '0006_closure_intake', '0007_retention', '0008_atr_link_nonces']);
+      expect(await migrate(pool)).toEqual(['0001_initial', '0002_atr_seal', '0003_whatsapp', '0004_ambiguous_sends', '0005_channel_breakers', '0006_closure_intake', '0007_retention', '0008_atr_link_nonces', '0009_idempotency_keys', '0010_portal_events', '0011_citizen_words', '0012_escalation_ladder', '0013_officer_accounts', '0014_transparency', '0015_vigilance_and_reasons']);
       expect(await migrate(pool)).toEqual([]);
       const { rows } = await pool.query("SELECT to_regclass('public.escalations') IS NOT NULL AS ok");
       expect(rows[0].ok).toBe(true);

@@ -19,6 +19,10 @@ const OWNERS: Record<string, string> = {
   feedback: 'db/repositories/closures.ts',
   feedback_details: 'db/repositories/closures.ts',
   escalations: 'db/repositories/escalations.ts',
+  escalation_notes: 'db/repositories/escalations.ts',
+  escalation_questions: 'db/repositories/escalations.ts',
+  escalation_actions: 'db/repositories/escalations.ts',
+  officers: 'db/repositories/officers.ts',
   outbound_messages: 'db/repositories/outbound-messages.ts',
   whatsapp_media: 'db/repositories/outbound-messages.ts',
   recipient_pacing: 'db/repositories/outbound-messages.ts',
@@ -27,6 +31,16 @@ const OWNERS: Record<string, string> = {
   inbound_messages: 'db/repositories/webhook-inbox.ts',
   message_statuses: 'db/repositories/webhook-inbox.ts',
   channel_breakers: 'db/repositories/channel-breakers.ts',
+  portal_events: 'db/repositories/portal-events.ts',
+  idempotency_keys: 'db/repositories/idempotency-keys.ts',
+  voice_notes: 'db/repositories/voice-notes.ts',
+  citizen_replies: 'db/repositories/citizen-replies.ts',
+  officer_accounts: 'db/repositories/officer-accounts.ts',
+  officer_sessions: 'db/repositories/officer-accounts.ts',
+  officer_audit: 'db/repositories/officer-accounts.ts',
+  transparency_daily: 'db/repositories/transparency.ts',
+  transparency_names: 'db/repositories/transparency.ts',
+  transparency_refresh: 'db/repositories/transparency.ts',
 };
 /** Not created by a migration: the migrator's own record of what it applied. */
 const BOOKKEEPING: Record<string, string> = { schema_migrations: 'db/migrate.ts' };

@@ -5,6 +5,7 @@ import type { Closure } from '../../contracts/closure';
 import { atrWorkflowId } from '../../contracts/workflow';
 import { ensureDatabase, migrate } from '../../db/migrate';
 import { createPool } from '../../db/pool';
+import { createIdempotencyKeyRepository, type IdempotencyKeyRepository } from '../../db/repositories/idempotency-keys';
 import { createClosureIntakeRepository, type ClosureIntakeRepository } from '../../db/repositories/closure-intake';
 
 let pool: Pool | undefined;
@@ -51,6 +52,11 @@ export async function closeTestPool(): Promise<void> {
 /** The closure intake on the test database, as the API and the CLI wire it into AtrClient. */
 export function testIntake(): ClosureIntakeRepository {
   return createClosureIntakeRepository(testPool());
+}
+
+/** The idempotency keys on the test database, as the API wires them. */
+export function testIdempotency(): IdempotencyKeyRepository {
+  return createIdempotencyKeyRepository(testPool());
 }
 
 /**

@@ -3,6 +3,8 @@
  * every table that can hold it, each value unique to the closure (so a search of the shared test database finds
  * only this test's), and a search of every text, JSON and binary column of every table for those values.
  */
+import { createCitizenReplyRepository } from '../../db/repositories/citizen-replies';
+import { createVoiceNoteRepository } from '../../db/repositories/voice-notes';
 import { randomInt, randomUUID } from 'node:crypto';
 import type { Pool } from 'pg';
 import { AtrClient } from '../../client';
@@ -97,7 +99,7 @@ export async function seedPersonalClosure(pool: Pool, seed: PersonalSeed): Promi
   await messages.beginWhatsAppAttempt({ idempotencyKey: `${workflowId}:atr`, workflowId, purpose: 'ATR', recipient: e164, language: 'hi' });
   await messages.markAccepted(`${workflowId}:atr`, wamid, { to: e164, template: { name: 'atr', components: [{ text: personal.name }] } });
   await messages.reserveSlot(e164, 6_000);
-  await createOutboxMessenger(pool).send({ idempotencyKey: `${workflowId}:reminder:1`, workflowId, to: e164, language: 'hi', message: { kind: 'REMINDER', grievanceId: closure.grievanceId, number: 1 } });
+  await createOutboxMessenger(pool).send({ idempotencyKey: `${workflowId}:reminder:1`, workflowId, to: e164, language: 'hi', message: { kind: 'REMINDER', grievanceId: closure.grievanceId, number: 1, linkToken: 'AAAAAAAAAAAAAAAAAAAAAA' } });
   const replyId = `wamid.${randomUUID()}`;
   await storeWebhook(pool, Buffer.from(JSON.stringify(webhook(personal.phone, wamid, replyId, personal.inboundText))));
   for (const status of ['sent', 'delivered', 'read']) await inbox.settleStatus(wamid, status, { state: 'delivered', workflowId });
@@ -108,13 +110,14 @@ export async function seedPersonalClosure(pool: Pool, seed: PersonalSeed): Promi
   const at = new Date().toISOString();
   await closures.recordFeedback({ workflowId, feedback: { messageId: replyId, rating, comment: personal.comment, voiceMediaId: personal.voice, channel: 'whatsapp', receivedAt: at }, decisive: true, late: false });
   await closures.recordDetails({ workflowId, details: { messageId: `d-${tag}`, comment: personal.detailsComment, voiceMediaId: `${personal.voice}-2`, receivedAt: at } });
+  // The voice note's audio as the relay keeps it (the bytes quote the value, so a search of bytea finds them), and our answer to a later reply.
+  await createVoiceNoteRepository(pool).saveVoiceNote({ mediaId: personal.voice, workflowId, messageId: replyId, mimeType: 'audio/ogg', sha256: '0'.repeat(64), audio: Buffer.from(`OggS ${personal.voice}`), receivedAt: new Date() });
+  await createCitizenReplyRepository(pool).recordCitizenReply({ wamid: `reply-${tag}`, workflowId, kind: 'AFTER_CLOSE', messageType: 'text', receivedAt: new Date() });
   if (seed.escalated) {
     await escalations.createEscalation({
       escalationId: `esc-${workflowId}`, workflowId, grievanceId: closure.grievanceId, cycle: closure.cycle, level: 1,
       departmentCode: seed.department, districtCode: seed.district, feedbackMessageId: replyId, reason: 'NOT_RESOLVED', comment: personal.comment, voiceMediaId: personal.voice,
     });
-    // A portal that quotes what it was sent in its error.
-    await escalations.markPortalCallback(`esc-${workflowId}`, 'REJECTED', `422: comment "${personal.comment}" refused`);
   }
   if (seed.smsFallback) await closures.createAtrLink({ tokenHash: randomUUID(), workflowId, expiresAt: new Date(Date.now() + 3_600_000) });
   if (seed.outcome) await closures.recordOutcome(workflowId, seed.outcome);

@@ -12,7 +12,6 @@ import { createChannelBreakerRepository } from '../../db/repositories/channel-br
 import { createSmsGateway } from '../../messaging/sms/gateway';
 import { createCloudApi } from '../../messaging/whatsapp/client';
 import { createWhatsAppMessenger } from '../../messaging/whatsapp/messenger';
-import { createPortalNotifier } from '../../portal/callback';
 import { buildSimulator, type Simulator } from '../../tools/simulator/server';
 import { closeTestPool, testPool } from './db';
 import { makeClosure } from './fixtures';
@@ -75,7 +74,6 @@ export function sendActivities(s: SendsSim, overrides: Partial<ActivityDeps> = {
     breakers,
     messenger: createWhatsAppMessenger({ pool, api, pacing: { minIntervalMs: 0, maxWaitMs: 1_000 } }),
     sms: createSmsGateway({ url: `${s.url}/sms`, token: CRED.accessToken, sender: 'RJSMPK', timeoutMs: 2_000 }),
-    portal: createPortalNotifier({ timeoutMs: 2_000 }),
     ...overrides,
   });
   return { acts: createActivities(deps), breakers, taskQueue, deps };

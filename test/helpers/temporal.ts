@@ -21,8 +21,7 @@ import { createChannelBreakerRepository } from '../../db/repositories/channel-br
 import { createOutboxMessenger } from '../../messaging/outbox';
 import { createAtrRenderer } from '../../pdf/atr/render';
 import { AtrSealer } from '../../pdf/seal';
-import { createPortalNotifier } from '../../portal/callback';
-import { createAtrWorkers, createStore, type AtrWorkers } from '../../worker';
+import { createAtrWorkers, createEscalationDeps, createStore, type AtrWorkers } from '../../worker';
 import { closeTestPool, testIntake, testPool } from './db';
 
 /** Payload encryption keys for tests (histories captured by tests are encrypted with these). */
@@ -90,7 +89,6 @@ export interface WorkerContext {
 /** Overrides for one worker: where to connect, and any activity dependency to replace. */
 export interface WorkerOverrides extends Partial<ActivityDeps> {
   connection: { client: Client; nativeConnection: NativeConnection };
-  portalUrl?: string;
 }
 
 /**
@@ -102,7 +100,6 @@ export function testActivityDeps(pool: Pool, taskQueue: string, overrides: Parti
     store: createStore(pool),
     messenger: createOutboxMessenger(pool),
     renderer: createAtrRenderer(),
-    portal: createPortalNotifier({ timeoutMs: 5_000 }),
     log: { info: () => undefined, warn: () => undefined, error: () => undefined },
     metrics: NO_METRICS,
     defaultPolicy: DEFAULT_POLICY,
@@ -116,10 +113,10 @@ export function testActivityDeps(pool: Pool, taskQueue: string, overrides: Parti
 
 /** Runs `body` while a real ATR worker serves a fresh task queue; the worker stops when the body ends. */
 export async function runWithWorker<T>(overrides: WorkerOverrides, body: (ctx: WorkerContext) => Promise<T>): Promise<T> {
-  const { connection, portalUrl, ...depOverrides } = overrides;
+  const { connection, ...depOverrides } = overrides;
   const pool = testPool();
   const taskQueue = `test-${randomUUID()}`;
-  const deps = testActivityDeps(pool, taskQueue, { portal: createPortalNotifier({ url: portalUrl, timeoutMs: 5_000 }), ...depOverrides });
+  const deps = testActivityDeps(pool, taskQueue, depOverrides);
   const bundlePath = process.env.TEST_WORKFLOW_BUNDLE;
   if (!bundlePath) throw new Error('TEST_WORKFLOW_BUNDLE is not set (global-setup bundles the workflows)');
   const worker = await createAtrWorkers({
@@ -130,6 +127,7 @@ export async function runWithWorker<T>(overrides: WorkerOverrides, body: (ctx: W
     messagesPerSecond: 1_000,
     dataConverter: TEST_DATA_CONVERTER,
     workflowBundle: { codePath: bundlePath },
+    escalation: createEscalationDeps(pool, deps),
   });
   const atr = new AtrClient(connection.client, testIntake(), taskQueue);
   // A test that fails midway must not leave workflows running: on the time-skipping server a pending
@@ -146,6 +144,14 @@ export async function runWithWorker<T>(overrides: WorkerOverrides, body: (ctx: W
   } catch (err) {
     for (const id of started) await connection.client.workflow.getHandle(id).terminate('test failed').catch(() => undefined);
     throw err;
+  } finally {
+    // An escalation outlives its ATR workflow by design; a test's escalations (and any ATR it left open) end with the
+    // test's worker, or their timers would wait on the time-skipping server for a worker that is gone.
+    // The ATR first: a run still going could start its escalation between the two.
+    for (const id of started) {
+      await connection.client.workflow.getHandle(id).terminate('test over').catch(() => undefined);
+      await connection.client.workflow.getHandle(id.replace(/^atr-/, 'esc-')).terminate('test over').catch(() => undefined);
+    }
   }
 }
 

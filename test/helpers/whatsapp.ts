@@ -3,6 +3,7 @@
  * protocol), our API with its signed webhook inbox and relay, and a worker whose messenger and SMS sender
  * talk to the simulator over real HTTP.
  */
+import { grievanceReasons } from '../../api/reasons';
 import type { Client } from '@temporalio/client';
 import type { NativeConnection } from '@temporalio/worker';
 import { buildApi } from '../../api/server';
@@ -16,8 +17,10 @@ import { createSmsGateway } from '../../messaging/sms/gateway';
 import { createCloudApi } from '../../messaging/whatsapp/client';
 import { createWhatsAppMessenger } from '../../messaging/whatsapp/messenger';
 import { WebhookRelay } from '../../messaging/whatsapp/relay';
+import { createVoiceNoteKeeper } from '../../messaging/whatsapp/voice-notes';
+import { createVoiceNoteRepository } from '../../db/repositories/voice-notes';
 import { freePort } from '../setup/global-setup';
-import { testPool } from './db';
+import { testIdempotency, testPool } from './db';
 import { TEST_SEAL_KEYS, runWithWorker, type WorkerContext } from './temporal';
 
 /** The loop's credentials (a test of our logs looks for each of them). */
@@ -56,7 +59,14 @@ export async function withWhatsApp<T>(
   const sim = await buildSimulator({ ...CREDENTIALS, webhookUrl: `http://127.0.0.1:${apiPort}/webhooks/whatsapp`, statusDelaysMs: { sent: 20, delivered: 60, read: 60 }, ...simOptions });
   const simUrl = await sim.app.listen({ host: '127.0.0.1', port: 0 });
   const api = createCloudApi({ baseUrl: simUrl, version: 'v25.0', phoneNumberId: CREDENTIALS.phoneNumberId, accessToken: CREDENTIALS.accessToken, timeoutMs: 5_000 });
-  const relay = new WebhookRelay({ pool, temporal: connection.client, log: log.child({ component: 'relay' }), pollMs: 100 });
+  const relay = new WebhookRelay({
+    pool,
+    temporal: connection.client,
+    log: log.child({ component: 'relay' }),
+    pollMs: 100,
+    messenger: createWhatsAppMessenger({ pool, api, pacing: { minIntervalMs: 100, maxWaitMs: 5_000 } }),
+    voiceNotes: createVoiceNoteKeeper({ api, notes: createVoiceNoteRepository(pool) }),
+  });
   try {
     return await runWithWorker(
       {
@@ -70,11 +80,13 @@ export async function withWhatsApp<T>(
         const app = await buildApi({
           atr: ctx.atr,
           apiKey: CREDENTIALS.portalApiKey,
+          idempotency: testIdempotency(),
           logger: log.child({ component: 'api' }),
           health: {},
           verification: { sealer: new AtrSealer(TEST_SEAL_KEYS), store: createClosureRepository(pool) },
           whatsapp: { appSecret: CREDENTIALS.appSecret, verifyToken: CREDENTIALS.verifyToken, pool, onStored: () => relay.wake() },
           atrLinks: { store: createClosureRepository(pool), nonces: createAtrLinkNonceRepository(pool) },
+          reasons: grievanceReasons(createClosureRepository(pool)),
         });
         const apiUrl = await app.listen({ host: '127.0.0.1', port: apiPort });
         relay.start();

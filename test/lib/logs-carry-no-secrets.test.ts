@@ -72,6 +72,11 @@ test('an end-to-end run logs none of the secrets, capabilities or personal data 
         const { workflowId } = (await posted.json()) as { workflowId: string };
         const messages = () => simCall<Sent[]>('GET', `/_sim/messages?to=${encodeURIComponent(phone)}`);
         const atrMessage = await eventually(async () => (await messages()).find((m) => m.request.template?.name === TEMPLATES.atrDisposed.name));
+        // Its "View ATR" button carries the link page token: opened, and never logged.
+        const buttons = (atrMessage.request.template as unknown as { components: { sub_type?: string; parameters: { text?: string }[] }[] }).components;
+        const templateToken = buttons.find((c) => c.sub_type === 'url')!.parameters[0]!.text!;
+        expect((await fetch(`${apiUrl}/atr/${templateToken}`)).status).toBe(200);
+        Object.assign(secrets, { 'ATR link token (template button)': templateToken });
 
         // 2. The verification link printed in the ATR's QR code, and the PDF behind it.
         const atrId = (await eventually(async () => (await client.workflow.getHandle(workflowId).query(stateQuery)).atr?.atrId))!;

@@ -13,6 +13,8 @@ export interface SystemTool {
 
 export const POPPLER: SystemTool = { binary: 'pdftoppm', debianPackage: 'poppler-utils' };
 export const CHROMIUM: SystemTool = { binary: 'chromium', debianPackage: 'chromium' };
+/** javac and java, for the Java example's test (test/examples). */
+export const JDK: SystemTool = { binary: 'javac', debianPackage: 'openjdk-17-jdk-headless' };
 
 /** Whether `binary` is on the PATH. */
 export function hasBinary(binary: string): boolean {

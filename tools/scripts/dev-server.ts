@@ -6,7 +6,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { Connection } from '@temporalio/client';
-import { SEARCH_ATTRIBUTES } from '../../contracts/workflow';
+import { ALL_SEARCH_ATTRIBUTES as SEARCH_ATTRIBUTES } from '../../contracts/escalation';
 import { registerSearchAttributes } from '../../lib/temporal-connection';
 
 const TS_TYPE_NAMES = { TEXT: 'Text', KEYWORD: 'Keyword', INT: 'Int', DOUBLE: 'Double', BOOL: 'Bool', DATETIME: 'Datetime', KEYWORD_LIST: 'KeywordList' } as const;

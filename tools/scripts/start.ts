@@ -21,6 +21,7 @@ import { startSimulator } from '../simulator/main';
 import { startWorker } from '../../worker/main';
 import { reportProcessMemory } from '../../worker/metrics';
 import { setup } from './setup';
+import { describeLocalLogins, seedLocalOfficers } from './seed-officers';
 
 /** Local-only defaults, so the one command works with no environment at all. */
 const LOCAL_DEFAULTS = {
@@ -59,6 +60,7 @@ async function main(): Promise<void> {
           {
             SIMULATOR_PORT: String(config.simulatorPort),
             SIMULATOR_WEBHOOK_URL: `http://127.0.0.1:${config.http.port}/webhooks/whatsapp`,
+            SIMULATOR_TEMPLATE_URL_BASE: config.publicBaseUrl,
             WHATSAPP_APP_SECRET: config.whatsapp.appSecret,
             WHATSAPP_ACCESS_TOKEN: config.whatsapp.accessToken,
             WHATSAPP_PHONE_NUMBER_ID: config.whatsapp.phoneNumberId,
@@ -73,6 +75,8 @@ async function main(): Promise<void> {
   const shared = database.embedded ? createPool(config.databaseUrl, { max: 1 }) : undefined;
   const worker = await startWorker(config, log, shared);
   const api = await startApi(config, log, shared);
+  const seedPool = shared ?? createPool(config.databaseUrl, { max: 1 });
+  const logins = await seedLocalOfficers(seedPool).finally(() => (shared ? undefined : seedPool.end()));
 
   const lines = [
     '',
@@ -85,6 +89,7 @@ async function main(): Promise<void> {
     ...(simulator ? [`  WhatsApp sim   ${simulator.url}  (a citizen's phone: ${simulator.url}/phone/+919876543210)`] : [`  WhatsApp       ${config.whatsapp.mode} (${config.whatsapp.apiUrl})`]),
     `  Codec server   ${codec.url}  (the Web UI decrypts through it; so does \`npm run temporal -- workflow show -w <id>\`, with the token kept in .data/local-secrets.json)`,
     `  PostgreSQL     ${redactUrl(config.databaseUrl)}${database.embedded ? '  (embedded PGlite, data in .data/pglite)' : ''}`,
+    ...describeLocalLogins(api.url, logins),
     'Press Ctrl-C to stop.',
     '',
   ];

@@ -16,6 +16,8 @@ const Env = z.object({
   // Empty string: send no webhooks.
   SIMULATOR_WEBHOOK_URL: z.string().default('http://127.0.0.1:3000/webhooks/whatsapp'),
   SIMULATOR_PUBLIC_URL: z.url().optional(),
+  /** The API's PUBLIC_BASE_URL: where the templates' "View ATR" buttons point. */
+  SIMULATOR_TEMPLATE_URL_BASE: z.url().optional(),
   SIMULATOR_AUTO_READ: flag.optional(),
   SIMULATOR_UNDELIVERABLE_NUMBERS: z.string().optional(),
   SIMULATOR_THROUGHPUT_PER_SECOND: z.coerce.number().positive().optional(),
@@ -45,6 +47,7 @@ export function optionsFromEnv(env: NodeJS.ProcessEnv, logger: Logger): { option
     ...(e.WHATSAPP_WABA_ID ? { wabaId: e.WHATSAPP_WABA_ID } : {}),
     ...(e.WHATSAPP_DISPLAY_PHONE_NUMBER ? { displayPhoneNumber: e.WHATSAPP_DISPLAY_PHONE_NUMBER } : {}),
     ...(e.SIMULATOR_PUBLIC_URL ? { publicUrl: e.SIMULATOR_PUBLIC_URL } : {}),
+    ...(e.SIMULATOR_TEMPLATE_URL_BASE ? { templateUrlBase: e.SIMULATOR_TEMPLATE_URL_BASE } : {}),
     ...(e.SIMULATOR_AUTO_READ !== undefined ? { autoRead: e.SIMULATOR_AUTO_READ } : {}),
     ...(e.SIMULATOR_THROUGHPUT_PER_SECOND ? { throughputPerSecond: e.SIMULATOR_THROUGHPUT_PER_SECOND } : {}),
     ...(e.SIMULATOR_PAIR_RATE === false ? { pairRate: false } : {}),

@@ -20,9 +20,6 @@ export interface UploadFields {
 /** How long a media download URL stays valid (Meta: 5 minutes). */
 const MEDIA_URL_TTL_MS = 5 * 60 * 1000;
 
-/** How long a citizen's media (a voice note) can be fetched (Meta: received media lives 7 days). */
-const INBOUND_MEDIA_TTL_MS = 7 * 24 * 60 * 60 * 1000;
-
 /** Media as the Graph API serves it. */
 export class MediaApi {
   constructor(
@@ -74,11 +71,11 @@ export class MediaApi {
     return { success: true };
   }
 
-  /** Media that exists and has not expired (Meta: uploads live 30 days, received media 7). */
+  /** Media that exists and has not expired (Meta: uploads live 30 days, received media 7; inboundMediaTtlMs). */
   live(id: string): StoredMedia | undefined {
     const media = this.state.media.get(id);
     if (!media) return undefined;
-    const ttl = media.origin === 'inbound' ? Math.min(INBOUND_MEDIA_TTL_MS, this.o.mediaTtlMs) : this.o.mediaTtlMs;
+    const ttl = media.origin === 'inbound' ? Math.min(this.o.inboundMediaTtlMs, this.o.mediaTtlMs) : this.o.mediaTtlMs;
     return this.o.now() - media.createdAt < ttl ? media : undefined;
   }
 

@@ -24,6 +24,8 @@ export interface SimulatorOptions {
   displayPhoneNumber?: string;
   /** The business name shown on the phone page. */
   businessName?: string;
+  /** Where our templates' URL buttons point before their suffix (the API's PUBLIC_BASE_URL, as approved with the template). */
+  templateUrlBase?: string;
   /** Prepended to a `to` that is a bare 10-digit national number (Meta: the business number's). Default 91. */
   countryCode?: string;
   /**
@@ -51,6 +53,8 @@ export interface SimulatorOptions {
   mediaMaxBytes?: number;
   /** Uploaded media ids expire after this long (Meta: 30 days); a citizen's media after 7 days at most. */
   mediaTtlMs?: number;
+  /** A citizen's media (a voice note) expires after this long (Meta: 7 days); tests set it short. */
+  inboundMediaTtlMs?: number;
   /** Webhook deliveries kept in the log. Default 50,000. */
   deliveryLogLimit?: number;
   /** Base URL for media download links; default: taken from the request's Host. */
@@ -86,6 +90,7 @@ export function resolveOptions(o: SimulatorOptions): ResolvedOptions {
     wabaId: o.wabaId ?? '100000000000002',
     displayPhoneNumber: (o.displayPhoneNumber ?? '911412000181').replace(/\D/g, ''),
     businessName: o.businessName ?? 'Rajasthan Sampark',
+    templateUrlBase: (o.templateUrlBase ?? 'http://127.0.0.1:3000').replace(/\/$/, ''),
     countryCode,
     statusDelaysMs: { sent: 50, delivered: 250, read: 400, ...o.statusDelaysMs },
     autoRead: o.autoRead ?? false,
@@ -98,6 +103,7 @@ export function resolveOptions(o: SimulatorOptions): ResolvedOptions {
     chaos: { duplicateWebhooks: false, statusOrder: 'in-order', batchWebhooks: false, ...o.chaos },
     mediaMaxBytes: o.mediaMaxBytes ?? 256 * 1024 * 1024,
     mediaTtlMs: o.mediaTtlMs ?? 30 * 24 * 60 * 60 * 1000,
+    inboundMediaTtlMs: o.inboundMediaTtlMs ?? 7 * 24 * 60 * 60 * 1000,
     deliveryLogLimit: o.deliveryLogLimit ?? 50_000,
     publicUrl: o.publicUrl?.replace(/\/$/, ''),
     logger: o.logger ?? pino({ level: 'silent' }),

@@ -4,7 +4,7 @@
  * the citizen's own messages and any SMS. Taps and typing POST to /_sim/inbound, which sends the webhook.
  * Stable data-testid attributes let a headless browser drive it.
  */
-import type { StatusUpdate } from '../../messaging/whatsapp/protocol';
+import { ATR_LINK_URL_PATH, type StatusUpdate } from '../../messaging/whatsapp/protocol';
 import type { Conversation, InboundRecord, OutboundRecord, SmsRecord } from './state';
 import type { ValidDocument } from './send-validation';
 
@@ -13,13 +13,15 @@ export interface PhonePageInput {
   number: string;
   conversation: Conversation | undefined;
   businessName: string;
+  /** Where the templates' URL buttons point before their suffix. */
+  templateUrlBase: string;
   undeliverable: boolean;
 }
 
 type Item = { seq: number } & ({ kind: 'out'; r: OutboundRecord } | { kind: 'in'; r: InboundRecord } | { kind: 'sms'; r: SmsRecord });
 
 /** Renders the page. */
-export function renderPhonePage({ number, conversation: c, businessName, undeliverable }: PhonePageInput): string {
+export function renderPhonePage({ number, conversation: c, businessName, templateUrlBase, undeliverable }: PhonePageInput): string {
   const items: Item[] = [
     ...(c?.outbound ?? []).filter((r) => !r.undeliverable && !r.failure).map((r) => ({ seq: r.seq, kind: 'out' as const, r })),
     ...(c?.inbound ?? []).map((r) => ({ seq: r.seq, kind: 'in' as const, r })),
@@ -27,7 +29,7 @@ export function renderPhonePage({ number, conversation: c, businessName, undeliv
   ].sort((a, b) => a.seq - b.seq);
   const bodies = new Map((c?.outbound ?? []).map((r) => [r.wamid!, r]));
   const e164 = `+${number}`;
-  const rendered = items.map((item) => (item.kind === 'out' ? ours(item.r) : item.kind === 'in' ? theirs(item.r, bodies) : sms(item.r))).join('\n');
+  const rendered = items.map((item) => (item.kind === 'out' ? ours(item.r, templateUrlBase) : item.kind === 'in' ? theirs(item.r, bodies) : sms(item.r))).join('\n');
   return `<!doctype html>
 <html lang="hi">
 <head>
@@ -56,7 +58,7 @@ ${rendered || '<p class="empty" data-testid="empty">No messages yet.</p>'}
 </html>`;
 }
 
-function ours(r: OutboundRecord): string {
+function ours(r: OutboundRecord, templateUrlBase: string): string {
   const send = r.send!;
   const wamid = esc(r.wamid!);
   const parts: string[] = [];
@@ -67,7 +69,7 @@ function ours(r: OutboundRecord): string {
     parts.push(`<div class="text" data-testid="message-text">${esc(t.body)}</div>`);
     parts.push(meta(r));
     parts.push(
-      `<div class="buttons">${t.quickReplies
+      `<div class="buttons">${t.link ? `<a class="link" data-testid="template-link" href="${esc(templateUrlBase + ATR_LINK_URL_PATH.replace('{{1}}', encodeURIComponent(t.link.suffix)))}">↗ ${esc(t.link.label)}</a>` : ''}${t.quickReplies
         .map((q, i) => `<button type="button" data-testid="quick-reply-${i}" data-action="button" data-wamid="${wamid}" data-index="${i}">↩ ${esc(q.label)}</button>`)
         .join('')}</div>`,
     );
@@ -279,6 +281,7 @@ main { flex: 1; padding: 10px; display: flex; flex-direction: column; gap: 8px; 
 .meta { text-align: right; font-size: 11px; color: #667781; }
 .ticks.read { color: #53bdeb; }
 .buttons { display: flex; flex-direction: column; border-top: 1px solid #e9edef; margin-top: 4px; }
+.buttons a.link { display: block; text-align: center; padding: 9px; color: #027eb5; text-decoration: none; border-bottom: 1px solid #e9edef; }
 .buttons button, .rowbtn, summary { font: inherit; color: #027eb5; background: none; border: 0; padding: 9px; cursor: pointer; text-align: center; }
 .buttons button + button { border-top: 1px solid #e9edef; }
 .list summary { border-top: 1px solid #e9edef; list-style: none; text-align: center; }

@@ -17,7 +17,7 @@ export function phoneRoutes(api: SimApi, { o, state, cloud }: RouteContext): voi
     const waId = numberKey(req.params.number, o.countryCode);
     // Opening the chat reads what has arrived, as WhatsApp does with read receipts on.
     cloud.statuses.openChat(waId);
-    const page = renderPhonePage({ number: waId, conversation: state.conversations.get(waId), businessName: o.businessName, undeliverable: cloud.isUndeliverable(waId) });
+    const page = renderPhonePage({ number: waId, conversation: state.conversations.get(waId), businessName: o.businessName, templateUrlBase: o.templateUrlBase, undeliverable: cloud.isUndeliverable(waId) });
     return reply.type('text/html; charset=utf-8').header('cache-control', 'no-store').send(page);
   });
 

@@ -5,7 +5,7 @@
  * media id. Window, rate and delivery checks belong to the engine, not here (they fail asynchronously).
  */
 import { z } from 'zod';
-import { TEMPLATES, TEMPLATE_TEXT, type Interactive } from '../../messaging/whatsapp/protocol';
+import { TEMPLATES, TEMPLATE_TEXT, buttonLabel, type Interactive, type TemplateButtonKind, type TemplateText } from '../../messaging/whatsapp/protocol';
 import { GraphError } from './graph-error';
 import { toWaId } from './ids';
 import { ComponentSchema, DocumentSchema, EnvelopeSchema, InteractiveSchema, ReactionSchema, ReadReceiptSchema, TemplateParamSchema, TemplateSchema, TextSchema } from './send-schemas';
@@ -19,8 +19,10 @@ export interface ValidTemplate {
   spec: TemplateSpec;
   body: string;
   document?: { id?: string; link?: string; filename?: string };
-  /** Per quick reply (by index): its label, and the payload given on the send (if any). */
+  /** Per quick reply (in the template's order): its label, and the payload given on the send (if any). */
   quickReplies: { label: string; payload?: string }[];
+  /** The URL button: its label and the suffix the send gave (appended to the template's approved URL). */
+  link?: { label: string; suffix: string };
 }
 
 /** A send request that passed validation. */
@@ -138,7 +140,7 @@ function validateTemplate(t: z.infer<typeof TemplateSchema>, ctx: ValidationCont
   // 1,024 characters is the template body limit; a long parameter (a department name) can exceed it.
   if ([...filled].length > 1024) throw new GraphError(132005, 'Translated text too long: the body with its parameters exceeds 1024 characters.');
 
-  return { name: spec.name, language: code as 'hi' | 'en', spec, body: filled, ...(document ? { document } : {}), quickReplies: quickReplies(components, texts.buttons, spec) };
+  return { name: spec.name, language: code as 'hi' | 'en', spec, body: filled, ...(document ? { document } : {}), ...templateButtons(components, texts, spec) };
 }
 
 function validateDocument(p: z.infer<typeof TemplateParamSchema>, ctx: ValidationContext): ValidTemplate['document'] {
@@ -157,24 +159,47 @@ function bodyText(p: z.infer<typeof TemplateParamSchema>, i: number): string {
   return p.text;
 }
 
-function quickReplies(components: z.infer<typeof ComponentSchema>[], labels: readonly string[], spec: TemplateSpec): ValidTemplate['quickReplies'] {
-  const replies: ValidTemplate['quickReplies'] = labels.map((label) => ({ label }));
-  const seen = new Set<number>();
+/**
+ * The button components of a template send, as Meta checks them against the approved buttons: each index names
+ * one approved button (131009 otherwise) whose sub_type it must match (131009); a quick reply takes one payload; a
+ * URL button with a dynamic suffix needs its one text parameter (132000 when the component or parameter is
+ * missing, 131008 when the text is empty).
+ */
+function templateButtons(components: z.infer<typeof ComponentSchema>[], texts: TemplateText, spec: TemplateSpec): Pick<ValidTemplate, 'quickReplies' | 'link'> {
+  const kinds: readonly TemplateButtonKind[] = spec.buttons;
+  const given = new Map<number, z.infer<typeof ComponentSchema>>();
   for (const c of components.filter((x) => x.type === 'button')) {
-    if (c.sub_type !== 'quick_reply') throw param(`Param template['components']['button']['sub_type'] '${c.sub_type ?? ''}' does not match the template's buttons (quick_reply).`);
     const index = Number(c.index);
-    if (c.index === undefined || !Number.isInteger(index) || index < 0 || index >= spec.quickReplies) {
-      throw param(`Param template['components']['button']['index'] must be between 0 and ${spec.quickReplies - 1}.`);
+    if (c.index === undefined || !Number.isInteger(index) || index < 0 || index >= kinds.length) {
+      throw new GraphError(131009, `Parameter value is not valid: button index ${String(c.index)} does not exist in template ${spec.name} (0 to ${kinds.length - 1}).`);
     }
-    if (seen.has(index)) throw param(`Param template['components']['button']['index'] ${index} is given twice.`);
-    seen.add(index);
-    const params = c.parameters ?? [];
+    if (c.sub_type !== kinds[index]) {
+      throw new GraphError(131009, `Parameter value is not valid: button at index ${index} is of sub_type ${kinds[index]}, not ${c.sub_type ?? '(none)'}.`);
+    }
+    if (given.has(index)) throw param(`Param template['components']['button']['index'] ${index} is given twice.`);
+    given.set(index, c);
+  }
+  const quickReplies: ValidTemplate['quickReplies'] = [];
+  let link: ValidTemplate['link'];
+  kinds.forEach((kind, index) => {
+    const label = buttonLabel(texts, index);
+    const params = given.get(index)?.parameters ?? [];
+    if (kind === 'url') {
+      if (params.length !== 1) throw countMismatch(`button at index ${index}`, params.length, 1);
+      const p = params[0]!;
+      if (p.type !== 'text') throw new GraphError(132012, `button at index ${index}: Format mismatch, expected TEXT, received ${p.type.toUpperCase()}`);
+      if (!p.text) throw new GraphError(131008, `Required parameter is missing: button at index ${index} needs the text of its URL suffix.`);
+      link = { label, suffix: p.text };
+      return;
+    }
+    // A quick reply's payload is optional: without one Meta returns the label.
+    if (!given.has(index)) return quickReplies.push({ label });
     if (params.length !== 1) throw countMismatch(`button at index ${index}`, params.length, 1);
     const p = params[0]!;
     if (p.type !== 'payload' || !p.payload) throw new GraphError(132012, `button at index ${index}: Format mismatch, expected PAYLOAD, received ${p.type.toUpperCase()}`);
-    replies[index] = { label: labels[index]!, payload: p.payload };
-  }
-  return replies;
+    quickReplies.push({ label, payload: p.payload });
+  });
+  return { quickReplies, ...(link ? { link } : {}) };
 }
 
 function countMismatch(where: string, got: number, expected: number): GraphError {

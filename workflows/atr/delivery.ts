@@ -119,6 +119,7 @@ async function hold(run: AtrRun): Promise<boolean> {
   const info = workflowInfo();
   if (info.continueAsNewSuggested || info.historyLength >= HOLD_HISTORY_LIMIT) {
     await condition(allHandlersFinished);
+    await run.events.recorded();
     await continueAsNew<typeof atrWorkflow>(run.closure, run.carry());
   }
   return true;

@@ -4,7 +4,7 @@
  * counts until the window ends (WhatsApp, the helpline, the portal, the SMS link page), whether or not the ATR
  * reached the citizen; nothing that was queued is dropped at any ending.
  */
-import type { Acknowledgement, FeedbackSignal } from '../../contracts/workflow';
+import type { Acknowledgement, EscalationLevel, FeedbackSignal } from '../../contracts/workflow';
 import { BLOCKED_RECHECK_MS, courtesy, sendSmsFallback } from './delivery';
 import { store } from './options';
 import type { AtrRun, Reminder } from './run';
@@ -86,13 +86,15 @@ export async function awaitFeedback(run: AtrRun): Promise<Verdict> {
 
 /** Records the decisive feedback (exactly once per message id, however often retried). */
 export async function recordDecisiveFeedback(run: AtrRun): Promise<void> {
+  await run.events.recorded(); // the portal hears of the delivery before the feedback
   await store.recordFeedback({ workflowId: run.workflowId, feedback: run.view.feedback!, decisive: true, late: false });
 }
 
-/** Thanks the citizen or says what happens next, in daytime; courtesy, so a failure is logged and the run moves on. */
-export async function acknowledge(run: AtrRun, feedbackMessageId: string, ack: Acknowledgement): Promise<void> {
+/** Thanks the citizen or says what happens next (an ESCALATED one names `level`), in daytime; courtesy, so a failure is logged and the run moves on. */
+export async function acknowledge(run: AtrRun, feedbackMessageId: string, ack: Acknowledgement, level?: EscalationLevel): Promise<void> {
   if (run.unreachable) return; // no channel reaches them: they answered on another one
-  await courtesy(run, 'acknowledgement', () => run.messaging.courtesy.acknowledgeFeedback({ workflowId: run.workflowId, feedbackMessageId, ack }));
+  const input = { workflowId: run.workflowId, feedbackMessageId, ack, ...(level ? { level } : {}) };
+  await courtesy(run, 'acknowledgement', () => run.messaging.courtesy.acknowledgeFeedback(input));
 }
 
 /**

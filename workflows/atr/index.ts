@@ -11,6 +11,7 @@
  */
 import { allHandlersFinished, condition, getExternalWorkflowHandle, log, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
 import type { Closure } from '../../contracts/closure';
+import { escalationWorkflowId, resolvedByRedisposalSignal } from '../../contracts/escalation';
 import { SA, initialSearchAttributes, supersededSignal, type Acknowledgement, type AtrResult, type Outcome } from '../../contracts/workflow';
 import { deliver } from './delivery';
 import { awaitDetails, escalate } from './escalation';
@@ -63,8 +64,18 @@ async function prepare(run: AtrRun, closure: Closure): Promise<void> {
       .signal(supersededSignal, { byWorkflowId: workflowId, cycle: closure.cycle })
       .catch((err: unknown) => log.info('older cycle not signalled', { workflowId, older, error: err instanceof Error ? err.message : String(err) }));
   }
+  if (closure.cycle > 1) await resolveEscalation(workflowId, closure);
   run.enter('RENDERING');
   run.setAtr(await renderer.renderAtr({ workflowId }));
+}
+
+/** This closure is the re-disposal the previous cycle's escalation waited for: it ends RESOLVED. */
+async function resolveEscalation(workflowId: string, closure: Closure): Promise<void> {
+  const escalation = escalationWorkflowId(closure.grievanceId, closure.cycle - 1);
+  // No escalation (the citizen was satisfied, or it has ended) needs no telling.
+  await getExternalWorkflowHandle(escalation)
+    .signal(resolvedByRedisposalSignal, { byWorkflowId: workflowId, cycle: closure.cycle })
+    .catch((err: unknown) => log.info('no running escalation to resolve', { workflowId, escalation, error: err instanceof Error ? err.message : String(err) }));
 }
 
 /**
@@ -73,11 +84,13 @@ async function prepare(run: AtrRun, closure: Closure): Promise<void> {
  */
 async function finish(run: AtrRun, outcome: Outcome, decisiveMessageId?: string): Promise<AtrResult> {
   const reason = run.end(outcome);
+  await run.events.recorded(); // the outcome is the closure's last event but late feedback
+
   // The SMS link lives as long as the run takes feedback: a superseded run stops now, any other after its grace period.
   const linksCloseAt = new Date(run.supersededBy || !run.window ? Date.now() : run.window.closesAt).toISOString();
   await store.recordOutcome({ workflowId: run.workflowId, outcome, reason, linksCloseAt });
   const ack: Acknowledgement | undefined = outcome === 'SATISFIED' || outcome === 'ESCALATED' ? outcome : undefined;
-  if (ack && decisiveMessageId && !run.supersededBy) await acknowledge(run, decisiveMessageId, ack);
+  if (ack && decisiveMessageId && !run.supersededBy) await acknowledge(run, decisiveMessageId, ack, run.view.escalation?.level);
   if (run.supersededBy) await recordQueued(run, false);
   else await keepOpenForLateFeedback(run);
   // An ops resend still waiting for its receipt finishes before the run does, so its caller gets an answer.

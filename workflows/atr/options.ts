@@ -32,13 +32,6 @@ const SEND_MAX_BACKOFF = '10m';
  */
 const COURTESY_DEADLINE = '2h';
 
-/** The portal's reopen callback answers in seconds or not at all. */
-const PORTAL_TIMEOUT = '30s';
-/** A portal that failed is usually down for a while: no point retrying sooner. */
-const PORTAL_FIRST_RETRY = '10s';
-/** Retry however long the portal is down, every quarter hour at most once it has been down a while. */
-const PORTAL_MAX_BACKOFF = '15m';
-
 /** Postgres calls: retried without limit (an outage must not lose a closure). A missing closure ends it. */
 export const STORE_OPTIONS: ActivityOptions = {
   startToCloseTimeout: DB_CALL_TIMEOUT,
@@ -70,18 +63,10 @@ export const DELIVERY_OPTIONS: ActivityOptions = {
 /** Reminders, acknowledgements, the not-satisfied dialogue: like the ATR, but given up once stale. */
 export const COURTESY_OPTIONS: ActivityOptions = { ...DELIVERY_OPTIONS, scheduleToCloseTimeout: COURTESY_DEADLINE };
 
-/** The portal reopen callback: retried until the portal answers; a 4xx comes back as REJECTED, not a failure. */
-export const PORTAL_OPTIONS: ActivityOptions = {
-  startToCloseTimeout: PORTAL_TIMEOUT,
-  retry: { initialInterval: PORTAL_FIRST_RETRY, backoffCoefficient: 2, maximumInterval: PORTAL_MAX_BACKOFF },
-};
-
-/** The system of record. */
+/** The system of record, and the portal's event outbox (events reach the portal from there, never from a workflow). */
 export const store = proxyActivities<AtrActivities>(STORE_OPTIONS);
 /** The ATR renderer. */
 export const renderer = proxyActivities<AtrActivities>(RENDER_OPTIONS);
-/** The portal callback. */
-export const portal = proxyActivities<AtrActivities>(PORTAL_OPTIONS);
 
 /** The activities that message the citizen. */
 export interface Messaging {

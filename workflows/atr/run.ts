@@ -24,13 +24,13 @@ import {
   type FeedbackPolicy,
   type FeedbackSignal,
   type Outcome,
-  type PortalCallbackResult,
   type Stage,
 } from '../../contracts/workflow';
 import { messagingOn, type Messaging } from './options';
 import { resend, validateResend } from './resend';
 import { HOUR_MS, iso, reminderTimes } from './schedule';
-import { DeliveryStatuses } from './statuses';
+import { RunEvents } from './events';
+import { DeliveryStatuses, type DeliveryChange } from './statuses';
 import type { ArrivedFeedback, CarriedRun, FeedbackWindow, Reminder } from './types';
 
 export type { ArrivedFeedback, CarriedRun, FeedbackWindow, Reminder } from './types';
@@ -55,6 +55,8 @@ export class AtrRun {
   /** Why the SMS link cannot go (no gateway here, or the gateway cannot reach the number); never retried. */
   smsFailure?: string;
   readonly statuses: DeliveryStatuses;
+  /** The portal's events this run sees itself. */
+  readonly events: RunEvents;
   private readonly state: AtrState;
   /** Resend numbers handed out in this run (a refused resend uses its number up too). */
   private resendCount = 0;
@@ -82,7 +84,8 @@ export class AtrRun {
     this.firstAttemptAt = carried?.firstAttemptAt;
     this.window = carried?.window;
     this.smsFailure = carried?.smsFailure;
-    this.statuses = new DeliveryStatuses(this.state, carried?.atrFailedOnOurSide ?? false);
+    this.events = new RunEvents(this.workflowId, closure.grievanceId, closure.cycle);
+    this.statuses = new DeliveryStatuses(this.state, carried?.atrFailedOnOurSide ?? false, (change) => this.publishDelivery(change));
   }
 
   /** Installs every handler; call it before the first await, so nothing sent at start is lost. */
@@ -175,7 +178,10 @@ export class AtrRun {
 
   /** A fault on our side holds the ATR (or met a courtesy message): visible in the state and the search attribute. */
   markBlocked(block: DeliveryBlock): void {
-    if (this.state.delivery.blocked?.code !== block.code) upsertSearchAttributes([{ key: SA.deliveryBlocked, value: block.code }]);
+    if (this.state.delivery.blocked?.code !== block.code) {
+      upsertSearchAttributes([{ key: SA.deliveryBlocked, value: block.code }]);
+      this.publishDelivery({ kind: 'blocked', block });
+    }
     this.state.delivery = { ...this.state.delivery, blocked: this.state.delivery.blocked?.code === block.code ? this.state.delivery.blocked : block };
   }
 
@@ -190,17 +196,33 @@ export class AtrRun {
   markUndeliverable(reason: string): void {
     this.state.delivery = { ...this.state.delivery, status: 'UNDELIVERABLE', reason, updatedAt: iso(Date.now()) };
     upsertSearchAttributes([{ key: SA.deliveryStatus, value: 'UNDELIVERABLE' }]);
+    this.publishDelivery({ kind: 'undeliverable' });
   }
 
   markSmsSent(messageId: string): void {
     this.clearBlock();
     this.state.delivery = { ...this.state.delivery, fallback: { channel: 'sms', messageId, sentAt: iso(Date.now()) } };
     upsertSearchAttributes([{ key: SA.deliveryStatus, value: 'SMS_FALLBACK' }]);
+    this.events.publish('atr.sms_fallback', { workflowId: this.workflowId, messageId, sentAt: iso(Date.now()) }, { discriminator: messageId });
+  }
+
+  /** Tells the portal how the ATR's delivery changed (WhatsApp; the SMS link has its own events). */
+  private publishDelivery(change: DeliveryChange): void {
+    const { workflowId } = this;
+    if (change.kind === 'delivered') {
+      this.events.publish('atr.delivered', { workflowId, channel: 'whatsapp', messageId: change.messageId, deliveredAt: change.at }, { discriminator: change.messageId, occurredAt: change.at });
+    } else if (change.kind === 'undeliverable') {
+      this.events.publish('atr.undeliverable', { workflowId, channel: 'whatsapp', ...(change.errorCode !== undefined ? { errorCode: change.errorCode } : {}) }, { discriminator: 'whatsapp' });
+    } else {
+      const { channel, code, since } = change.block;
+      this.events.publish('atr.delivery_blocked', { workflowId, channel, code, since }, { discriminator: `${code}@${since}` });
+    }
   }
 
   /** The SMS fallback failed too, after WhatsApp could not reach the citizen: the reason names both channels. */
   markSmsFailed(reason: string): void {
     this.state.delivery = { ...this.state.delivery, reason: `${this.state.delivery.reason ?? 'WhatsApp failed'}; SMS: ${reason}` };
+    this.events.publish('atr.undeliverable', { workflowId: this.workflowId, channel: 'sms' }, { discriminator: 'sms' });
   }
 
   /** The ATR went out now: the window, its grace period and the reminders start from here. */
@@ -231,13 +253,8 @@ export class AtrRun {
   }
 
   markEscalated(escalationId: string, level: EscalationLevel): void {
-    this.state.escalation = { escalationId, level, levelName: ESCALATION_LEVELS[level], portalCallback: 'PENDING' };
+    this.state.escalation = { escalationId, level, levelName: ESCALATION_LEVELS[level] };
     upsertSearchAttributes([{ key: SA.escalationLevel, value: level }]);
-  }
-
-  markPortalAnswered(status: PortalCallbackResult, error?: string): void {
-    this.state.escalation!.portalCallback = status;
-    if (error) this.state.escalation!.portalCallbackError = error;
   }
 
   /** Sets the business outcome; returns its reason (why the ATR could not reach the citizen), if any. */

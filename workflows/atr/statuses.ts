@@ -6,7 +6,7 @@
  * held and sent again once the fault clears), or a transient fault (like no receipt: the delivery deadline decides).
  */
 import { upsertSearchAttributes } from '@temporalio/workflow';
-import { DELIVERY_RANK, SA, type AtrState, type DeliveryStatusSignal } from '../../contracts/workflow';
+import { DELIVERY_RANK, SA, type AtrState, type DeliveryBlock, type DeliveryStatusSignal } from '../../contracts/workflow';
 import { iso } from './schedule';
 
 /** Statuses kept while their message is not known yet (the send has not returned): a few messages, each perhaps twice. */
@@ -14,6 +14,12 @@ const UNMATCHED_STATUS_LIMIT = 16;
 
 /** A status reported for a resend, as the resend update reports it. */
 export type ResendStatus = DeliveryStatusSignal['status'];
+
+/** A change of the ATR's delivery the portal hears of (workflows/atr/events.ts). */
+export type DeliveryChange =
+  | { kind: 'delivered'; messageId: string; at: string }
+  | { kind: 'undeliverable'; errorCode?: number }
+  | { kind: 'blocked'; block: DeliveryBlock };
 
 /** The statuses of the ATR message and of its resends. */
 export class DeliveryStatuses {
@@ -26,6 +32,7 @@ export class DeliveryStatuses {
     private readonly state: AtrState,
     /** The ATR message failed on our side after it was accepted: it must be sent again once the fault clears. */
     public atrFailedOnOurSide: boolean,
+    private readonly onChange: (change: DeliveryChange) => void = () => undefined,
   ) {}
 
   /** Applies a channel status to the message it names, or keeps it until that message is known. */
@@ -71,17 +78,23 @@ export class DeliveryStatuses {
       const status = faultClass === 'CITIZEN_UNREACHABLE' ? 'UNDELIVERABLE' : 'FAILED';
       this.state.delivery = { ...delivery, status, updatedAt: report.at, reason, ...(report.errorCode !== undefined ? { errorCode: report.errorCode } : {}) };
       upsertSearchAttributes([{ key: SA.deliveryStatus, value: status }]);
+      if (status === 'UNDELIVERABLE') this.onChange({ kind: 'undeliverable', ...(report.errorCode !== undefined ? { errorCode: report.errorCode } : {}) });
       if (faultClass === 'OUR_SIDE') {
         this.atrFailedOnOurSide = true;
         const code = `whatsapp:${report.errorCode ?? 'unknown'}`;
         this.state.delivery.blocked = { channel: 'whatsapp', code, reason, since: report.at };
         upsertSearchAttributes([{ key: SA.deliveryBlocked, value: code }]);
+        this.onChange({ kind: 'blocked', block: this.state.delivery.blocked });
       }
       return;
     }
     if (DELIVERY_RANK[report.status] <= DELIVERY_RANK[delivery.status]) return;
     this.state.delivery = { ...delivery, status: report.status, updatedAt: report.at };
     upsertSearchAttributes([{ key: SA.deliveryStatus, value: report.status }]);
+    // READ implies delivered: the portal hears once, at the first report that the citizen has the ATR.
+    if (DELIVERY_RANK[report.status] >= DELIVERY_RANK.DELIVERED && DELIVERY_RANK[delivery.status] < DELIVERY_RANK.DELIVERED) {
+      this.onChange({ kind: 'delivered', messageId: report.messageId, at: report.at });
+    }
   }
 
   private applyToResend(report: DeliveryStatusSignal): void {

@@ -83,7 +83,7 @@ describe('WhatsApp end to end', () => {
 
       const sms = await eventually(async () => (await simCall<SmsRecord[]>('GET', `/_sim/sms?to=${encodeURIComponent(phone)}`))[0]);
       const link = /https?:\/\/\S+\/atr\/([A-Za-z0-9_-]{22})/.exec(sms.text)!;
-      expect(sms.text).toMatch(/^राजस्थान सम्पर्क: आपकी शिकायत/);
+      expect(sms.text).toMatch(/^राजस्थान सम्पर्क: शिकायत/);
       await eventually(async () => ((await handle.describe()).typedSearchAttributes.get(SA.deliveryStatus) === 'SMS_FALLBACK' ? true : undefined));
 
       const page = await fetch(`${apiUrl}/atr/${link[1]}`);

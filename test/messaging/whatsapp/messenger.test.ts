@@ -37,6 +37,8 @@ const faults = (rules: unknown[]) => fetch(`${url}/_sim/faults`, { method: 'POST
 const sent = async (to: string) => (await (await fetch(`${url}/_sim/messages?to=${encodeURIComponent(to)}`)).json()) as { wamid?: string; request: Record<string, unknown> }[];
 
 const pdf = new TextEncoder().encode('%PDF-1.7\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF');
+/** A link page token as the sealer makes them (22 base64url characters). */
+const LINK_TOKEN = 'Tk9UX0FfUkVBTF9UT0tFTg';
 let n = 0;
 /** outbound_messages rows reference closures: a minimal closure per workflow id. */
 async function workflow(): Promise<string> {
@@ -48,7 +50,7 @@ async function workflow(): Promise<string> {
   return id;
 }
 /** An ATR message whose PDF is its own (the media cache is keyed by the document's digest, so each test uploads anew). */
-const atrMessage = (atrId: string): CitizenMessage => ({ kind: 'ATR', grievanceId: 'G1', departmentName: 'स्वायत्त शासन विभाग', atrId, fileName: 'ATR-G1.pdf', pdf: new TextEncoder().encode(`%PDF-1.7\n% ${atrId}\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF`) });
+const atrMessage = (atrId: string): CitizenMessage => ({ kind: 'ATR', grievanceId: 'G1', departmentName: 'स्वायत्त शासन विभाग', atrId, fileName: 'ATR-G1.pdf', linkToken: LINK_TOKEN, pdf: new TextEncoder().encode(`%PDF-1.7\n% ${atrId}\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF`) });
 
 async function failure(p: Promise<unknown>): Promise<unknown> {
   return p.then(
@@ -69,6 +71,25 @@ describe('Cloud API client', () => {
     expect(record!.request).toMatchObject({ messaging_product: 'whatsapp', to, type: 'template', template: { name: TEMPLATES.atrDisposed.name, language: { code: 'hi' } } });
     const { rows } = await testPool().query('SELECT status, message_id, channel FROM outbound_messages WHERE idempotency_key = $1', [`${wf}:atr`]);
     expect(rows).toEqual([{ status: 'accepted', message_id: messageId, channel: 'whatsapp' }]);
+  });
+
+  test('the ATR and the reminder carry the "View ATR" button with the link token, which outbound_messages never stores', async () => {
+    const to = uniqueMobile();
+    const wf = await workflow();
+    await messenger().send({ idempotencyKey: `${wf}:atr`, workflowId: wf, to, language: 'hi', message: atrMessage(`ATR-${wf}`) });
+    await messenger().send({ idempotencyKey: `${wf}:r1`, workflowId: wf, to, language: 'en', message: { kind: 'REMINDER', grievanceId: 'G1', number: 1, linkToken: LINK_TOKEN } });
+    const requests = (await sent(to)).map((r) => r.request as { template: { components: { type: string; sub_type?: string; index?: string; parameters: unknown[] }[] } });
+    expect(requests).toHaveLength(2);
+    for (const { template } of requests) {
+      expect(template.components.filter((c) => c.type === 'button')).toEqual([
+        { type: 'button', sub_type: 'url', index: '0', parameters: [{ type: 'text', text: LINK_TOKEN }] },
+        expect.objectContaining({ sub_type: 'quick_reply', index: '1' }),
+        expect.objectContaining({ sub_type: 'quick_reply', index: '2' }),
+      ]);
+    }
+    const { rows } = await testPool().query<{ body: unknown }>('SELECT body FROM outbound_messages WHERE workflow_id = $1', [wf]);
+    expect(rows).toHaveLength(2);
+    for (const { body } of rows) expect(JSON.stringify(body)).not.toContain(LINK_TOKEN);
   });
 
   test('sends once however often the same activity retries, and uploads each ATR once', async () => {
@@ -110,9 +131,9 @@ describe('Cloud API client', () => {
     const wf = await workflow();
     const m = messenger(400);
     const started = Date.now();
-    await m.send({ idempotencyKey: `${wf}:r1`, workflowId: wf, to, language: 'hi', message: { kind: 'REMINDER', grievanceId: 'G1', number: 1 } });
-    await m.send({ idempotencyKey: `${wf}:r2`, workflowId: wf, to, language: 'hi', message: { kind: 'REMINDER', grievanceId: 'G1', number: 2 } });
-    await m.send({ idempotencyKey: `${wf}:r3`, workflowId: wf, to, language: 'hi', message: { kind: 'REMINDER', grievanceId: 'G1', number: 3 } });
+    await m.send({ idempotencyKey: `${wf}:r1`, workflowId: wf, to, language: 'hi', message: { kind: 'REMINDER', grievanceId: 'G1', number: 1, linkToken: LINK_TOKEN } });
+    await m.send({ idempotencyKey: `${wf}:r2`, workflowId: wf, to, language: 'hi', message: { kind: 'REMINDER', grievanceId: 'G1', number: 2, linkToken: LINK_TOKEN } });
+    await m.send({ idempotencyKey: `${wf}:r3`, workflowId: wf, to, language: 'hi', message: { kind: 'REMINDER', grievanceId: 'G1', number: 3, linkToken: LINK_TOKEN } });
     expect(Date.now() - started).toBeGreaterThanOrEqual(800);
   });
 
@@ -126,11 +147,11 @@ describe('Cloud API client', () => {
     const to = uniqueMobile();
     const wf = await workflow();
     await faults([{ endpoint: 'messages', to, code, count: 1 }]);
-    const err = await failure(messenger().send({ idempotencyKey: `${wf}:r`, workflowId: wf, to, language: 'hi', message: { kind: 'REMINDER', grievanceId: 'G1', number: 1 } }));
+    const err = await failure(messenger().send({ idempotencyKey: `${wf}:r`, workflowId: wf, to, language: 'hi', message: { kind: 'REMINDER', grievanceId: 'G1', number: 1, linkToken: LINK_TOKEN } }));
     expect(err).toBeInstanceOf(ChannelFault);
     expect(err).toMatchObject({ faultClass: 'TRANSIENT', code: `whatsapp:${code}` });
     // The retry goes through once Meta recovers: one refused request, then one accepted message.
-    await messenger().send({ idempotencyKey: `${wf}:r`, workflowId: wf, to, language: 'hi', message: { kind: 'REMINDER', grievanceId: 'G1', number: 1 } });
+    await messenger().send({ idempotencyKey: `${wf}:r`, workflowId: wf, to, language: 'hi', message: { kind: 'REMINDER', grievanceId: 'G1', number: 1, linkToken: LINK_TOKEN } });
     const records = await sent(to);
     expect(records.map((r) => Boolean(r.wamid))).toEqual([false, true]);
   });
@@ -153,13 +174,13 @@ describe('Cloud API client', () => {
     const to = uniqueMobile();
     const wf = await workflow();
     await faults([{ endpoint: 'messages', to, code, count: 1, details: `simulated ${code}` }]);
-    const err = await failure(messenger().send({ idempotencyKey: `${wf}:r`, workflowId: wf, to, language: 'hi', message: { kind: 'REMINDER', grievanceId: 'G1', number: 1 } }));
+    const err = await failure(messenger().send({ idempotencyKey: `${wf}:r`, workflowId: wf, to, language: 'hi', message: { kind: 'REMINDER', grievanceId: 'G1', number: 1, linkToken: LINK_TOKEN } }));
     expect(err).toBeInstanceOf(ChannelFault);
     expect(err).toMatchObject({ faultClass: 'OUR_SIDE', scope, code: `whatsapp:${code}`, reason: `simulated ${code}` });
     const { rows } = await testPool().query('SELECT status, error FROM outbound_messages WHERE idempotency_key = $1', [`${wf}:r`]);
     expect(rows[0]).toMatchObject({ status: 'retry', error: { code, faultClass: 'OUR_SIDE' } });
     // Once fixed, the same send goes out under the same key.
-    const { messageId } = await messenger().send({ idempotencyKey: `${wf}:r`, workflowId: wf, to, language: 'hi', message: { kind: 'REMINDER', grievanceId: 'G1', number: 1 } });
+    const { messageId } = await messenger().send({ idempotencyKey: `${wf}:r`, workflowId: wf, to, language: 'hi', message: { kind: 'REMINDER', grievanceId: 'G1', number: 1, linkToken: LINK_TOKEN } });
     expect((await sent(to)).filter((m) => m.wamid).map((m) => m.wamid)).toEqual([messageId]);
   });
 
@@ -167,7 +188,7 @@ describe('Cloud API client', () => {
     const to = uniqueMobile();
     const wf = await workflow();
     await faults([{ endpoint: 'messages', to, code: 131026, count: 1 }]);
-    const err = await failure(messenger().send({ idempotencyKey: `${wf}:r`, workflowId: wf, to, language: 'hi', message: { kind: 'REMINDER', grievanceId: 'G1', number: 1 } }));
+    const err = await failure(messenger().send({ idempotencyKey: `${wf}:r`, workflowId: wf, to, language: 'hi', message: { kind: 'REMINDER', grievanceId: 'G1', number: 1, linkToken: LINK_TOKEN } }));
     expect(err).toMatchObject({ faultClass: 'CITIZEN_UNREACHABLE', code: 'whatsapp:131026' });
     const { rows } = await testPool().query('SELECT status FROM outbound_messages WHERE idempotency_key = $1', [`${wf}:r`]);
     expect(rows[0]).toEqual({ status: 'failed' });
@@ -185,7 +206,7 @@ describe('Cloud API client', () => {
     const to = uniqueMobile();
     const wf = await workflow();
     const awaited = async () => (await testPool().query('SELECT workflow_id FROM awaited_replies WHERE recipient = $1', [to])).rows;
-    const ask = () => messenger().send({ idempotencyKey: `${wf}:ask-comment`, workflowId: wf, to, language: 'hi', message: { kind: 'COMMENT_PROMPT', grievanceId: 'G1' } });
+    const ask = () => messenger().send({ idempotencyKey: `${wf}:ask-comment`, workflowId: wf, to, language: 'hi', message: { kind: 'COMMENT_PROMPT', grievanceId: 'G1', level: 1 } });
     // The citizen has just written (the "not satisfied" tap), which opens the 24-hour window for free-form text.
     await fetch(`${url}/_sim/inbound`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ from: to, type: 'text', text: 'असंतुष्ट' }) });
     await faults([{ endpoint: 'messages', to, timeoutMs: 800, count: 1 }]);
@@ -197,7 +218,7 @@ describe('Cloud API client', () => {
     // A refusal for good takes the expectation back.
     const other = await workflow();
     await faults([{ endpoint: 'messages', to, code: 131026, count: 1 }]);
-    await failure(messenger().send({ idempotencyKey: `${other}:ask-comment`, workflowId: other, to, language: 'hi', message: { kind: 'COMMENT_PROMPT', grievanceId: 'G2' } }));
+    await failure(messenger().send({ idempotencyKey: `${other}:ask-comment`, workflowId: other, to, language: 'hi', message: { kind: 'COMMENT_PROMPT', grievanceId: 'G2', level: 1 } }));
     expect(await awaited()).toEqual([{ workflow_id: wf }]);
   });
 
@@ -214,7 +235,7 @@ describe('Cloud API client', () => {
     const to = uniqueMobile();
     const wf = await workflow();
     await faults([{ endpoint: 'messages', to, http: 503, count: 1 }]);
-    const e1 = await failure(messenger().send({ idempotencyKey: `${wf}:a`, workflowId: wf, to, language: 'hi', message: { kind: 'REMINDER', grievanceId: 'G1', number: 1 } }));
+    const e1 = await failure(messenger().send({ idempotencyKey: `${wf}:a`, workflowId: wf, to, language: 'hi', message: { kind: 'REMINDER', grievanceId: 'G1', number: 1, linkToken: LINK_TOKEN } }));
     expect(e1).toMatchObject({ faultClass: 'TRANSIENT', code: 'whatsapp:2' });
     await faults([{ endpoint: 'messages', to, timeoutMs: 3_000, count: 1 }]);
     const e2 = await failure(api({ timeoutMs: 300 }).sendMessage({ messaging_product: 'whatsapp', to, type: 'template', template: { name: TEMPLATES.atrReminder.name, language: { code: 'hi' } } }));
@@ -226,7 +247,7 @@ describe('Cloud API client', () => {
     const to = uniqueMobile();
     const wf = await workflow();
     const slow = createWhatsAppMessenger({ pool: testPool(), api: api({ timeoutMs: 300 }), pacing: { minIntervalMs: 0, maxWaitMs: 1_000 } });
-    const send = () => slow.send({ idempotencyKey: `${wf}:r`, workflowId: wf, to, language: 'hi', message: { kind: 'REMINDER', grievanceId: 'G1', number: 1 } });
+    const send = () => slow.send({ idempotencyKey: `${wf}:r`, workflowId: wf, to, language: 'hi', message: { kind: 'REMINDER', grievanceId: 'G1', number: 1, linkToken: LINK_TOKEN } });
     await faults([{ endpoint: 'messages', to, timeoutMs: 800, count: 1 }]);
     expect(((await failure(send())) as Error).name).toBe('TimeoutError');
     // Retried at once, it does not know yet whether Meta took it: it waits instead of sending twice.
@@ -253,7 +274,7 @@ describe('Cloud API client', () => {
        VALUES ($1, $2, 'whatsapp', 'REMINDER', $3, 'hi', '{}', 'sending', now() - interval '31 seconds')`,
       [`${wf}:r`, wf, to],
     );
-    const { messageId } = await messenger().send({ idempotencyKey: `${wf}:r`, workflowId: wf, to, language: 'hi', message: { kind: 'REMINDER', grievanceId: 'G1', number: 1 } });
+    const { messageId } = await messenger().send({ idempotencyKey: `${wf}:r`, workflowId: wf, to, language: 'hi', message: { kind: 'REMINDER', grievanceId: 'G1', number: 1, linkToken: LINK_TOKEN } });
     expect((await sent(to)).filter((m) => m.wamid).map((m) => m.wamid)).toEqual([messageId]);
   });
 

@@ -8,7 +8,7 @@ import { buildApi } from '../../../api/server';
 import { AtrClient } from '../../../client';
 import { createLogger } from '../../../lib/log';
 import type { WebhookPayload } from '../../../messaging/whatsapp/protocol';
-import { closeTestPool, testIntake, testPool } from '../../helpers/db';
+import { closeTestPool, testIdempotency, testIntake, testPool } from '../../helpers/db';
 
 const SECRET = 'webhook-test-app-secret';
 const VERIFY = 'webhook-test-verify-token';
@@ -22,6 +22,7 @@ beforeAll(async () => {
   const app = await buildApi({
     atr: new AtrClient(new Client({ connection }), testIntake()),
     apiKey: 'x'.repeat(20),
+    idempotency: testIdempotency(),
     logger: createLogger('silent'),
     health: {},
     whatsapp: { appSecret: SECRET, verifyToken: VERIFY, pool: testPool(), onStored: () => stored++ },

@@ -44,12 +44,17 @@ test("fill puts values into placeholders without expanding a value's own braces 
 
 /** Folders whose Devanagari is not wording: test data, developer tools, and the wording itself. */
 const NOT_RUNTIME_WORDING = ['node_modules', 'dist', '.tools', '.data', '.git', 'test', 'tools', path.join('messaging', 'wording')];
+/**
+ * Public, not citizen-messaging, wording with Devanagari: the transparency page's words, one module for both
+ * languages (what the public reads about all grievances, never what a citizen is sent).
+ */
+const PUBLIC_PAGE_WORDING = [path.join('api', 'transparency', 'wording.ts')];
 
 function sources(dir: string): string[] {
   return fs.readdirSync(path.join(PROJECT_ROOT, dir), { withFileTypes: true }).flatMap((entry) => {
     const at = path.join(dir, entry.name);
     if (entry.isDirectory()) return NOT_RUNTIME_WORDING.includes(at) ? [] : sources(at);
-    return /\.(ts|js|mjs|cjs)$/.test(entry.name) ? [at] : [];
+    return /\.(ts|js|mjs|cjs)$/.test(entry.name) && !PUBLIC_PAGE_WORDING.includes(at) ? [at] : [];
   });
 }
 

@@ -18,7 +18,7 @@ test('runs the migrations, the store and the webhook inbox on embedded PGlite th
   const pg = await spawnEmbeddedPostgres({ dataDir: dir, port: await freePort() });
   const pool = createPool(pg.url, { max: 1 });
   try {
-    expect(await migrate(pool)).toEqual(['0001_initial', '0002_atr_seal', '0003_whatsapp', '0004_ambiguous_sends', '0005_channel_breakers', '0006_closure_intake', '0007_retention', '0008_atr_link_nonces']);
+    expect(await migrate(pool)).toEqual(['0001_initial', '0002_atr_seal', '0003_whatsapp', '0004_ambiguous_sends', '0005_channel_breakers', '0006_closure_intake', '0007_retention', '0008_atr_link_nonces', '0009_idempotency_keys', '0010_portal_events', '0011_citizen_words', '0012_escalation_ladder', '0013_officer_accounts', '0014_transparency', '0015_vigilance_and_reasons']);
     const store = createClosureRepository(pool);
     const closure = ClosureSchema.parse(makeClosure());
     const workflowId = atrWorkflowId(closure.grievanceId, 1);

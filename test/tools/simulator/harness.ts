@@ -154,26 +154,30 @@ export async function startHarness(options: Partial<SimulatorOptions> = {}, answ
 /** A small but real PDF header (the simulator checks the bytes against the MIME type). */
 export const PDF = Buffer.from('%PDF-1.7\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n');
 
-/** Our disposed template with a document header, two body parameters and both quick-reply payloads. */
+/** The "View ATR" URL button: its dynamic suffix is the citizen's link page token. */
+export const LINK_BUTTON = { type: 'button', sub_type: 'url', index: '0', parameters: [{ type: 'text', text: 'Tk9UX0FfUkVBTF9UT0tFTg' }] };
+
+/** Our disposed template with a document header, two body parameters, the link button and both quick-reply payloads. */
 export function disposedTemplate(mediaId: string, language: 'hi' | 'en' = 'hi') {
   return {
     type: 'template',
     template: {
-      name: 'sampark_atr_disposed_v1',
+      name: 'sampark_atr_disposed_v2',
       language: { code: language },
       components: [
         { type: 'header', parameters: [{ type: 'document', document: { id: mediaId, filename: 'ATR-SAMPARK-1.pdf' } }] },
         { type: 'body', parameters: [{ type: 'text', text: 'SAMPARK-2026-000123' }, { type: 'text', text: 'PHED' }] },
-        { type: 'button', sub_type: 'quick_reply', index: '0', parameters: [{ type: 'payload', payload: 'FB|atr-SAMPARK-2026-000123-c1|SATISFIED' }] },
-        { type: 'button', sub_type: 'quick_reply', index: '1', parameters: [{ type: 'payload', payload: 'FB|atr-SAMPARK-2026-000123-c1|NOT_SATISFIED' }] },
+        LINK_BUTTON,
+        { type: 'button', sub_type: 'quick_reply', index: '1', parameters: [{ type: 'payload', payload: 'FB|atr-SAMPARK-2026-000123-c1|SATISFIED' }] },
+        { type: 'button', sub_type: 'quick_reply', index: '2', parameters: [{ type: 'payload', payload: 'FB|atr-SAMPARK-2026-000123-c1|NOT_SATISFIED' }] },
       ],
     },
   };
 }
 
-/** Our reminder template (no header, one body parameter). */
+/** Our reminder template (no header, one body parameter, the link button; quick replies without payloads). */
 export function reminderTemplate() {
-  return { type: 'template', template: { name: 'sampark_atr_reminder_v1', language: { code: 'en' }, components: [{ type: 'body', parameters: [{ type: 'text', text: 'SAMPARK-1' }] }] } };
+  return { type: 'template', template: { name: 'sampark_atr_reminder_v2', language: { code: 'en' }, components: [{ type: 'body', parameters: [{ type: 'text', text: 'SAMPARK-1' }] }, LINK_BUTTON] } };
 }
 
 /**

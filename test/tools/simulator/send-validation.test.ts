@@ -16,7 +16,7 @@ test('answers each validation failure with Meta’s code and error envelope', as
   const mediaId = await uploadPdf(t);
   const disposed = disposedTemplate(mediaId);
   const withComponents = (components: unknown[]) => ({ type: 'template', template: { ...disposed.template, components } });
-  const [header, body, qr0] = disposed.template.components;
+  const [header, body, link, qr1, qr2] = disposed.template.components;
   const cases: [string, Record<string, unknown>, number, RegExp?][] = [
     ['missing messaging_product', { messaging_product: undefined, to: CITIZEN, ...reminderTemplate() }, 100, /messaging_product/],
     ['missing to', { ...reminderTemplate() }, 100, /\bto\b/],
@@ -24,11 +24,16 @@ test('answers each validation failure with Meta’s code and error envelope', as
     ['unsupported type', { to: CITIZEN, type: 'image', image: { id: mediaId } }, 131051],
     ['unknown template', { to: CITIZEN, type: 'template', template: { name: 'no_such_template', language: { code: 'hi' } } }, 132001],
     ['template language not approved', { to: CITIZEN, type: 'template', template: { ...reminderTemplate().template, language: { code: 'fr' } } }, 132001],
-    ['too few body parameters', { to: CITIZEN, ...withComponents([header, { type: 'body', parameters: [{ type: 'text', text: 'only one' }] }, qr0]) }, 132000, /body/],
-    ['missing document header', { to: CITIZEN, ...withComponents([body, qr0]) }, 132000, /header/],
+    ['too few body parameters', { to: CITIZEN, ...withComponents([header, { type: 'body', parameters: [{ type: 'text', text: 'only one' }] }, link]) }, 132000, /body/],
+    ['missing document header', { to: CITIZEN, ...withComponents([body, link]) }, 132000, /header/],
     ['unknown media id in the header', { to: CITIZEN, ...withComponents([{ type: 'header', parameters: [{ type: 'document', document: { id: '999999999999' } }] }, body]) }, 131053],
     ['newline in a parameter', { to: CITIZEN, ...withComponents([header, { type: 'body', parameters: [{ type: 'text', text: 'a\nb' }, { type: 'text', text: 'x' }] }]) }, 100, /new-line/],
-    ['quick reply index out of range', { to: CITIZEN, ...withComponents([header, body, { ...qr0, index: '2' }]) }, 100, /index/],
+    ['button index beyond the template’s buttons', { to: CITIZEN, ...withComponents([header, body, link, qr1, { ...qr2, index: '3' }]) }, 131009, /index 3/],
+    ['a button of another sub_type than approved at its index', { to: CITIZEN, ...withComponents([header, body, { ...link, sub_type: 'quick_reply' }, qr1, qr2]) }, 131009, /sub_type url/],
+    ['a quick reply where the link button is', { to: CITIZEN, ...withComponents([header, body, { ...qr1, index: '0' }]) }, 131009, /index 0/],
+    ['the link button left out', { to: CITIZEN, ...withComponents([header, body, qr1, qr2]) }, 132000, /button at index 0/],
+    ['the link button without its parameter', { to: CITIZEN, ...withComponents([header, body, { ...link, parameters: [] }, qr1, qr2]) }, 132000, /button at index 0/],
+    ['the link button with an empty suffix', { to: CITIZEN, ...withComponents([header, body, { ...link, parameters: [{ type: 'text', text: '' }] }, qr1, qr2]) }, 131008, /URL suffix/],
   ];
   for (const [name, request, code, details] of cases) {
     const res = await t.send(request);

@@ -20,7 +20,7 @@ test('uploads a PDF, then sends the disposed template with it and a document mes
   expect(mediaId).toMatch(/^\d+$/);
 
   const template = buildTemplateSendPayload({
-    name: 'sampark_atr_disposed_v1',
+    name: 'sampark_atr_disposed_v2',
     language: 'hi',
     header: { type: 'document', document: { id: mediaId } },
     body: [
@@ -28,8 +28,9 @@ test('uploads a PDF, then sends the disposed template with it and a document mes
       { type: 'text', text: 'PHED' },
     ],
     buttons: [
-      { type: 'button', subType: 'quick_reply', index: 0, parameters: [{ type: 'payload', payload: 'FB|atr-1|SATISFIED' }] },
-      { type: 'button', subType: 'quick_reply', index: 1, parameters: [{ type: 'payload', payload: 'FB|atr-1|NOT_SATISFIED' }] },
+      { type: 'button', subType: 'url', index: 0, parameters: [{ type: 'text', text: 'Tk9UX0FfUkVBTF9UT0tFTg' }] },
+      { type: 'button', subType: 'quick_reply', index: 1, parameters: [{ type: 'payload', payload: 'FB|atr-1|SATISFIED' }] },
+      { type: 'button', subType: 'quick_reply', index: 2, parameters: [{ type: 'payload', payload: 'FB|atr-1|NOT_SATISFIED' }] },
     ],
   });
   // The payload builder's and the sender's types disagree on components (an index signature); the shape is Meta's.

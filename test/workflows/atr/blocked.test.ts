@@ -112,6 +112,10 @@ describe('atrWorkflow held by a fault on our side', () => {
       expect((await outbox(workflowId)).map((m) => m.purpose)).toEqual(['ATR', 'ATR']);
       await handle.signal(feedbackSignal, feedback('SATISFIED'));
       expect((await handle.result()).outcome).toBe('SATISFIED');
+      // The portal hears of the hold (a fault on our side, not the citizen's outcome), then the feedback and outcome.
+      const { rows } = await testPool().query('SELECT type, data FROM portal_events WHERE grievance_id = $1 ORDER BY sequence', [held.grievanceId]);
+      expect(rows.map((r) => r.type)).toEqual(['atr.delivery_blocked', 'feedback.received', 'closure.outcome']);
+      expect(rows[0].data).toEqual({ workflowId, channel: 'whatsapp', code: 'whatsapp:132015', since: held.delivery.blocked!.since });
       await captureHistory(handle, 'blocked-then-resumed');
     });
   });

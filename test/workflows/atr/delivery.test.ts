@@ -53,6 +53,14 @@ describe('atrWorkflow delivery', () => {
       expect(state.reminders.filter((r) => r.sentAt)).toEqual([]);
       // The helpline and the portal could still decide until the window ended.
       expect(Date.parse(state.feedbackWindowEndsAt!) - Date.parse(state.delivery.sentAt!)).toBe(168 * HOUR);
+      // The portal hears that WhatsApp cannot reach the number, that SMS cannot either, then the outcome.
+      const { rows } = await testPool().query('SELECT type, data FROM portal_events WHERE grievance_id = $1 ORDER BY sequence', [state.grievanceId]);
+      expect(rows.map((r) => [r.type, r.data.channel ?? r.data.outcome])).toEqual([
+        ['atr.undeliverable', 'whatsapp'],
+        ['atr.undeliverable', 'sms'],
+        ['closure.outcome', 'UNDELIVERABLE'],
+      ]);
+      expect(rows[0].data.errorCode).toBe(131026);
       await captureHistory(handle, 'undeliverable');
     });
   });
@@ -77,6 +85,11 @@ describe('atrWorkflow delivery', () => {
           expect((await handle.describe()).typedSearchAttributes.get({ name: 'DeliveryStatus', type: 'KEYWORD' })).toBe('SMS_FALLBACK');
           // The 24 h reminder went on WhatsApp before the fallback; the 72 h one did not.
           expect((await handle.query(stateQuery)).reminders.map((r) => Boolean(r.sentAt))).toEqual([true, false]);
+          // The portal hears of the SMS link, then the feedback that came through it, then the outcome.
+          const { rows } = await testPool().query('SELECT type, data FROM portal_events WHERE grievance_id = $1 ORDER BY sequence', [state.grievanceId]);
+          expect(rows.map((r) => r.type)).toEqual(['atr.sms_fallback', 'feedback.received', 'closure.outcome']);
+          expect(rows[0].data).toEqual({ workflowId, messageId: state.delivery.fallback!.messageId, sentAt: state.delivery.fallback!.sentAt });
+          await captureHistory(handle, 'sms-fallback');
         },
         { sms: createSmsGateway({ url: `${simUrl}/sms`, token: 'sms-token', sender: 'RJSMPK', timeoutMs: 5_000 }) },
       );

@@ -1,14 +1,13 @@
 /**
  * The ATR workflow's escalation of "not satisfied": the level per cycle, the WhatsApp dialogue for the
- * reason and comment, and the portal's reopen callback (retried, or refused with a 4xx).
+ * reason and comment, and the events the portal hears of it (escalation.raised, grievance.reopen) in the outbox.
  * Time-skipping server, real activities on the test PostgreSQL.
  */
-import { feedbackDetailsSignal, feedbackSignal, stateQuery, type AtrResult } from '../../../contracts/workflow';
+import { feedbackDetailsSignal, feedbackSignal, type AtrResult } from '../../../contracts/workflow';
 import { testPool } from '../../helpers/db';
 import { makeClosure } from '../../helpers/fixtures';
-import { startFakePortal } from '../../helpers/portal';
 import { captureHistory, skipToIst } from '../../helpers/temporal';
-import { HOUR, feedback, outbox, useAtrTestBed } from './support';
+import { HOUR, feedback, markDelivered, outbox, useAtrTestBed } from './support';
 
 const bed = useAtrTestBed();
 
@@ -19,15 +18,20 @@ describe('atrWorkflow escalation', () => {
       const closure = makeClosure();
       const { workflowId } = await atr.closeGrievance(closure);
       const handle = client.workflow.getHandle(workflowId);
+      await markDelivered(handle);
       await bed.env.sleep(2 * HOUR);
       await handle.signal(feedbackSignal, feedback('NOT_SATISFIED', { reason: 'NOT_RESOLVED', comment: 'नाली अब भी भरी है' }));
       const result: AtrResult = await handle.result();
       expect(result).toMatchObject({ outcome: 'ESCALATED', escalationLevel: 1 });
       const { rows } = await testPool().query('SELECT * FROM escalations WHERE workflow_id = $1', [workflowId]);
-      expect(rows[0]).toMatchObject({ level: 1, level_name: 'DEPARTMENT', reason: 'NOT_RESOLVED', comment: 'नाली अब भी भरी है', portal_callback: 'DONE' });
-      const call = bed.portal.calls.find((c) => c.body.grievanceId === closure.grievanceId);
-      expect(call?.body).toMatchObject({ event: 'grievance.reopen', cycle: 1, level: 1, reason: 'NOT_RESOLVED' });
-      expect(call?.headers['idempotency-key']).toBe(rows[0].escalation_id);
+      expect(rows[0]).toMatchObject({ level: 1, level_name: 'DEPARTMENT', reason: 'NOT_RESOLVED', comment: 'नाली अब भी भरी है' });
+      // The closure's life as the portal hears it, in order; the citizen's comment stays with us.
+      const events = await testPool().query('SELECT type, sequence, data FROM portal_events WHERE grievance_id = $1 ORDER BY sequence', [closure.grievanceId]);
+      expect(events.rows.map((e) => e.type)).toEqual(['atr.delivered', 'feedback.received', 'escalation.raised', 'grievance.reopen', 'closure.outcome']);
+      expect(events.rows.map((e) => Number(e.sequence))).toEqual([1, 2, 3, 4, 5]);
+      expect(events.rows[3].data).toEqual({ workflowId, escalationId: rows[0].escalation_id, level: 1, reason: 'NOT_RESOLVED' });
+      expect(events.rows[4].data).toEqual({ workflowId, outcome: 'ESCALATED' });
+      expect(JSON.stringify(events.rows)).not.toContain('नाली');
       await captureHistory(handle, 'escalated-department');
     });
   });
@@ -76,50 +80,5 @@ describe('atrWorkflow escalation', () => {
       const { rows } = await testPool().query('SELECT reason, comment FROM escalations WHERE workflow_id = $1', [workflowId]);
       expect(rows).toEqual([{ reason: null, comment: null }]);
     });
-  });
-
-  test('retries the portal callback until the portal recovers', async () => {
-    const flaky = await startFakePortal([503, 503, 200]);
-    try {
-      await skipToIst(bed.env, '10:00');
-      await bed.withWorker(
-        async ({ atr, client }) => {
-          const { workflowId } = await atr.closeGrievance(makeClosure());
-          const handle = client.workflow.getHandle(workflowId);
-          await handle.signal(feedbackSignal, feedback('NOT_SATISFIED', { reason: 'OTHER' }));
-          expect((await handle.result()).outcome).toBe('ESCALATED');
-          expect(flaky.calls).toHaveLength(3);
-          const { rows } = await testPool().query('SELECT portal_callback FROM escalations WHERE workflow_id = $1', [workflowId]);
-          expect(rows[0].portal_callback).toBe('DONE');
-        },
-        { portalUrl: flaky.url },
-      );
-    } finally {
-      await flaky.close();
-    }
-  });
-
-  test('keeps the escalation when the portal refuses the callback with a 4xx', async () => {
-    const refusing = await startFakePortal([422]);
-    try {
-      await skipToIst(bed.env, '10:00');
-      await bed.withWorker(
-        async ({ atr, client }) => {
-          const { workflowId } = await atr.closeGrievance(makeClosure());
-          const handle = client.workflow.getHandle(workflowId);
-          await handle.signal(feedbackSignal, feedback('NOT_SATISFIED', { reason: 'OTHER' }));
-          expect((await handle.result()).outcome).toBe('ESCALATED');
-          expect(refusing.calls).toHaveLength(1);
-          const state = await handle.query(stateQuery);
-          expect(state.escalation).toMatchObject({ portalCallback: 'REJECTED', portalCallbackError: 'portal callback refused with HTTP 422' });
-          await captureHistory(handle, 'portal-rejected');
-          const { rows } = await testPool().query('SELECT portal_callback FROM escalations WHERE workflow_id = $1', [workflowId]);
-          expect(rows[0].portal_callback).toBe('REJECTED');
-        },
-        { portalUrl: refusing.url },
-      );
-    } finally {
-      await refusing.close();
-    }
   });
 });

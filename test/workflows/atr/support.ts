@@ -1,5 +1,5 @@
 /**
- * Shared plumbing for the ATR workflow tests: one time-skipping server and one fake portal per test file,
+ * Shared plumbing for the ATR workflow tests: one time-skipping server per test file,
  * a real worker per test (real activities, the test PostgreSQL), and the small helpers the tests share.
  */
 import type { temporal } from '@temporalio/proto';
@@ -16,7 +16,6 @@ import { createCloudApi } from '../../../messaging/whatsapp/client';
 import { createWhatsAppMessenger } from '../../../messaging/whatsapp/messenger';
 import { buildSimulator, type Simulator } from '../../../tools/simulator/server';
 import { closeTestPool, testPool } from '../../helpers/db';
-import { startFakePortal, type FakePortal } from '../../helpers/portal';
 import { createTimeSkippingEnv, runWithWorker, type WorkerContext, type WorkerOverrides } from '../../helpers/temporal';
 
 export const HOUR = 3_600_000;
@@ -24,24 +23,20 @@ export const HOUR = 3_600_000;
 /** The servers one test file shares; read the fields inside tests, not at module load. */
 export interface AtrTestBed {
   env: TestWorkflowEnvironment;
-  /** Answers 200 to every reopen callback. */
-  portal: FakePortal;
   /** Runs `body` while a real ATR worker serves a fresh task queue on this file's server. */
   withWorker<T>(body: (ctx: WorkerContext) => Promise<T>, overrides?: Omit<WorkerOverrides, 'connection'>): Promise<T>;
 }
 
-/** The time-skipping server and fake portal for one test file: started before its tests, closed after. */
+/** The time-skipping server for one test file: started before its tests, closed after. */
 export function useAtrTestBed(): AtrTestBed {
   const bed = {
-    withWorker: (body, overrides = {}) => runWithWorker({ connection: bed.env, portalUrl: bed.portal.url, ...overrides }, body),
+    withWorker: (body, overrides = {}) => runWithWorker({ connection: bed.env, ...overrides }, body),
   } as AtrTestBed;
   beforeAll(async () => {
     bed.env = await createTimeSkippingEnv();
-    bed.portal = await startFakePortal([200]);
   });
   afterAll(async () => {
     await bed.env?.teardown();
-    await bed.portal?.close();
     await closeTestPool();
   });
   return bed;
@@ -65,19 +60,19 @@ export async function markDelivered(handle: {
   throw new Error('the ATR was never sent');
 }
 
-/** The messages a workflow handed to the outbox, oldest first. */
+/** The messages to the citizen a workflow handed to the outbox, oldest first (its escalation's alerts to officers are not). */
 export async function outbox(workflowId: string) {
   const { rows } = await testPool().query<{ purpose: string; body: { text: string } }>(
-    'SELECT purpose, body FROM outbound_messages WHERE workflow_id = $1 ORDER BY created_at',
+    "SELECT purpose, body FROM outbound_messages WHERE workflow_id = $1 AND purpose <> 'OFFICER_ALERT' ORDER BY created_at",
     [workflowId],
   );
   return rows;
 }
 
-/** The messages a workflow handed to the outbox, with their message ids, oldest first. */
+/** The messages to the citizen a workflow handed to the outbox, with their message ids, oldest first. */
 export async function outboxIds(workflowId: string) {
   const { rows } = await testPool().query<{ purpose: string; message_id: string }>(
-    'SELECT purpose, message_id FROM outbound_messages WHERE workflow_id = $1 ORDER BY created_at',
+    "SELECT purpose, message_id FROM outbound_messages WHERE workflow_id = $1 AND purpose <> 'OFFICER_ALERT' ORDER BY created_at",
     [workflowId],
   );
   return rows.map((r) => ({ purpose: r.purpose, messageId: r.message_id }));

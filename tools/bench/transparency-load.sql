@@ -1,0 +1,29 @@
+-- Synthetic closures with outcomes for `npm run bench:transparency`, set-based (generate_series), in the bench's own
+-- database: :n closures disposed evenly over :days IST days ending :last_day, across 20 departments and 33
+-- districts; 95 % delivered (latency spread over minutes to days), 55 % of those answer, 70 % satisfied, every
+-- "not satisfied" escalated at level 1, 2 or 3 by cycle. :first numbers the rows (so a second load adds more).
+INSERT INTO closures (workflow_id, grievance_id, cycle, department_code, district_code, language, closure, disposed_at,
+                      atr_on_phone_at, outcome, recorded_at, completed_at, facts_changed_at)
+SELECT 'atr-B' || i || '-c' || (1 + i % 3), 'B' || i, 1 + i % 3, 'D' || lpad((i % 20)::text, 2, '0'), 'X' || lpad((i / 20 % 33)::text, 2, '0'),
+       CASE WHEN i % 4 = 0 THEN 'en' ELSE 'hi' END,
+       jsonb_build_object('department', jsonb_build_object('code', 'D' || lpad((i % 20)::text, 2, '0'), 'nameEn', 'Department ' || i % 20, 'nameHi', 'Department ' || i % 20),
+                          'district', jsonb_build_object('code', 'X' || lpad((i / 20 % 33)::text, 2, '0'), 'nameEn', 'District ' || i / 20 % 33, 'nameHi', 'District ' || i / 20 % 33)),
+       d.at,
+       CASE WHEN i % 20 <> 7 THEN d.at + make_interval(mins => (i * 7919 % 2880)::int) END,
+       CASE WHEN i % 20 = 7 THEN 'UNDELIVERABLE' WHEN i % 100 < 55 THEN CASE WHEN i % 10 < 7 THEN 'SATISFIED' ELSE 'ESCALATED' END ELSE 'NO_RESPONSE' END,
+       d.at, d.at + interval '7 days', :'changed_at'::timestamptz
+  FROM generate_series(:first::bigint, :first + :n - 1) i,
+       LATERAL (SELECT ((:'last_day'::date - (:days - 1) + (((i - :first) * :days) / :n)::int)::timestamp + make_interval(secs => (i % 86400)::int))
+                       AT TIME ZONE 'Asia/Kolkata' AS at) d;
+
+INSERT INTO feedback (workflow_id, message_id, rating, channel, decisive, late, received_at, recorded_at)
+SELECT c.workflow_id, 'wamid.B' || c.grievance_id, CASE WHEN c.outcome = 'SATISFIED' THEN 'SATISFIED' ELSE 'NOT_SATISFIED' END,
+       'whatsapp', true, false, c.atr_on_phone_at + interval '1 hour', c.atr_on_phone_at + interval '1 hour'
+  FROM closures c
+ WHERE c.outcome IN ('SATISFIED', 'ESCALATED') AND c.grievance_id LIKE 'B%' AND substr(c.grievance_id, 2)::bigint BETWEEN :first AND :first + :n - 1;
+
+INSERT INTO escalations (escalation_id, workflow_id, grievance_id, cycle, level, level_name, department_code, district_code, feedback_message_id, created_at)
+SELECT 'esc-' || c.workflow_id, c.workflow_id, c.grievance_id, c.cycle, c.cycle, (ARRAY['DEPARTMENT', 'DISTRICT', 'STATE'])[c.cycle],
+       c.department_code, c.district_code, 'wamid.B' || c.grievance_id, c.atr_on_phone_at + interval '1 hour'
+  FROM closures c
+ WHERE c.outcome = 'ESCALATED' AND c.grievance_id LIKE 'B%' AND substr(c.grievance_id, 2)::bigint BETWEEN :first AND :first + :n - 1;
