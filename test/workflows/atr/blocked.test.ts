@@ -11,7 +11,7 @@ import { captureHistory, skipToIst } from '../../helpers/temporal';
 import { uniqueMobile } from '../../helpers/whatsapp';
 import { HOUR, feedback, outbox, untilState, useAtrTestBed, withSimulatedChannels } from './support';
 
-const bed = useAtrTestBed();
+const bed = useAtrTestBed({ perTest: true });
 const MINUTE = 60_000;
 
 describe('atrWorkflow held by a fault on our side', () => {

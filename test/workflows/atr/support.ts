@@ -27,18 +27,29 @@ export interface AtrTestBed {
   withWorker<T>(body: (ctx: WorkerContext) => Promise<T>, overrides?: Omit<WorkerOverrides, 'connection'>): Promise<T>;
 }
 
-/** The time-skipping server for one test file: started before its tests, closed after. */
-export function useAtrTestBed(): AtrTestBed {
+/**
+ * The time-skipping server for one test file: started before its tests, closed after. With `perTest`, a fresh one for
+ * each test instead: a "not satisfied" starts an escalation that outlives its ATR workflow by design, and its SLA timers
+ * and pending tasks must not hold the next test's clock.
+ */
+export function useAtrTestBed(options: { perTest?: boolean } = {}): AtrTestBed {
   const bed = {
     withWorker: (body, overrides = {}) => runWithWorker({ connection: bed.env, ...overrides }, body),
   } as AtrTestBed;
-  beforeAll(async () => {
+  const start = async () => {
     bed.env = await createTimeSkippingEnv();
-  });
-  afterAll(async () => {
-    await bed.env?.teardown();
-    await closeTestPool();
-  });
+  };
+  const stop = async () => {
+    await bed.env?.teardown().catch(() => undefined);
+  };
+  if (options.perTest) {
+    beforeEach(start);
+    afterEach(stop);
+  } else {
+    beforeAll(start);
+    afterAll(stop);
+  }
+  afterAll(closeTestPool);
   return bed;
 }
 
