@@ -14,7 +14,7 @@ import { formatDate } from '../pdf/atr/render';
 const esc = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
 const STYLE = `body{font:1rem/1.5 system-ui,'Noto Sans Devanagari',sans-serif;margin:0;color:#1a1a1a}
-main{max-width:36rem;margin:0 auto;padding:.75rem 1rem 2rem}
+main{max-width:36rem;margin:0 auto;padding:.75rem 1rem 2rem;overflow-wrap:break-word}
 .top{display:flex;flex-wrap:wrap;justify-content:space-between;gap:.25rem;font-size:.9rem;color:#444}
 h1{font-size:1.35rem;margin:.25rem 0}h2{font-size:1.1rem;margin:1rem 0 .25rem}p{margin:.25rem 0}
 fieldset{border:0;padding:0;margin:.75rem 0}legend{font-weight:600;font-size:1.1rem;padding:0}

@@ -148,7 +148,11 @@ export function createReports(pool: Pool) {
       }));
     },
 
-    /** Every message sent for a workflow, oldest first, each with the furthest status the channel reported. */
+    /**
+     * Every message sent to the citizen for a workflow, oldest first, each with the furthest status the channel
+     * reported. Its escalation's alerts to officers are not the citizen's: how many officers are in the directory
+     * is not part of the closure's story (the escalation's own history tells of them).
+     */
     async sentMessages(workflowId: string): Promise<MessageSentRow[]> {
       const { rows } = await pool.query<{
         purpose: string;
@@ -167,7 +171,7 @@ export function createReports(pool: Pool) {
               WHERE ms.wamid = o.message_id
               ORDER BY ${statusRankSql('ms.status')} DESC, ms.status_at DESC LIMIT 1
            ) s ON true
-          WHERE o.workflow_id = $1
+          WHERE o.workflow_id = $1 AND o.purpose <> 'OFFICER_ALERT'
           ORDER BY o.created_at, o.idempotency_key`,
         [workflowId],
       );

@@ -218,18 +218,14 @@ describe('events for the portal', () => {
     expect(JSON.stringify(rows)).not.toContain(notSatisfied.comment!);
   });
 
-  test('escalate appends escalation.raised then grievance.reopen, once however often it is retried', async () => {
+  test('escalate appends grievance.reopen (the ladder tells of escalation.raised), once however often it is retried', async () => {
     const { closure, workflowId } = await recorded({ cycle: 2 });
     const acts = activities();
     const { escalationId } = await acts.escalate({ workflowId, level: 2, feedback: notSatisfied });
     await acts.escalate({ workflowId, level: 2, feedback: notSatisfied });
     const rows = await events(closure.grievanceId);
-    expect(rows.map((r) => [r.type, r.sequence])).toEqual([
-      ['escalation.raised', 1],
-      ['grievance.reopen', 2],
-    ]);
-    expect(rows[0]!.data).toEqual({ escalationId, workflowId, level: 2, levelName: 'DISTRICT', departmentCode: 'LSG', districtCode: closure.district.code, reason: 'NOT_RESOLVED' });
-    expect(rows[1]!.data).toEqual({ workflowId, escalationId, level: 2, reason: 'NOT_RESOLVED' });
+    expect(rows.map((r) => [r.type, r.sequence])).toEqual([['grievance.reopen', 1]]);
+    expect(rows[0]!.data).toEqual({ workflowId, escalationId, level: 2, reason: 'NOT_RESOLVED' });
   });
 
   test('recordOutcome appends closure.outcome with its reason', async () => {
