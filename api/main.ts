@@ -42,6 +42,7 @@ export async function startApi(config: Readonly<Config>, log: Logger, shared?: P
   await refuseSeededAccounts(config, pool);
   const metrics = createApiMetrics();
   const relay = new WebhookRelay({ pool, temporal, log: log.child({ component: 'relay' }), metrics, ...relayChannels(config, pool) });
+  const escalations = new EscalationClient(temporal, createEscalationRepository(pool));
   const app = await buildApi({
     atr: new AtrClient(temporal, createClosureIntakeRepository(pool), config.temporal.taskQueue),
     apiKey,
@@ -57,8 +58,9 @@ export async function startApi(config: Readonly<Config>, log: Logger, shared?: P
     reasons: grievanceReasons(closures),
     metrics,
     hsts: config.publicBaseUrl.startsWith('https:'),
+    escalations,
     officerInbox: {
-      ...createInboxDeps(pool, new EscalationClient(temporal, createEscalationRepository(pool))),
+      ...createInboxDeps(pool, escalations),
       // Without OFFICER_COOKIE_SECRET (a laptop; production requires it) a restart signs every officer out.
       cookieSecret: config.officers.cookieSecret ?? randomBytes(32).toString('base64url'),
       secure: config.publicBaseUrl.startsWith('https:'),

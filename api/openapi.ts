@@ -52,6 +52,7 @@ const MEANING: Record<ErrorCode, string> = {
   closure_conflict: '`closure_conflict`: this grievance and cycle were posted with other content, or the atrNumber is taken; `fields` names what differs, never a value',
   idempotency_key_in_use: '`idempotency_key_in_use`: the first request with this Idempotency-Key is still running; retry shortly',
   idempotency_key_reused: '`idempotency_key_reused`: this Idempotency-Key came with a different request; use a new key',
+  action_refused: '`action_refused`: the escalation refused the action (the officer\'s level or scope, or it has ended); `detail` says why',
   rate_limited: '`rate_limited`: see retry-after',
   internal_error: '`internal_error`: details hidden; `requestId` finds them in our logs. Safe to retry',
 };
@@ -68,6 +69,7 @@ const STATUS_OF: Record<ErrorCode, number> = {
   feedback_closed: 409,
   closure_conflict: 409,
   idempotency_key_in_use: 409,
+  action_refused: 409,
   body_too_large: 413,
   unsupported_media_type: 415,
   idempotency_key_reused: 422,
@@ -125,6 +127,7 @@ export async function registerOpenApi(app: ApiInstance): Promise<void> {
       tags: [
         { name: 'closures', description: 'The portal posts each disposal' },
         { name: 'grievances', description: "A grievance's status and feedback from other channels" },
+        { name: 'escalations', description: "The escalations of \"not satisfied\": read them, and act for an officer the portal has signed in" },
         { name: 'public', description: 'For whoever holds an ATR or its link: no API key' },
         { name: 'meta', description: 'Health, the WhatsApp webhook, this document' },
       ],

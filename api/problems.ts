@@ -7,7 +7,8 @@ import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest, RawRe
 import type { Logger } from '../lib/log';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
 import { parse as parseTolerant, printParseErrorCode, type ParseError } from 'jsonc-parser';
-import { ClosureConflictError, FeedbackClosedError, GrievanceNotFoundError, ValidationError } from '../client';
+import { ClosureConflictError, FeedbackClosedError, GrievanceNotFoundError, OperationRefusedError, ValidationError } from '../client';
+import { EscalationNotFoundError } from '../client/escalations';
 import { ERROR_CODES, PROBLEM_CONTENT_TYPE, problemType, type ErrorCode, type Problem } from '../contracts/api';
 import { toFieldErrors } from '../contracts/closure';
 
@@ -45,6 +46,7 @@ const TITLES: Record<ErrorCode, string> = {
   closure_conflict: 'The closure conflicts with one already taken',
   idempotency_key_in_use: 'A request with this Idempotency-Key is still in progress',
   idempotency_key_reused: 'The Idempotency-Key was used for a different request',
+  action_refused: 'The escalation refused the action',
   rate_limited: 'Too many requests',
   internal_error: 'Internal error',
 };
@@ -91,6 +93,8 @@ function toProblem(err: FastifyError, req: FastifyRequest): HttpProblem {
   }
   if (err instanceof ValidationError) return new HttpProblem(400, 'validation_failed', err.message, { fields: err.fields });
   if (err instanceof GrievanceNotFoundError) return new HttpProblem(404, 'not_found', err.message);
+  if (err instanceof EscalationNotFoundError) return new HttpProblem(404, 'not_found', err.message);
+  if (err instanceof OperationRefusedError) return new HttpProblem(409, 'action_refused', err.message);
   if (err instanceof FeedbackClosedError) return new HttpProblem(409, 'feedback_closed', err.message);
   if (err instanceof ClosureConflictError) return new HttpProblem(409, 'closure_conflict', err.message, { workflowId: err.workflowId, fields: err.fields });
   const known = fastifyProblem(err, req);

@@ -24,6 +24,8 @@ import { HttpProblem, problemErrorHandler, problemNotFoundHandler, useProblemJso
 import { json, pdf, problems, registerOpenApi } from './openapi';
 import { useIdempotencyKeys, type IdempotencyStore } from './idempotency';
 import { portalRoutes } from './portal-routes';
+import { escalationRoutes } from './escalation-routes';
+import type { EscalationClient } from '../client/escalations';
 import { officerInbox, type OfficerInboxOptions } from './officer';
 import { transparencyRoutes, type TransparencyOptions } from './transparency';
 
@@ -54,12 +56,14 @@ export interface ApiOptions {
   officerInbox?: OfficerInboxOptions;
   /** The public transparency dashboard (GET /transparency and its open data); without it those routes answer 404. */
   transparency?: TransparencyOptions;
+  /** The portal's escalation routes (/v1/escalations); without it those routes answer 404. */
+  escalations?: EscalationClient;
 }
 
 const HEALTH_TIMEOUT_MS = 2_000;
 
 /** Builds the API (not listening yet). */
-export async function buildApi({ atr, apiKey, idempotency, logger, health, verification, whatsapp, atrLinks, metrics, hsts = false, reasons, officerInbox: inbox, transparency }: ApiOptions) {
+export async function buildApi({ atr, apiKey, idempotency, logger, health, verification, whatsapp, atrLinks, metrics, hsts = false, reasons, officerInbox: inbox, transparency, escalations }: ApiOptions) {
   const app = Fastify({ loggerInstance: logger, bodyLimit: BODY_LIMIT, requestTimeout: 30_000 });
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
@@ -87,7 +91,9 @@ export async function buildApi({ atr, apiKey, idempotency, logger, health, verif
     return reply.code(ok ? 200 : 503).send({ status: ok ? 'ok' : 'degraded', checks });
   });
 
-  await app.register(portalRoutes, { atr, requireKey: apiKeyGuard(apiKey), reasons });
+  const requireKey = apiKeyGuard(apiKey);
+  await app.register(portalRoutes, { atr, requireKey, reasons });
+  if (escalations) await app.register(escalationRoutes, { escalations, requireKey });
 
   if (verification) {
     const { sealer, store } = verification;

@@ -4,6 +4,13 @@
  * document (/openapi.json) is generated from these schemas, so what is documented is what is validated and sent.
  */
 import { z } from 'zod';
+import {
+  ESCALATION_ACTIONS,
+  ESCALATION_STATUSES,
+  type EscalationCase,
+  type EscalationState,
+  type EscalationSummary,
+} from './escalation';
 
 /** The API's path prefix. Additive changes stay under it; a breaking change gets /v2 (README: API versioning). */
 export const API_VERSION_PREFIX = '/v1';
@@ -23,6 +30,7 @@ export const ERROR_CODES = [
   'closure_conflict',
   'idempotency_key_in_use',
   'idempotency_key_reused',
+  'action_refused',
   'rate_limited',
   'internal_error',
 ] as const;
@@ -135,3 +143,84 @@ export const GrievanceStatusSchema = z
 /** The header that makes a POST safe to repeat, and the one that marks a replayed answer. */
 export const IDEMPOTENCY_KEY_HEADER = 'idempotency-key';
 export const IDEMPOTENT_REPLAYED_HEADER = 'idempotent-replayed';
+
+/*
+ * Escalations, as the portal reads them and acts on them for an officer it has signed in. Each schema is checked
+ * against its type in contracts/escalation.ts (`satisfies`), so the document cannot drift from what is sent.
+ */
+const Level = z.union([z.literal(1), z.literal(2), z.literal(3)]).describe('1 department, 2 district, 3 state');
+const Instant = z.string().describe('ISO 8601 date-time');
+
+/** One escalation in a list. */
+export const EscalationSummarySchema = z
+  .object({
+    escalationId: z.string(),
+    escalationWorkflowId: z.string().nullable().describe('Its ladder workflow, esc-<grievanceId>-c<cycle>'),
+    atrWorkflowId: z.string(),
+    grievanceId: z.string(),
+    cycle: z.number().int(),
+    level: Level,
+    status: z.enum(ESCALATION_STATUSES),
+    departmentCode: z.string(),
+    districtCode: z.string(),
+    vigilance: z.boolean().describe('Misconduct: raised straight to the state and marked for vigilance'),
+    reason: z.string().nullable(),
+    slaDueAt: Instant.nullable().describe("When the current level's SLA passes"),
+    raisedAt: Instant,
+    updatedAt: Instant,
+  })
+  .meta({ id: 'EscalationSummary' }) satisfies z.ZodType<EscalationSummary>;
+
+/** GET /v1/escalations. */
+export const EscalationListSchema = z.object({ escalations: z.array(EscalationSummarySchema).describe('Most urgent SLA first') }).meta({ id: 'EscalationList' });
+
+/** GET /v1/escalations/{escalationId}: the case with its history and questions. */
+export const EscalationCaseSchema = EscalationSummarySchema.extend({
+  comment: z.string().nullable().describe("The citizen's comment (personal data: the portal's own to keep)"),
+  voiceMediaId: z.string().nullable(),
+  raisedLevel: Level,
+  acknowledgedAt: Instant.nullable(),
+  resolvedAt: Instant.nullable(),
+  breachedAt: Instant.nullable(),
+  resolvedByWorkflowId: z.string().nullable(),
+  history: z.array(
+    z.object({
+      action: z.enum(ESCALATION_ACTIONS),
+      level: Level,
+      officerId: z.string().nullable(),
+      note: z.string().nullable(),
+      at: Instant,
+      detail: z.record(z.string(), z.unknown()).nullable(),
+    }),
+  ),
+  questions: z.array(
+    z.object({ questionId: z.string(), officerId: z.string(), question: z.string(), askedAt: Instant, answer: z.string().nullable(), answeredAt: Instant.nullable() }),
+  ),
+}).meta({ id: 'EscalationCase' }) satisfies z.ZodType<EscalationCase>;
+
+/** The ladder's live state after an action. */
+const EscalationStateSchema = z.object({
+  escalationId: z.string(),
+  grievanceId: z.string(),
+  cycle: z.number().int(),
+  departmentCode: z.string(),
+  districtCode: z.string(),
+  level: Level,
+  status: z.enum(ESCALATION_STATUSES),
+  vigilance: z.boolean(),
+  slaDueAt: Instant,
+  slaReminderAt: Instant,
+  history: z.array(z.object({ action: z.enum(ESCALATION_ACTIONS), at: Instant, level: Level, officerId: z.string().optional() })),
+  resolvedBy: z.string().optional(),
+}) satisfies z.ZodType<EscalationState>;
+
+/** 200/201 to an escalation action: its live state after it (and the note's or question's id). */
+export const EscalationActionResultSchema = z
+  .object({
+    escalationId: z.string(),
+    state: EscalationStateSchema,
+    noteId: z.string().optional().describe('For a note'),
+    questionId: z.string().optional().describe('For a question'),
+    ignoredFields: IgnoredFields,
+  })
+  .meta({ id: 'EscalationActionResult' });
