@@ -11,12 +11,15 @@ import type { EscalationClient } from '../client/escalations';
 import { EscalationActionResultSchema, EscalationCaseSchema, EscalationListSchema } from '../contracts/api';
 import { AcknowledgeRequestSchema, EscalationFilterSchema, NoteRequestSchema, QuestionRequestSchema, TransferRequestSchema } from '../contracts/escalation-actions';
 import { IdempotencyHeaders } from './idempotency';
-import { API_KEY_SECURITY, BODY_ERRORS, json, problems } from './openapi';
+import { API_KEY_SECURITY, BODY_ERRORS, audio, json, problems } from './openapi';
+import { HttpProblem } from './problems';
 import { ignoredFieldsOf, noteIgnoredFields } from './unknown-fields';
 
 /** What the routes need. */
 export interface EscalationRouteOptions {
   escalations: EscalationClient;
+  /** The citizens' voice notes, kept when they arrived (Meta's media ids expire after about 7 days). */
+  voiceNotes: { getVoiceNote(key: { workflowId: string; mediaId: string }): Promise<{ audio: Uint8Array; mimeType: string } | undefined> };
   requireKey: onRequestAsyncHookHandler;
 }
 
@@ -32,7 +35,7 @@ const ACTIONS = [
 ] as const;
 
 /** Registers the routes (a plugin). */
-export async function escalationRoutes(app: FastifyInstance, { escalations, requireKey }: EscalationRouteOptions): Promise<void> {
+export async function escalationRoutes(app: FastifyInstance, { escalations, voiceNotes, requireKey }: EscalationRouteOptions): Promise<void> {
   const api = app.withTypeProvider<ZodTypeProvider>();
   const guarded = { onRequest: requireKey };
   const read = { tags: ['escalations'], security: API_KEY_SECURITY };
@@ -42,6 +45,20 @@ export async function escalationRoutes(app: FastifyInstance, { escalations, requ
 
   const caseDoc = { ...read, summary: 'One case: the citizen\'s reason and comment, its history and questions', params: Params, response: { 200: json('The case', EscalationCaseSchema), ...problems('validation_failed', 'unauthorized', 'not_found') } };
   api.get('/v1/escalations/:escalationId', { schema: caseDoc, ...guarded }, async (req) => escalations.getCase(req.params.escalationId, null));
+
+  const voiceDoc = {
+    ...read,
+    summary: "The citizen's voice note on the case, as they sent it",
+    description: 'Kept from the moment it arrived, so it plays after Meta has expired its media id. 404 when the case has none.',
+    params: Params,
+    response: { 200: audio('The audio'), ...problems('validation_failed', 'unauthorized', 'not_found') },
+  };
+  api.get('/v1/escalations/:escalationId/voice', { schema: voiceDoc, ...guarded }, async (req, reply) => {
+    const found = await escalations.getCase(req.params.escalationId, null);
+    const note = found.voiceMediaId ? await voiceNotes.getVoiceNote({ workflowId: found.atrWorkflowId, mediaId: found.voiceMediaId }) : undefined;
+    if (!note) throw new HttpProblem(404, 'not_found', `escalation ${found.escalationId} has no voice note kept`);
+    return reply.type(note.mimeType).header('cache-control', 'private, no-store').send(Buffer.from(note.audio));
+  });
 
   for (const action of ACTIONS) {
     const status = action.created ? 201 : 200;

@@ -58,7 +58,7 @@ export async function startApi(config: Readonly<Config>, log: Logger, shared?: P
     reasons: grievanceReasons(closures),
     metrics,
     hsts: config.publicBaseUrl.startsWith('https:'),
-    escalations,
+    escalations: { escalations, voiceNotes: createVoiceNoteRepository(pool) },
     officerInbox: {
       ...createInboxDeps(pool, escalations),
       // Without OFFICER_COOKIE_SECRET (a laptop; production requires it) a restart signs every officer out.

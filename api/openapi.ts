@@ -93,6 +93,8 @@ export function problems(...codes: ErrorCode[]): Record<number, Documented> {
 export const json = (description: string, schema: z.ZodType): Documented => ({ description, content: { 'application/json': { schema } } });
 /** A PDF. */
 export const pdf = (description: string): Documented => ({ description, content: { 'application/pdf': { schema: z.string().meta({ format: 'binary' }) } } });
+/** Audio of any type (a voice note is sent as the citizen's phone recorded it). */
+export const audio = (description: string): Documented => ({ description, content: { 'audio/*': { schema: z.string().meta({ format: 'binary' }) } } });
 
 /** The errors of any route that reads a JSON body. */
 export const BODY_ERRORS: ErrorCode[] = ['validation_failed', 'malformed_json', 'body_too_large', 'unsupported_media_type'];

@@ -24,8 +24,7 @@ import { HttpProblem, problemErrorHandler, problemNotFoundHandler, useProblemJso
 import { json, pdf, problems, registerOpenApi } from './openapi';
 import { useIdempotencyKeys, type IdempotencyStore } from './idempotency';
 import { portalRoutes } from './portal-routes';
-import { escalationRoutes } from './escalation-routes';
-import type { EscalationClient } from '../client/escalations';
+import { escalationRoutes, type EscalationRouteOptions } from './escalation-routes';
 import { officerInbox, type OfficerInboxOptions } from './officer';
 import { transparencyRoutes, type TransparencyOptions } from './transparency';
 
@@ -57,7 +56,7 @@ export interface ApiOptions {
   /** The public transparency dashboard (GET /transparency and its open data); without it those routes answer 404. */
   transparency?: TransparencyOptions;
   /** The portal's escalation routes (/v1/escalations); without it those routes answer 404. */
-  escalations?: EscalationClient;
+  escalations?: Omit<EscalationRouteOptions, 'requireKey'>;
 }
 
 const HEALTH_TIMEOUT_MS = 2_000;
@@ -93,7 +92,7 @@ export async function buildApi({ atr, apiKey, idempotency, logger, health, verif
 
   const requireKey = apiKeyGuard(apiKey);
   await app.register(portalRoutes, { atr, requireKey, reasons });
-  if (escalations) await app.register(escalationRoutes, { escalations, requireKey });
+  if (escalations) await app.register(escalationRoutes, { ...escalations, requireKey });
 
   if (verification) {
     const { sealer, store } = verification;

@@ -7,6 +7,8 @@ import type { Client } from '@temporalio/client';
 import type { Pool } from 'pg';
 import type { AtrClient, GrievanceStatus } from '../client';
 import { GrievanceIdSchema } from '../contracts/closure';
+import { escalationLevelName } from '../contracts/escalation';
+import type { EscalationLevel } from '../contracts/workflow';
 import { createReports, type EscalationRow, type MessageSentRow } from '../db/reports';
 import { createCitizenReplyRepository } from '../db/repositories/citizen-replies';
 import { createVoiceNoteRepository } from '../db/repositories/voice-notes';
@@ -186,13 +188,11 @@ export function printStatus(report: StatusReport, out: Writer, json = false): vo
     out.write(indent(formatTable([{ header: 'TIME' }, { header: 'PURPOSE' }, { header: 'CHANNEL' }, { header: 'STATE' }, { header: 'DELIVERY' }, { header: 'ATTEMPTS', align: 'right' }], rows)));
   }
 
-  out.write('\nEscalation row\n');
+  out.write('\nEscalation\n');
   const e = r.escalationRow;
-  out.write(
-    e
-      ? `  ${e.escalationId}: level ${e.level} (${e.levelName})${e.reason ? `, reason ${e.reason}` : ''}, created ${istTime(e.createdAt)}\n`
-      : '  (none)\n',
-  );
+  out.write(e ? `  ${e.escalationId}: raised at level ${e.level} (${e.levelName})${e.reason ? `, reason ${e.reason}` : ''}, ${istTime(e.createdAt)}\n` : '  (none)\n');
+  // Where its ladder stands now (npx sampark-atr escalations lists them all; /officer shows the case).
+  if (e) out.write(`  now: level ${e.currentLevel} (${escalationLevelName(e.currentLevel as EscalationLevel)}), ${e.status}${e.slaDueAt ? `, SLA due ${istTime(e.slaDueAt)}` : ''}\n`);
   if (r.voiceNotes.length) {
     out.write('\nVoice notes\n');
     for (const v of r.voiceNotes) out.write(`  ${istTime(v.receivedAt)} ${v.mediaId}: ${v.held}\n`);

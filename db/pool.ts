@@ -1,5 +1,5 @@
 /** PostgreSQL connections: one pool per process, with timeouts so a stuck database fails fast and is retried. */
-import { Pool, type PoolConfig } from 'pg';
+import { Pool, type PoolClient, type PoolConfig } from 'pg';
 
 /** Creates a pool. Statement and connect timeouts turn a hung database into a retryable error. */
 export function createPool(url: string, overrides: PoolConfig = {}): Pool {
@@ -16,4 +16,20 @@ export function createPool(url: string, overrides: PoolConfig = {}): Pool {
   // An idle client losing its connection (database restart) must not crash the process.
   pool.on('error', () => undefined);
   return pool;
+}
+
+/** Runs `work` in one transaction on a client of the pool: all of it commits, or none of it (then the error is thrown on). */
+export async function inTransaction<T>(pool: Pool, work: (client: PoolClient) => Promise<T>): Promise<T> {
+  const client = await pool.connect();
+  try {
+    await client.query('BEGIN');
+    const result = await work(client);
+    await client.query('COMMIT');
+    return result;
+  } catch (err) {
+    await client.query('ROLLBACK').catch(() => undefined);
+    throw err;
+  } finally {
+    client.release();
+  }
 }

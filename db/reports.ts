@@ -40,13 +40,16 @@ export interface MessageSentRow {
   updatedAt: string;
 }
 
-/** The escalation row in the department's inbox. */
+/** The escalation row in the officers' inbox: where it was raised, and where its ladder stands now. */
 export interface EscalationRow {
   escalationId: string;
   level: number;
   levelName: string;
   reason: string | null;
   createdAt: string;
+  currentLevel: number;
+  status: string;
+  slaDueAt: string | null;
 }
 
 /** Closure counts for one department and district, or the totals (isTotal, department and district null). */
@@ -195,8 +198,11 @@ export function createReports(pool: Pool) {
         level_name: string;
         reason: string | null;
         created_at: Date;
+        current_level: number;
+        status: string;
+        sla_due_at: Date | null;
       }>(
-        `SELECT escalation_id, level, level_name, reason, created_at
+        `SELECT escalation_id, level, level_name, reason, created_at, current_level, status, sla_due_at
            FROM escalations WHERE workflow_id = $1`,
         [workflowId],
       );
@@ -208,6 +214,9 @@ export function createReports(pool: Pool) {
             levelName: r.level_name,
             reason: r.reason,
             createdAt: r.created_at.toISOString(),
+            currentLevel: r.current_level,
+            status: r.status,
+            slaDueAt: r.sla_due_at?.toISOString() ?? null,
           }
         : null;
     },

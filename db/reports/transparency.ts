@@ -6,41 +6,20 @@
 import type { Pool } from 'pg';
 import { LATENCY_BUCKET_EDGES_MINUTES, type DailyFigures, type PlaceName } from '../repositories/transparency';
 
-/** The escalation ladder's columns (migration 0012), when present: resolution within SLA and breaches come from them. */
-interface LadderColumns {
-  status: boolean;
-  resolvedAt: boolean;
-  slaDueAt: boolean;
-  breachedAt: boolean;
-}
-
 const IST_DAY = (col: string) => `(${col} AT TIME ZONE 'Asia/Kolkata')::date`;
 const DAY_START = (day: string) => `(${day}::timestamp AT TIME ZONE 'Asia/Kolkata')`;
 
-/** SQL for the two ladder figures, or NULLs while the ladder's columns do not exist. */
-function ladderSql(c: LadderColumns): { resolved: string; breached: string } {
-  if (!c.status) return { resolved: 'NULL::int', breached: 'NULL::int' };
-  const inSla = c.resolvedAt && c.slaDueAt ? ' AND e.resolved_at <= e.sla_due_at' : '';
-  const breached = c.breachedAt ? "(e.status = 'BREACHED' OR e.breached_at IS NOT NULL)" : "e.status = 'BREACHED'";
-  return {
-    resolved: `count(*) FILTER (WHERE e.status = 'RESOLVED'${inSla})::int`,
-    breached: `count(*) FILTER (WHERE ${breached})::int`,
-  };
-}
+/**
+ * Resolved within its SLA: ended RESOLVED at the level it was raised at. Each level's SLA passing raises the level
+ * (nothing but the end stops the clock), so an escalation that never climbed was resolved before any SLA passed; a
+ * transfer restarts the clock at the same level. (The read model clears sla_due_at on resolution: no clock is left.)
+ */
+const RESOLVED_WITHIN_SLA = "count(*) FILTER (WHERE e.status = 'RESOLVED' AND e.current_level = e.level)::int";
+/** Breached: the state's own SLA passed with nobody acting. */
+const BREACHED = "count(*) FILTER (WHERE e.status = 'BREACHED')::int";
 
 /** Creates the refresh's read queries on a pool. */
 export function createTransparencyFacts(pool: Pool) {
-  let ladder: LadderColumns | undefined;
-  const ladderColumns = async (): Promise<LadderColumns> => {
-    if (ladder?.status) return ladder;
-    const { rows } = await pool.query<{ column_name: string }>(
-      "SELECT column_name FROM information_schema.columns WHERE table_schema = current_schema() AND table_name = 'escalations'",
-    );
-    const has = (name: string) => rows.some((r) => r.column_name === name);
-    ladder = { status: has('status'), resolvedAt: has('resolved_at'), slaDueAt: has('sla_due_at'), breachedAt: has('breached_at') };
-    return ladder;
-  };
-
   return {
     /** The database's clock now: the next watermark, taken before reading, so nothing committed later is missed. */
     async now(): Promise<Date> {
@@ -49,10 +28,7 @@ export function createTransparencyFacts(pool: Pool) {
 
     /** IST days of disposal of closures (or their escalations) changed after `since`, oldest first. */
     async daysChangedSince(since: Date | null): Promise<string[]> {
-      const c = await ladderColumns();
-      const escalationChanged = ['e.created_at', ...(c.resolvedAt ? ['e.resolved_at'] : []), ...(c.breachedAt ? ['e.breached_at'] : [])]
-        .map((col) => `${col} > $1`)
-        .join(' OR ');
+      const escalationChanged = ['e.created_at', 'e.updated_at'].map((col) => `${col} > $1`).join(' OR ');
       const { rows } = await pool.query<{ day: string }>(
         `SELECT DISTINCT day::text FROM (
            SELECT ${IST_DAY('c.disposed_at')} AS day FROM closures c WHERE c.facts_changed_at > $1 AND c.disposed_at IS NOT NULL
@@ -66,7 +42,6 @@ export function createTransparencyFacts(pool: Pool) {
 
     /** The figures of these IST days, per day, department and district (only combinations with closures). */
     async dailyFigures(days: readonly string[]): Promise<DailyFigures[]> {
-      const { resolved, breached } = ladderSql(await ladderColumns());
       const buckets = LATENCY_BUCKET_EDGES_MINUTES.map((_, i) => `count(*) FILTER (WHERE bucket = ${i})::int`).join(', ');
       const { rows } = await pool.query<DailyFigures>(
         `WITH c AS (
@@ -85,8 +60,8 @@ export function createTransparencyFacts(pool: Pool) {
                 count(*) FILTER (WHERE e.level = 1)::int AS "escalatedL1",
                 count(*) FILTER (WHERE e.level = 2)::int AS "escalatedL2",
                 count(*) FILTER (WHERE e.level = 3)::int AS "escalatedL3",
-                ${resolved} AS "resolvedWithinSla",
-                ${breached} AS breached,
+                ${RESOLVED_WITHIN_SLA} AS "resolvedWithinSla",
+                ${BREACHED} AS breached,
                 ARRAY[${buckets}] AS latency
            FROM c
            LEFT JOIN LATERAL (SELECT fb.rating FROM feedback fb WHERE fb.workflow_id = c.workflow_id AND fb.decisive

@@ -5,6 +5,7 @@
  * the event outbox, db/repositories/portal-events.ts, written in the same transaction.)
  */
 import type { Pool } from 'pg';
+import { inTransaction } from '../pool';
 import type {
   EscalationAction,
   EscalationActor,
@@ -140,9 +141,7 @@ export function createEscalationRepository(pool: Pool) {
 
     /** Writes where the ladder stands, the history line that moved it and the portal's events of it, together. */
     async recordLadderChange(position: LadderPosition, action: NewEscalationAction, events: readonly NewPortalEvent[] = []): Promise<{ recorded: boolean; portalEvents: number }> {
-      const client = await pool.connect();
-      try {
-        await client.query('BEGIN');
+      return inTransaction(pool, async (client) => {
         const p = position;
         await client.query(
           `UPDATE escalations SET escalation_workflow_id = $2, status = $3, current_level = $4, current_department_code = $5,
@@ -160,14 +159,8 @@ export function createEscalationRepository(pool: Pool) {
             action.questionId ?? null, action.detail ? JSON.stringify(action.detail) : null, action.at],
         );
         const portalEvents = await appendPortalEvents(client, events);
-        await client.query('COMMIT');
         return { recorded: rowCount === 1, portalEvents };
-      } catch (err) {
-        await client.query('ROLLBACK').catch(() => undefined);
-        throw err;
-      } finally {
-        client.release();
-      }
+      });
     },
 
     /** The escalations in an officer's scope (null: ops, the whole state), most urgent SLA first. */

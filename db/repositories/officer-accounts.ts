@@ -5,6 +5,7 @@
  * this module stores and compares nothing secret itself.
  */
 import type { Pool } from 'pg';
+import { inTransaction } from '../pool';
 
 /** Where an account's password came from: `npm start`'s per-machine seed (refused in production) or ops' CLI. */
 export type AccountOrigin = 'ops' | 'seeded';
@@ -43,22 +44,14 @@ export function createOfficerAccountRepository(pool: Pool) {
   return {
     /** Creates the account or replaces its password (a reset): unlocks it and ends its sessions. */
     async setPassword(officerId: string, passwordHash: string, origin: AccountOrigin): Promise<void> {
-      const client = await pool.connect();
-      try {
-        await client.query('BEGIN');
+      await inTransaction(pool, async (client) => {
         await client.query(
           `INSERT INTO officer_accounts (officer_id, password_hash, origin) VALUES ($1, $2, $3)
            ON CONFLICT (officer_id) DO UPDATE SET password_hash = $2, origin = $3, failed_attempts = 0, locked_until = NULL, password_set_at = now()`,
           [officerId, passwordHash, origin],
         );
         await client.query('UPDATE officer_sessions SET ended_at = now() WHERE officer_id = $1 AND ended_at IS NULL', [officerId]);
-        await client.query('COMMIT');
-      } catch (err) {
-        await client.query('ROLLBACK').catch(() => undefined);
-        throw err;
-      } finally {
-        client.release();
-      }
+      });
     },
 
     async getAccount(officerId: string): Promise<OfficerAccount | null> {

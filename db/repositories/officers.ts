@@ -3,6 +3,7 @@
  * WhatsApp number. Loaded by ops from CSV (`sampark-atr officers import`). The only module that names the table.
  */
 import type { Pool } from 'pg';
+import { inTransaction } from '../pool';
 import type { EscalationLevel } from '../../contracts/workflow';
 import type { Officer, OfficerRole } from '../../contracts';
 
@@ -25,10 +26,8 @@ export function createOfficerRepository(pool: Pool) {
   return {
     /** Adds or replaces officers by id, all or none. Returns how many were new and how many changed. */
     async upsertOfficers(officers: readonly Officer[]): Promise<{ inserted: number; updated: number }> {
-      const client = await pool.connect();
       let inserted = 0;
-      try {
-        await client.query('BEGIN');
+      await inTransaction(pool, async (client) => {
         for (const o of officers) {
           const { rows } = await client.query<{ inserted: boolean }>(
             `INSERT INTO officers (officer_id, name, role, department_code, district_code, whatsapp_phone, active)
@@ -40,13 +39,7 @@ export function createOfficerRepository(pool: Pool) {
           );
           if (rows[0]?.inserted) inserted += 1;
         }
-        await client.query('COMMIT');
-      } catch (err) {
-        await client.query('ROLLBACK').catch(() => undefined);
-        throw err;
-      } finally {
-        client.release();
-      }
+      });
       return { inserted, updated: officers.length - inserted };
     },
 

@@ -5,6 +5,7 @@
  */
 import type { Pool, PoolClient } from 'pg';
 import type { NewPortalEvent, PortalEvent, PortalEventStatus, PortalEventType } from '../../contracts/events';
+import { inTransaction } from '../pool';
 
 /** Somewhere to run SQL: the pool (the append opens its own transaction) or a client inside the caller's transaction. */
 export type Queryable = Pool | PoolClient;
@@ -88,34 +89,7 @@ async function appendIn(client: PoolClient, events: readonly NewPortalEvent[]): 
 export async function appendPortalEvents(db: Queryable, events: readonly NewPortalEvent[]): Promise<number> {
   if (events.length === 0) return 0;
   if (isClient(db)) return appendIn(db, events);
-  const client = await db.connect();
-  try {
-    await client.query('BEGIN');
-    const n = await appendIn(client, events);
-    await client.query('COMMIT');
-    return n;
-  } catch (err) {
-    await client.query('ROLLBACK').catch(() => undefined);
-    throw err;
-  } finally {
-    client.release();
-  }
-}
-
-/** Runs `work` in one transaction on a client of the pool: a state change and its events commit together. */
-export async function inTransaction<T>(pool: Pool, work: (client: PoolClient) => Promise<T>): Promise<T> {
-  const client = await pool.connect();
-  try {
-    await client.query('BEGIN');
-    const result = await work(client);
-    await client.query('COMMIT');
-    return result;
-  } catch (err) {
-    await client.query('ROLLBACK').catch(() => undefined);
-    throw err;
-  } finally {
-    client.release();
-  }
+  return inTransaction(db, (client) => appendIn(client, events));
 }
 
 /** The outbox's size and health, for `sampark-atr events` and the backlog gauge. */

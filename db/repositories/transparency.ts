@@ -5,6 +5,7 @@
  * twice over the same days writes the same rows; the page sums days, never scans closures.
  */
 import type { Pool } from 'pg';
+import { inTransaction } from '../pool';
 
 /**
  * Lower edges, in minutes, of the disposal-to-phone time buckets (the last is open-ended: 7 days and more).
@@ -85,9 +86,7 @@ export function createTransparencyRepository(pool: Pool) {
   return {
     /** Replaces these days' rows with `rows` (every row's day must be one of them), and upserts names, in one transaction. */
     async replaceDays(days: readonly string[], rows: readonly DailyFigures[], names: readonly PlaceName[]): Promise<void> {
-      const client = await pool.connect();
-      try {
-        await client.query('BEGIN');
+      await inTransaction(pool, async (client) => {
         await client.query('DELETE FROM transparency_daily WHERE day = ANY($1::date[])', [days]);
         await client.query(
           `INSERT INTO transparency_daily (day, department_code, district_code, ${Object.values(COUNT_COLUMNS).join(', ')}, ${LATENCY_COLUMNS.join(', ')})
@@ -103,13 +102,7 @@ export function createTransparencyRepository(pool: Pool) {
            ON CONFLICT (kind, code) DO UPDATE SET name_en = EXCLUDED.name_en, name_hi = EXCLUDED.name_hi`,
           [JSON.stringify(names)],
         );
-        await client.query('COMMIT');
-      } catch (err) {
-        await client.query('ROLLBACK').catch(() => undefined);
-        throw err;
-      } finally {
-        client.release();
-      }
+      });
     },
 
     /** The watermark: closures changed after it are not in the rollup yet; null before the first refresh. */

@@ -6,7 +6,8 @@
 import { randomUUID } from 'node:crypto';
 import { buildApi } from '../../api/server';
 import { createLogger } from '../../lib/log';
-import { testIdempotency } from '../helpers/db';
+import { createVoiceNoteRepository } from '../../db/repositories/voice-notes';
+import { testIdempotency, testPool } from '../helpers/db';
 import type { WorkerContext } from '../helpers/temporal';
 import { skipToIst } from '../helpers/temporal';
 import { escalateGrievance, stateWhen, useLadderBed, type Escalated } from '../workflows/escalation/support';
@@ -19,12 +20,12 @@ type Json = any;
 type Answer = { status: number; headers: Headers; json: Json };
 
 /** An escalated grievance and the API over it, listening on a free port while `body` runs. */
-async function withEscalationApi(body: (api: { e: Escalated; call: (method: string, path: string, payload?: unknown, headers?: Record<string, string>) => Promise<Answer> }) => Promise<void>, options: { cycle?: number } = {}) {
+async function withEscalationApi(body: (api: { e: Escalated; base: string; call: (method: string, path: string, payload?: unknown, headers?: Record<string, string>) => Promise<Answer> }) => Promise<void>, options: { cycle?: number; voiceMediaId?: string } = {}) {
   await skipToIst(bed.env, '10:00');
   await bed.withWorker(async (ctx: WorkerContext) => {
     const e = await escalateGrievance(ctx, options);
     await stateWhen(e.handle, (s) => s.history.length === 1);
-    const app = await buildApi({ atr: ctx.atr, apiKey: API_KEY, idempotency: testIdempotency(), logger: createLogger('silent'), health: {}, escalations: e.escalations });
+    const app = await buildApi({ atr: ctx.atr, apiKey: API_KEY, idempotency: testIdempotency(), logger: createLogger('silent'), health: {}, escalations: { escalations: e.escalations, voiceNotes: createVoiceNoteRepository(testPool()) } });
     const base = await app.listen({ host: '127.0.0.1', port: 0 });
     const call = async (method: string, path: string, payload?: unknown, headers: Record<string, string> = {}) => {
       const res = await fetch(`${base}${path}`, {
@@ -36,7 +37,7 @@ async function withEscalationApi(body: (api: { e: Escalated; call: (method: stri
       return { status: res.status, headers: res.headers, json: (await res.json()) as Json };
     };
     try {
-      await body({ e, call });
+      await body({ e, base, call });
     } finally {
       await app.close();
     }
@@ -123,5 +124,25 @@ test('reads a due-before filter with any offset as an instant, and refuses one t
     const bad = await call('GET', '/v1/escalations?slaDueBefore=tomorrow');
     expect(bad.status).toBe(400);
     expect(bad.json).toMatchObject({ error: 'validation_failed', fields: [{ field: 'slaDueBefore', message: 'must be an ISO 8601 date-time' }] });
+  });
+});
+
+test("gives the portal the citizen's voice note as it was kept, and 404 for a case without one", async () => {
+  const mediaId = `media-${randomUUID()}`;
+  const audio = Buffer.from('OggS voice note bytes');
+  await withEscalationApi(
+    async ({ e, base }) => {
+      await createVoiceNoteRepository(testPool()).saveVoiceNote({ mediaId, workflowId: e.atrWorkflowId, messageId: 'wamid.voice', mimeType: 'audio/ogg', sha256: 'not-checked-here', audio, receivedAt: new Date() });
+      const res = await fetch(`${base}/v1/escalations/${e.escalationId}/voice`, { headers: { authorization: `Bearer ${API_KEY}` } });
+      expect(res.status).toBe(200);
+      expect(res.headers.get('content-type')).toBe('audio/ogg');
+      expect(Buffer.from(await res.arrayBuffer())).toEqual(audio);
+    },
+    { voiceMediaId: mediaId },
+  );
+  await withEscalationApi(async ({ e, call }) => {
+    const none = await call('GET', `/v1/escalations/${e.escalationId}/voice`);
+    expect(none.status).toBe(404);
+    expect(none.json).toMatchObject({ error: 'not_found' });
   });
 });

@@ -36,7 +36,7 @@ describe('status', () => {
         feedback: { rating: 'NOT_SATISFIED', reason: 'NO_CONTACT', channel: 'helpline' },
         escalation: { level: 1, levelName: 'DEPARTMENT' },
         outcome: 'ESCALATED',
-        escalationRow: { escalationId: `esc-${workflowId}`, level: 1, levelName: 'DEPARTMENT', reason: 'NO_CONTACT' },
+        escalationRow: { escalationId: `esc-${workflowId}`, level: 1, levelName: 'DEPARTMENT', reason: 'NO_CONTACT', currentLevel: 1, status: 'OPEN' },
       });
       expect(report.reminders.map((r) => r.number)).toEqual([1, 2]);
       expect(report.messages.map((m) => [m.purpose, m.channel, m.state])).toEqual([
@@ -50,6 +50,8 @@ describe('status', () => {
       expect(human.text()).toMatch(/feedback\s+NOT_SATISFIED, reason NO_CONTACT, via helpline/);
       expect(human.text()).toMatch(/escalation\s+level 1 \(DEPARTMENT\); the portal's events: `npx sampark-atr events --grievance /);
       expect(human.text()).toMatch(/outcome\s+ESCALATED/);
+      expect(human.text()).toContain(`esc-${workflowId}: raised at level 1 (DEPARTMENT), reason NO_CONTACT`);
+      expect(human.text()).toMatch(/now: level 1 \(DEPARTMENT\), OPEN/);
       expect(human.text()).toMatch(/ATR\s+outbox\s+accepted/);
 
       const json = capture();

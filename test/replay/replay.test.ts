@@ -1,7 +1,7 @@
 /**
  * Replays committed histories (test/replay/histories, one per business path) against today's workflow
  * code. A change that would break workflows already in flight fails here. Record fixtures with
- * `CAPTURE_HISTORIES=1 npx jest test/workflows/atr`.
+ * `CAPTURE_HISTORIES=1 npx jest test/workflows/atr test/workflows/escalation`.
  *
  * The discipline: once workflows run in production, a change that alters the commands of histories in
  * flight (order, kind, activity names, timers) must keep the old path behind patched() (or start a new
@@ -25,14 +25,14 @@ const fixtures = readdirSync(dir)
 
 const bundle = () => ({ codePath: process.env.TEST_WORKFLOW_BUNDLE! });
 
-test('has a history for every business outcome', async () => {
-  expect(fixtures.length).toBeGreaterThanOrEqual(11);
+test("has a history for every business outcome, the ATR's and the escalation ladder's", async () => {
+  expect(fixtures.length).toBeGreaterThanOrEqual(13);
   // Results are encrypted with the test keys: decode them as a worker would.
   const results = fixtures.flatMap(({ history }) => (history.events ?? []).flatMap((e) => e.workflowExecutionCompletedEventAttributes?.result?.payloads ?? []));
   let payloads = results;
   for (const codec of [...(TEST_DATA_CONVERTER.payloadCodecs ?? [])].reverse()) payloads = await codec.decode(payloads);
   const outcomes = new Set(payloads.map((p) => defaultPayloadConverter.fromPayload<{ outcome: string }>(p).outcome));
-  expect([...outcomes].sort()).toEqual(['ESCALATED', 'NO_RESPONSE', 'SATISFIED', 'SUPERSEDED', 'UNDELIVERABLE']);
+  expect([...outcomes].sort()).toEqual(['BREACHED', 'ESCALATED', 'NO_RESPONSE', 'RESOLVED', 'SATISFIED', 'SUPERSEDED', 'UNDELIVERABLE']);
 });
 
 test.each(fixtures.map((f) => [f.name, f.history] as const))('replays %s with the current workflow code', async (name, history) => {

@@ -1,7 +1,7 @@
 -- Synthetic closures with outcomes for `npm run bench:transparency`, set-based (generate_series), in the bench's own
 -- database: :n closures disposed evenly over :days IST days ending :last_day, across 20 departments and 33
 -- districts; 95 % delivered (latency spread over minutes to days), 55 % of those answer, 70 % satisfied, every
--- "not satisfied" escalated at level 1, 2 or 3 by cycle. :first numbers the rows (so a second load adds more).
+-- "not satisfied" escalated at level 1, 2 or 3 by cycle, its ladder resolved, breached or open. :first numbers the rows (so a second load adds more).
 INSERT INTO closures (workflow_id, grievance_id, cycle, department_code, district_code, language, closure, disposed_at,
                       atr_on_phone_at, outcome, recorded_at, completed_at, facts_changed_at)
 SELECT 'atr-B' || i || '-c' || (1 + i % 3), 'B' || i, 1 + i % 3, 'D' || lpad((i % 20)::text, 2, '0'), 'X' || lpad((i / 20 % 33)::text, 2, '0'),
@@ -22,8 +22,17 @@ SELECT c.workflow_id, 'wamid.B' || c.grievance_id, CASE WHEN c.outcome = 'SATISF
   FROM closures c
  WHERE c.outcome IN ('SATISFIED', 'ESCALATED') AND c.grievance_id LIKE 'B%' AND substr(c.grievance_id, 2)::bigint BETWEEN :first AND :first + :n - 1;
 
-INSERT INTO escalations (escalation_id, workflow_id, grievance_id, cycle, level, level_name, department_code, district_code, feedback_message_id, created_at)
+-- Where each ladder stands (by the row's number j): 40 % resolved at the level raised (within SLA), 10 % resolved a level
+-- higher (after an SLA passed), 10 % breached at the state, the rest still open at the level raised.
+INSERT INTO escalations (escalation_id, workflow_id, grievance_id, cycle, level, level_name, department_code, district_code, feedback_message_id, created_at,
+                         status, current_level, current_department_code, current_district_code, resolved_at, breached_at, updated_at)
 SELECT 'esc-' || c.workflow_id, c.workflow_id, c.grievance_id, c.cycle, c.cycle, (ARRAY['DEPARTMENT', 'DISTRICT', 'STATE'])[c.cycle],
-       c.department_code, c.district_code, 'wamid.B' || c.grievance_id, c.atr_on_phone_at + interval '1 hour'
-  FROM closures c
+       c.department_code, c.district_code, 'wamid.B' || c.grievance_id, c.atr_on_phone_at + interval '1 hour',
+       CASE WHEN j % 10 < 5 THEN 'RESOLVED' WHEN j % 10 = 5 THEN 'BREACHED' ELSE 'OPEN' END,
+       CASE WHEN j % 10 = 4 THEN least(c.cycle + 1, 3) WHEN j % 10 = 5 THEN 3 ELSE c.cycle END,
+       c.department_code, c.district_code,
+       CASE WHEN j % 10 < 5 THEN c.atr_on_phone_at + interval '3 days' END,
+       CASE WHEN j % 10 = 5 THEN c.atr_on_phone_at + interval '15 days' END,
+       c.atr_on_phone_at + interval '3 days'
+  FROM closures c, LATERAL (SELECT substr(c.grievance_id, 2)::bigint / 3 AS j) n
  WHERE c.outcome = 'ESCALATED' AND c.grievance_id LIKE 'B%' AND substr(c.grievance_id, 2)::bigint BETWEEN :first AND :first + :n - 1;

@@ -8,7 +8,8 @@
  *
  * Pure data: the test imports it.
  */
-import type { ClosureRequest } from '../../contracts/closure';
+import type { ClosureRequest, FeedbackReason } from '../../contracts/closure';
+import type { EscalationLevel } from '../../contracts/workflow';
 
 /** How many closures a demo run posts. */
 export const DEMO_SIZE = 8;
@@ -146,6 +147,18 @@ export function demoClosures(runId: string, now: Date = new Date()): ClosureRequ
     feedbackPolicy: { quietHours: null },
   }));
 }
+
+/**
+ * "Not satisfied" answers the demo gives through the helpline, as the 181 operators would post them, so the
+ * officers' inbox has an escalation at each level at once: closure 1 (LSG Jaipur, cycle 1) goes to the department,
+ * closure 2 (PHED Jodhpur, cycle 2) to the district, closure 3 (misconduct) straight to the state. Each names the
+ * local officer account (tools/scripts/seed-officers.ts) whose inbox shows it.
+ */
+export const DEMO_ANSWERS: readonly { closure: number; reason: FeedbackReason; comment: string; level: EscalationLevel; officerId: string }[] = [
+  { closure: 1, reason: 'NOT_RESOLVED', comment: 'नाली की सफ़ाई के दो दिन बाद ही पानी फिर भर गया है।', level: 1, officerId: 'local-l1-lsg-jpr' },
+  { closure: 2, reason: 'PARTIALLY_RESOLVED', comment: 'सुबह आपूर्ति आती है पर दबाव बहुत कम है, ऊपरी मंज़िल तक पानी नहीं पहुँचता।', level: 2, officerId: 'local-l2-jdh' },
+  { closure: 3, reason: 'MISCONDUCT', comment: 'The lineman asked for money to restore the supply.', level: 3, officerId: 'local-l3-state' },
+];
 
 const DEPARTMENTS = {
   LSG: { code: 'LSG', nameEn: 'Local Self Government', nameHi: 'स्वायत्त शासन विभाग' },

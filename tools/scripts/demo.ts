@@ -12,7 +12,7 @@ import { Client, Connection } from '@temporalio/client';
 import { TRANSPARENCY_SCHEDULE_ID } from '../../contracts/transparency';
 import type { ClosureRequest, Rating } from '../../contracts/closure';
 import { WORDING } from '../../messaging/wording';
-import { DEMO_SIZE, demoClosures, demoRunId } from './demo-closures';
+import { DEMO_ANSWERS, DEMO_SIZE, demoClosures, demoRunId } from './demo-closures';
 
 /** Where the demo posts and what it prints. */
 export interface DemoOptions {
@@ -117,10 +117,34 @@ export async function runDemo(options: DemoOptions): Promise<{ runId: string; re
   print(`(see it with: curl -s ${apiUrl}/v1/grievances/${closures[0]!.grievanceId} -H 'authorization: Bearer <key>').`);
   print(`Tap ${tap('SATISFIED')} and the citizen is thanked. No answer: reminders after 24 h and 72 h.`);
 
+  await answerForSome(apiUrl, headers, runId, results, print);
   await refreshDashboard(options, print);
 
   if (accepted.length < results.length) throw new DemoError(`${results.length - accepted.length} of ${results.length} closures were not accepted (see above)`);
   return { runId, results };
+}
+
+/**
+ * Posts DEMO_ANSWERS' "not satisfied" through the API's feedback route (channel helpline, so the escalation starts
+ * at once, without WhatsApp's wait for details) and prints whose inbox each lands in. Idempotent per run: the same
+ * run id again replays the first answers.
+ */
+async function answerForSome(apiUrl: string, headers: Record<string, string>, runId: string, results: DemoResult[], print: (line: string) => void): Promise<void> {
+  print('');
+  print('Three citizens answer "not satisfied" through the 181 helpline, so the officers\' inbox has an escalation at each level:');
+  for (const answer of DEMO_ANSWERS) {
+    const { closure } = results[answer.closure - 1]!;
+    const body = { rating: 'NOT_SATISFIED', reason: answer.reason, comment: answer.comment, channel: 'helpline', messageId: `${closure.grievanceId}-helpline` };
+    const res = await fetch(`${apiUrl}/v1/grievances/${encodeURIComponent(closure.grievanceId)}/feedback`, {
+      method: 'POST',
+      headers: { ...headers, 'idempotency-key': `${runId}-answer-${answer.closure}` },
+      body: JSON.stringify(body),
+      signal: AbortSignal.timeout(30_000),
+    }).catch((err: unknown) => err as Error);
+    const outcome = res instanceof Error ? `NOT ACCEPTED: ${describe(res)}` : res.status === 202 ? `level ${answer.level}, inbox of ${answer.officerId}` : `NOT ACCEPTED: HTTP ${res.status} ${errorText(await res.text())}`;
+    print(`  ${closure.grievanceId}  ${answer.reason.padEnd(18)} ${outcome}`);
+  }
+  print(`  Officers' inbox: ${apiUrl}/officer (the local logins are printed by npm start); or: npx sampark-atr escalations`);
 }
 
 /**

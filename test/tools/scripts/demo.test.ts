@@ -6,7 +6,8 @@
 import { ClosureSchema } from '../../../contracts/closure';
 import type { SimMessageView } from '../../../tools/simulator/server';
 import { TEMPLATES } from '../../../messaging/whatsapp/protocol';
-import { DEMO_SIZE, demoClosures, demoPhone, demoRunId } from '../../../tools/scripts/demo-closures';
+import { DEMO_ANSWERS, DEMO_SIZE, demoClosures, demoPhone, demoRunId } from '../../../tools/scripts/demo-closures';
+import { testPool } from '../../helpers/db';
 import { DemoError, demoOptionsFromEnv, runDemo, type DemoOptions } from '../../../tools/scripts/demo';
 import { useDevServer } from '../../helpers/temporal';
 import { eventually, withWhatsApp, type WhatsAppLoop } from '../../helpers/whatsapp';
@@ -74,6 +75,15 @@ describe('npm run demo', () => {
           expect(output).toContain(r.phonePageUrl);
         }
 
+        // Three citizens answer through the helpline: an escalation at each level, named with the officer who sees it.
+        const answered = DEMO_ANSWERS.map((a) => first.results[a.closure - 1]!.workflowId!);
+        const escalations = await eventually(async () => {
+          const { rows } = await testPool().query<{ workflow_id: string; level: number }>('SELECT workflow_id, level FROM escalations WHERE workflow_id = ANY($1)', [answered]);
+          return rows.length === DEMO_ANSWERS.length ? rows : undefined;
+        }, 60_000);
+        expect(answered.map((id) => escalations.find((e) => e.workflow_id === id)!.level)).toEqual([1, 2, 3]);
+        for (const a of DEMO_ANSWERS) expect(output).toContain(`level ${a.level}, inbox of ${a.officerId}`);
+
         // Each citizen's phone gets its ATR as the approved template, in their language, and shows it.
         for (const r of first.results) {
           const filename = `ATR-${r.closure.grievanceId}.pdf`;
@@ -97,7 +107,10 @@ describe('npm run demo', () => {
         const again = await runDemo({ ...options, runId: first.runId });
         expect(again.results.map((r) => [r.status, r.duplicate, r.workflowId])).toEqual(first.results.map((r) => [200, true, r.workflowId]));
       } finally {
-        for (const id of started) await client.workflow.getHandle(id).terminate('test done').catch(() => undefined);
+        for (const id of started) {
+          await client.workflow.getHandle(id).terminate('test done').catch(() => undefined);
+          await client.workflow.getHandle(id.replace(/^atr-/, 'esc-')).terminate('test done').catch(() => undefined);
+        }
       }
     });
   });

@@ -4,7 +4,6 @@
  * wrote (the read model, the portal's events, the officers' WhatsApp alerts).
  */
 import type { Client, WorkflowHandle } from '@temporalio/client';
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { AtrClient } from '../../../client';
 import { EscalationClient } from '../../../client/escalations';
 import { escalationStateQuery, escalationWorkflowId, type EscalationActor, type EscalationState } from '../../../contracts/escalation';
@@ -14,34 +13,22 @@ import { createEscalationRepository } from '../../../db/repositories/escalations
 import { createOfficerRepository } from '../../../db/repositories/officers';
 import { createPortalEventRepository } from '../../../db/repositories/portal-events';
 import { uniqueCode } from '../../cli/support';
-import { closeTestPool, testPool } from '../../helpers/db';
-import { createTimeSkippingEnv, runWithWorker, type WorkerContext } from '../../helpers/temporal';
+import { testPool } from '../../helpers/db';
 import { makeClosure } from '../../helpers/fixtures';
 import { eventually } from '../../helpers/whatsapp';
-import { feedback } from '../atr/support';
+import { feedback, useAtrTestBed, type AtrTestBed } from '../atr/support';
 
 export const HOUR = 3_600_000;
 
 /** A time-skipping server per test, and a real worker on it. */
-export interface LadderBed {
-  env: TestWorkflowEnvironment;
-  withWorker<T>(body: (ctx: WorkerContext) => Promise<T>): Promise<T>;
-}
+export type LadderBed = AtrTestBed;
 
 /**
  * A fresh time-skipping server for each test: an escalation outlives its ATR workflow by design, and what one test
  * leaves behind (its ladder's timers, its ATR's late-feedback wait) must not hold the next test's clock.
  */
 export function useLadderBed(): LadderBed {
-  const bed = { withWorker: (body) => runWithWorker({ connection: bed.env }, body) } as LadderBed;
-  beforeEach(async () => {
-    bed.env = await createTimeSkippingEnv();
-  });
-  afterEach(async () => {
-    await bed.env?.teardown().catch(() => undefined);
-  });
-  afterAll(closeTestPool);
-  return bed;
+  return useAtrTestBed({ perTest: true });
 }
 
 /** One escalated grievance, its place and its officers (one per level). */
@@ -75,7 +62,7 @@ export async function seedOfficers(department: string, district: string): Promis
 /** Closes a grievance, says "not satisfied" from the helpline, and waits until its ladder has started. */
 export async function escalateGrievance(
   ctx: { atr: AtrClient; client: Client },
-  options: { cycle?: number; reason?: FeedbackReason; policy?: FeedbackPolicyOverride; grievanceId?: string } = {},
+  options: { cycle?: number; reason?: FeedbackReason; policy?: FeedbackPolicyOverride; grievanceId?: string; voiceMediaId?: string } = {},
 ): Promise<Escalated> {
   const department = uniqueCode('D');
   const district = uniqueCode('X');
@@ -88,7 +75,7 @@ export async function escalateGrievance(
     ...(options.policy ? { feedbackPolicy: options.policy } : {}),
   });
   const { workflowId } = await ctx.atr.closeGrievance(closure);
-  await ctx.client.workflow.getHandle(workflowId).signal(feedbackSignal, feedback('NOT_SATISFIED', { reason: options.reason ?? 'NOT_RESOLVED' }));
+  await ctx.client.workflow.getHandle(workflowId).signal(feedbackSignal, feedback('NOT_SATISFIED', { reason: options.reason ?? 'NOT_RESOLVED', ...(options.voiceMediaId ? { voiceMediaId: options.voiceMediaId } : {}) }));
   const handle = ctx.client.workflow.getHandle(escalationWorkflowId(closure.grievanceId, closure.cycle ?? 1));
   await eventually(async () => ((await readModel(`esc-${workflowId}`))?.escalation_workflow_id ? true : undefined));
   return {
