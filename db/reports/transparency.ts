@@ -28,7 +28,8 @@ export function createTransparencyFacts(pool: Pool) {
 
     /** IST days of disposal of closures (or their escalations) changed after `since`, oldest first. */
     async daysChangedSince(since: Date | null): Promise<string[]> {
-      const escalationChanged = ['e.created_at', 'e.updated_at'].map((col) => `${col} > $1`).join(' OR ');
+      // The figures change when an escalation is raised and when it ends (resolved or breached), not with each note.
+      const escalationChanged = ['e.created_at', 'e.resolved_at', 'e.breached_at'].map((col) => `${col} > $1`).join(' OR ');
       const { rows } = await pool.query<{ day: string }>(
         `SELECT DISTINCT day::text FROM (
            SELECT ${IST_DAY('c.disposed_at')} AS day FROM closures c WHERE c.facts_changed_at > $1 AND c.disposed_at IS NOT NULL
