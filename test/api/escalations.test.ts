@@ -6,6 +6,8 @@
 import { randomUUID } from 'node:crypto';
 import { buildApi } from '../../api/server';
 import { createLogger } from '../../lib/log';
+import { makeClosure } from '../helpers/fixtures';
+import { eventually } from '../helpers/whatsapp';
 import { createVoiceNoteRepository } from '../../db/repositories/voice-notes';
 import { testIdempotency, testPool } from '../helpers/db';
 import type { WorkerContext } from '../helpers/temporal';
@@ -144,5 +146,22 @@ test("gives the portal the citizen's voice note as it was kept, and 404 for a ca
     const none = await call('GET', `/v1/escalations/${e.escalationId}/voice`);
     expect(none.status).toBe(404);
     expect(none.json).toMatchObject({ error: 'not_found' });
+  });
+});
+
+test('a re-disposal posted through the API ends the escalation RESOLVED and starts cycle 2', async () => {
+  await withEscalationApi(async ({ e, call }) => {
+    const next = makeClosure({ grievanceId: e.grievanceId, cycle: 2, department: { code: e.department, nameEn: 'Department' }, district: { code: e.district, nameEn: 'District' } });
+    const posted = await call('POST', '/v1/closures', next);
+    expect(posted.status).toBe(202);
+    expect(posted.json.workflowId).toBe(`atr-${e.grievanceId}-c2`);
+    const ended = await stateWhen(e.handle, (s) => s.status === 'RESOLVED');
+    expect(ended.resolvedBy).toBe(posted.json.workflowId);
+    const found = await eventually(async () => {
+      const c = await call('GET', `/v1/escalations/${e.escalationId}`);
+      return c.json.status === 'RESOLVED' ? c.json : undefined;
+    });
+    expect(found).toMatchObject({ status: 'RESOLVED', resolvedByWorkflowId: posted.json.workflowId, slaDueAt: null });
+    expect((await call('GET', `/v1/grievances/${e.grievanceId}`)).json).toMatchObject({ cycle: 2, workflowId: posted.json.workflowId });
   });
 });
