@@ -16,6 +16,9 @@ import { createOutboxMessenger } from '../../messaging/outbox';
 import { storeWebhook } from '../../messaging/whatsapp/inbox';
 import type { Writer } from '../../cli/output';
 import { makeClosure, uniqueGrievanceId } from '../helpers/fixtures';
+import { webhookEnvelope } from '../../tools/simulator/envelope';
+import type { StatusUpdate } from '../../messaging/whatsapp/protocol';
+import { OUR_NUMBER } from '../helpers/whatsapp';
 
 /** A Writer that keeps what was written. */
 export interface Captured extends Writer {
@@ -209,23 +212,9 @@ async function sendAtr(pool: Pool, workflowId: string, key: string, channel: 'wh
 
 /** One webhook from Meta carrying these statuses of one message, stored by the real inbox. */
 export async function deliverStatuses(pool: Pool, wamid: string, statuses: string[]): Promise<void> {
-  const payload = {
-    object: 'whatsapp_business_account',
-    entry: [
-      {
-        id: 'WABA',
-        changes: [
-          {
-            field: 'messages',
-            value: {
-              messaging_product: 'whatsapp',
-              metadata: { display_phone_number: '911412345678', phone_number_id: '100000000000001' },
-              statuses: statuses.map((status, i) => ({ id: wamid, status, timestamp: String(Math.floor(Date.now() / 1000) + i), recipient_id: '919876543210' })),
-            },
-          },
-        ],
-      },
-    ],
-  };
+  const payload = webhookEnvelope(OUR_NUMBER, {
+    // Any status string, as Meta might send one we do not know.
+    statuses: statuses.map((status, i) => ({ id: wamid, status: status as StatusUpdate['status'], timestamp: String(Math.floor(Date.now() / 1000) + i), recipient_id: '919876543210' })),
+  });
   await storeWebhook(pool, Buffer.from(JSON.stringify(payload)));
 }

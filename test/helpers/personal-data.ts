@@ -18,6 +18,8 @@ import { createOutboxMessenger } from '../../messaging/outbox';
 import { storeWebhook } from '../../messaging/whatsapp/inbox';
 import { takenLongAgo } from './db';
 import { makeClosure, uniqueGrievanceId } from './fixtures';
+import { webhookEnvelope } from '../../tools/simulator/envelope';
+import { OUR_NUMBER } from './whatsapp';
 
 /** What a seeded closure holds that names or quotes its citizen. */
 export interface PersonalValues {
@@ -128,26 +130,11 @@ export async function seedPersonalClosure(pool: Pool, seed: PersonalSeed): Promi
 function webhook(phone: string, wamid: string, replyId: string, text: string) {
   const waId = `91${phone}`;
   const ts = String(Math.floor(Date.now() / 1000));
-  return {
-    object: 'whatsapp_business_account',
-    entry: [
-      {
-        id: 'WABA',
-        changes: [
-          {
-            field: 'messages',
-            value: {
-              messaging_product: 'whatsapp',
-              metadata: { display_phone_number: '911412345678', phone_number_id: '100000000000001' },
-              contacts: [{ profile: { name: 'Citizen' }, wa_id: waId }],
-              statuses: ['sent', 'delivered', 'read'].map((status) => ({ id: wamid, status, timestamp: ts, recipient_id: waId })),
-              messages: [{ from: waId, id: replyId, timestamp: ts, type: 'text', text: { body: text }, context: { from: '911412345678', id: wamid } }],
-            },
-          },
-        ],
-      },
-    ],
-  };
+  return webhookEnvelope(OUR_NUMBER, {
+    contacts: [{ profile: { name: 'Citizen' }, wa_id: waId }],
+    statuses: (['sent', 'delivered', 'read'] as const).map((status) => ({ id: wamid, status, timestamp: ts, recipient_id: waId })),
+    messages: [{ from: waId, id: replyId, timestamp: ts, type: 'text', text: { body: text }, context: { from: '911412345678', id: wamid } }],
+  });
 }
 
 /** Where a value was found: table.column and how many rows. */

@@ -122,3 +122,6 @@ export async function eventually<T>(fn: () => Promise<T | undefined>, timeoutMs 
     await new Promise((r) => setTimeout(r, 100));
   }
 }
+
+/** Our business number as the tests' hand-made webhooks name it (Meta's envelope: tools/simulator/envelope.ts). */
+export const OUR_NUMBER = { wabaId: 'WABA', displayPhoneNumber: '911412345678', phoneNumberId: '100000000000001' };

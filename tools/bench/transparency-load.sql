@@ -22,8 +22,9 @@ SELECT c.workflow_id, 'wamid.B' || c.grievance_id, CASE WHEN c.outcome = 'SATISF
   FROM closures c
  WHERE c.outcome IN ('SATISFIED', 'ESCALATED') AND c.grievance_id LIKE 'B%' AND substr(c.grievance_id, 2)::bigint BETWEEN :first AND :first + :n - 1;
 
--- Where each ladder stands (by the row's number j): 40 % resolved at the level raised (within SLA), 10 % resolved a level
--- higher (after an SLA passed), 10 % breached at the state, the rest still open at the level raised.
+-- Where each ladder stands (by the row's number j) once its 15 days are over: 40 % resolved at the level raised (within
+-- SLA), 10 % resolved a level higher (after an SLA passed), 10 % breached at the state, the rest still open; the
+-- younger ones are all open still (nothing ends in the future).
 INSERT INTO escalations (escalation_id, workflow_id, grievance_id, cycle, level, level_name, department_code, district_code, feedback_message_id, created_at,
                          status, current_level, current_department_code, current_district_code, resolved_at, breached_at, updated_at)
 SELECT 'esc-' || c.workflow_id, c.workflow_id, c.grievance_id, c.cycle, c.cycle, (ARRAY['DEPARTMENT', 'DISTRICT', 'STATE'])[c.cycle],
@@ -34,5 +35,7 @@ SELECT 'esc-' || c.workflow_id, c.workflow_id, c.grievance_id, c.cycle, c.cycle,
        CASE WHEN j % 10 < 5 THEN c.atr_on_phone_at + interval '3 days' END,
        CASE WHEN j % 10 = 5 THEN c.atr_on_phone_at + interval '15 days' END,
        c.atr_on_phone_at + interval '3 days'
-  FROM closures c, LATERAL (SELECT substr(c.grievance_id, 2)::bigint / 3 AS j) n
+  FROM closures c,
+       LATERAL (SELECT CASE WHEN c.atr_on_phone_at < :'changed_at'::timestamptz - interval '15 days'
+                            THEN substr(c.grievance_id, 2)::bigint / 3 ELSE 9 END AS j) n
  WHERE c.outcome = 'ESCALATED' AND c.grievance_id LIKE 'B%' AND substr(c.grievance_id, 2)::bigint BETWEEN :first AND :first + :n - 1;

@@ -3,7 +3,7 @@ import type { WebhookPayload, WebhookValue } from '../../messaging/whatsapp/prot
 import type { ResolvedOptions } from './options';
 
 /** One entry, one change, field `messages`, with our business number's metadata. */
-export function webhookEnvelope(o: ResolvedOptions, value: Omit<WebhookValue, 'messaging_product' | 'metadata'>): WebhookPayload {
+export function webhookEnvelope(o: Pick<ResolvedOptions, 'wabaId' | 'displayPhoneNumber' | 'phoneNumberId'>, value: Omit<WebhookValue, 'messaging_product' | 'metadata'>): WebhookPayload {
   return {
     object: 'whatsapp_business_account',
     entry: [
