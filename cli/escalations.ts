@@ -12,6 +12,7 @@ import { EscalationFilterSchema } from '../contracts/escalation-actions';
 import { OfficerSchema, type Officer } from '../contracts/officers';
 import { createEscalationRepository } from '../db/repositories/escalations';
 import { createOfficerRepository } from '../db/repositories/officers';
+import { CliError, formatTable, istTime, type Writer } from './output';
 
 /** The list's options as commander gives them. */
 export interface EscalationListOptions {
@@ -22,24 +23,29 @@ export interface EscalationListOptions {
   overdue?: boolean;
 }
 
-/** Prints the escalations matching the filters, most urgent SLA first. */
-export async function listEscalations(pool: Pool, opts: EscalationListOptions, out: NodeJS.WritableStream, json = false): Promise<number> {
-  const filter = EscalationFilterSchema.parse({
+/** Prints the escalations matching the filters, most urgent SLA first (times in IST). A bad filter names its option. */
+export async function listEscalations(pool: Pool, opts: EscalationListOptions, out: Writer, json = false): Promise<number> {
+  const parsed = EscalationFilterSchema.safeParse({
     ...(opts.level ? { level: opts.level } : {}),
     ...(opts.status ? { status: opts.status.toUpperCase() } : {}),
     ...(opts.department ? { departmentCode: opts.department } : {}),
     ...(opts.district ? { districtCode: opts.district } : {}),
     ...(opts.overdue ? { slaDueBefore: new Date().toISOString() } : {}),
   });
-  const rows = await createEscalationRepository(pool).listEscalations(null, filter as EscalationFilter);
+  if (!parsed.success) throw new CliError(`bad filter: ${toFieldErrors(parsed.error).map((f) => `${OPTION_OF[f.field] ?? f.field} ${f.message}`).join('; ')}`);
+  const rows = await createEscalationRepository(pool).listEscalations(null, parsed.data as EscalationFilter);
   if (json) {
     out.write(`${JSON.stringify(rows.map(({ reason: _reason, ...r }) => r), null, 2)}\n`);
     return rows.length;
   }
-  out.write('ESCALATION\tGRIEVANCE\tCYCLE\tLEVEL\tSTATUS\tDEPARTMENT\tDISTRICT\tSLA DUE\n');
-  for (const r of rows) out.write(`${r.escalationId}\t${r.grievanceId}\t${r.cycle}\t${r.level}\t${r.status}\t${r.departmentCode}\t${r.districtCode}\t${r.slaDueAt ?? '-'}\n`);
+  const columns = ['ESCALATION', 'GRIEVANCE', 'CYCLE', 'LEVEL', 'STATUS', 'DEPARTMENT', 'DISTRICT', 'SLA DUE'].map((header) => ({ header }));
+  const cells = rows.map((r) => [r.escalationId, r.grievanceId, String(r.cycle), `${r.level}${r.vigilance ? ' (vigilance)' : ''}`, r.status, r.departmentCode, r.districtCode, istTime(r.slaDueAt)]);
+  out.write(rows.length ? formatTable(columns, cells) : 'No escalations match.\n');
   return rows.length;
 }
+
+/** The command-line option behind each filter field, for error messages. */
+const OPTION_OF: Record<string, string> = { level: '--level', status: '--status', departmentCode: '--department', districtCode: '--district' };
 
 /** One bad CSV row: its line in the file, and each bad field. */
 export interface BadOfficerRow {
