@@ -29,9 +29,9 @@ type Button = { type: string; sub_type?: string; index?: string; parameters: { t
 type Sent = SimMessageView & { request: { template?: { name: string; components?: Button[] } } };
 
 /** A closure delivered on WhatsApp; its link page's URL from the "View ATR" button of the recorded template. */
-async function deliveredLink(loop: WhatsAppLoop, language: 'hi' | 'en' = 'hi', cycle = 1) {
+async function deliveredLink(loop: WhatsAppLoop, language: 'hi' | 'en' = 'hi', cycle = 1, grievanceId?: string) {
   const phone = uniqueMobile();
-  const { workflowId } = await loop.atr.closeGrievance(makeClosure({ cycle, feedbackPolicy: { quietHours: null }, citizen: { name: 'गीता देवी', phone, language } }));
+  const { workflowId } = await loop.atr.closeGrievance(makeClosure({ cycle, feedbackPolicy: { quietHours: null }, citizen: { name: 'गीता देवी', phone, language }, ...(grievanceId ? { grievanceId } : {}) }));
   const atr = await eventually(async () => (await loop.simCall<Sent[]>('GET', `/_sim/messages?to=${encodeURIComponent(phone)}`)).find((m) => m.wamid && m.request.template?.name === TEMPLATES.atrDisposed.name));
   const button = atr.request.template!.components!.find((c) => c.type === 'button' && c.sub_type === 'url')!;
   const handle = loop.client.workflow.getHandle(workflowId);
@@ -91,7 +91,8 @@ test('the ATR template’s "View ATR" button opens the page: both answers above 
 
 test('at 200 % zoom the page reads without sideways scrolling, the buttons still whole', async () => {
   await withWhatsApp(dev, async (loop) => {
-    const { handle, url } = await deliveredLink(loop, 'en');
+    // The widest letters a grievance number can have: it must wrap, not push the page sideways.
+    const { handle, url } = await deliveredLink(loop, 'en', 1, `WMWMWMWM${String(Date.now()).slice(-8)}`);
     // 200 % zoom on a 360-pixel screen lays the page out in 180 CSS pixels.
     const page = await phonePage(chromium.browser, { width: PHONE.width / 2, height: PHONE.height / 2 });
     try {
