@@ -138,9 +138,17 @@ describe('ATR link pages', () => {
       // The outcome is recorded at once; the link lives on until the run closes, and expires with it.
       await eventually(async () => ((await handle.describe()).typedSearchAttributes.get(SA.outcome) === 'SATISFIED' ? true : undefined));
       const { closesAt } = await handle.query(stateQuery);
-      const { rows } = await testPool().query<{ expires_at: Date }>('SELECT expires_at FROM atr_links WHERE workflow_id = $1', [workflowId]);
-      // Its links (the WhatsApp template's, tried first, and the SMS's) all expire then.
-      expect([...new Set(rows.map((r) => r.expires_at.toISOString()))]).toEqual([new Date(closesAt!).toISOString()]);
+      // Its links (the WhatsApp template's, tried first, and the SMS's) all expire then: the activity after the
+      // outcome's search attribute shortens them, so wait for it rather than race it.
+      const expiries = async () => {
+        const { rows } = await testPool().query<{ expires_at: Date }>('SELECT expires_at FROM atr_links WHERE workflow_id = $1', [workflowId]);
+        return { rows, distinct: [...new Set(rows.map((r) => r.expires_at.toISOString()))] };
+      };
+      const { rows, distinct } = await eventually(async () => {
+        const found = await expiries();
+        return found.distinct.length === 1 && found.distinct[0] === new Date(closesAt!).toISOString() ? found : undefined;
+      }, 20_000).catch(async () => expiries());
+      expect(distinct).toEqual([new Date(closesAt!).toISOString()]);
       expect((await fetch(page)).status).toBe(200);
       const expiry = rows[0]!.expires_at;
 
