@@ -4,7 +4,7 @@
  * updates through the escalation client), the ATR's bytes and the citizen's voice note. api/main.ts wires the real
  * repositories and client in (wiring.ts); nothing here is a stand-in.
  */
-import type { EscalationActor, EscalationAction, EscalationStatus, OfficerRole } from '../../contracts/escalation';
+import type { EscalationActor, EscalationAction, EscalationStatus, EscalationSummary, OfficerRole } from '../../contracts/escalation';
 import type { EscalationLevel } from '../../contracts/workflow';
 import type { OfficerAccountRepository } from '../../db/repositories/officer-accounts';
 
@@ -31,19 +31,10 @@ export interface InboxFilters {
   districtCode?: string;
 }
 
-/** A row of the list. */
-export interface InboxRow {
-  escalationId: string;
-  grievanceId: string;
-  cycle: number;
-  level: EscalationLevel;
-  status: EscalationStatus;
-  departmentCode: string;
-  districtCode: string;
-  vigilance: boolean;
-  reason: string | null;
+/** A row of the list: the escalation's summary, its SLA due as a Date for the clock. */
+export type InboxRow = Pick<EscalationSummary, 'escalationId' | 'grievanceId' | 'cycle' | 'level' | 'status' | 'departmentCode' | 'districtCode' | 'vigilance' | 'reason'> & {
   slaDueAt: Date | null;
-}
+};
 
 /** One entry of a case's history; a note's or a question's text when the action carried one. */
 export interface InboxHistoryEntry {

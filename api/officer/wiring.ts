@@ -5,7 +5,7 @@
 import type { Pool } from 'pg';
 import { OperationRefusedError, ValidationError } from '../../client';
 import { EscalationNotFoundError, type EscalationClient } from '../../client/escalations';
-import type { EscalationCase } from '../../contracts/escalation';
+import type { EscalationCase, EscalationSummary } from '../../contracts/escalation';
 import { createClosureRepository } from '../../db/repositories/closures';
 import { createOfficerAccountRepository } from '../../db/repositories/officer-accounts';
 import { createOfficerRepository } from '../../db/repositories/officers';
@@ -64,7 +64,7 @@ function toFilter(f: InboxFilters, now: Date) {
   };
 }
 
-function toRow(s: Omit<EscalationCase, 'comment' | 'voiceMediaId' | 'raisedLevel' | 'acknowledgedAt' | 'resolvedAt' | 'breachedAt' | 'resolvedByWorkflowId' | 'history' | 'questions'>): InboxRow {
+function toRow(s: EscalationSummary): InboxRow {
   return {
     escalationId: s.escalationId,
     grievanceId: s.grievanceId,

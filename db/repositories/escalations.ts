@@ -16,6 +16,7 @@ import type {
   EscalationStatus,
   EscalationSummary,
 } from '../../contracts/escalation';
+import type { LadderSnapshot } from '../../contracts/escalation-activities';
 import type { NewPortalEvent } from '../../contracts/events';
 import { ESCALATION_LEVELS, type EscalationLevel } from '../../contracts/workflow';
 import { appendPortalEvents } from './portal-events';
@@ -37,22 +38,8 @@ export interface NewEscalation {
   vigilance?: boolean;
 }
 
-/** Where the ladder stands after a change: the whole of it, so a retried write is the same write. */
-export interface LadderPosition {
-  escalationId: string;
-  escalationWorkflowId: string;
-  status: EscalationStatus;
-  level: EscalationLevel;
-  departmentCode: string;
-  districtCode: string;
-  vigilance: boolean;
-  slaDueAt: string | null;
-  slaReminderAt: string | null;
-  acknowledgedAt?: string;
-  resolvedAt?: string;
-  breachedAt?: string;
-  resolvedByWorkflowId?: string;
-}
+/** Where the ladder stands after a change (the workflow's snapshot, without what never changes after the raise). */
+export type LadderPosition = Omit<LadderSnapshot, 'grievanceId' | 'cycle' | 'atrWorkflowId' | 'reason'>;
 
 /** One line of history; `actionKey` is unique per escalation workflow step, so a retried activity writes it once. */
 export interface NewEscalationAction {
